@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+UV_VERSION := 0.9.30
+ACCORDS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accords
+PYTEST := $(VENV)/bin/pytest
+
+.PHONY: install demo serve test test-sqlite test-postgresql lint benchmarks clean
+
+install: $(VENV)/.installed
+
+# The lock file pins every package; uv installs exactly what it lists.
+$(VENV)/.installed: pyproject.toml uv.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --python $(VENV)/bin/python
+	touch $@
+
+demo: install
+	$(VENV)/bin/accords demo
+	$(VENV)/bin/accords serve
+
+serve: install
+	$(VENV)/bin/accords serve
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The whole suite runs twice: on SQLite, then on PostgreSQL.
+test: lint test-sqlite test-postgresql
+
+test-sqlite: install
+	ACCORDS_DATABASE_URL=sqlite:// $(PYTEST)
+
+test-postgresql: install
+	ACCORDS_DATABASE_URL=$(ACCORDS_TEST_DATABASE_URL) $(PYTEST)
+
+benchmarks: install
+	$(VENV)/bin/python benchmarks/screen.py
+	$(VENV)/bin/python benchmarks/placement.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,23 @@
+"""The JSON API under /api/, with its OpenAPI document at /api/openapi.json."""
+
+from django.core.exceptions import ValidationError
+from ninja import NinjaAPI
+
+from accords.registry.api import router as registry_router
+
+api = NinjaAPI(title="Accords API", version="1", urls_namespace="api")
+api.add_router("/", registry_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, error: ValidationError):
+    """A domain rule refused the input: name each field, as schema errors do."""
+    if hasattr(error, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": message} for message in error.messages]
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -1,0 +1,144 @@
+"""The audit log: one entry per state change, in its transaction, and any tampering is found."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from accords.audit.log import entry_append, log_verify
+from accords.audit.models import AuditEntry
+from accords.registry.models import Source
+from accords.registry.services import source_create
+
+
+def _source(key: str) -> Source:
+    return source_create(actor=None, key=key, title=f"Title {key}", kind="press_report")
+
+
+@pytest.mark.django_db
+def test_each_action_writes_exactly_one_entry_naming_what_it_changed():
+    source = _source("first")
+    entries = list(AuditEntry.objects.all())
+    assert len(entries) == 1
+    assert entries[0].action == "source.create"
+    assert entries[0].object_type == "registry.source"
+    assert entries[0].object_id == str(source.pk)
+    assert entries[0].details["arguments"]["key"] == "first"
+    assert entries[0].actor_name == "system"
+
+
+@pytest.mark.django_db
+def test_a_refused_action_leaves_neither_change_nor_entry():
+    _source("taken")
+    with pytest.raises(Exception, match="already exists"):
+        _source("taken")
+    assert Source.objects.count() == 1
+    assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_cannot_be_written_outside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        entry_append(actor=None, action="loose.write")
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_chain_verifies_and_the_command_says_so(capsys):
+    for key in ("a", "b", "c"):
+        _source(key)
+    assert log_verify().ok and log_verify().entries == 3
+    call_command("audit", "verify")
+    assert "3 entries" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["action", "actor_name", "details", "object_id"])
+def test_editing_any_stored_field_is_detected(field):
+    for key in ("a", "b", "c"):
+        _source(key)
+    value = {"details": {"forged": True}}.get(field, "forged")
+    AuditEntry.objects.filter(seq=2).update(**{field: value})
+    result = log_verify()
+    assert not result.ok
+    assert "entry 2 was altered" in result.problem
+    with pytest.raises(CommandError, match="FAILS"):
+        call_command("audit", "verify")
+
+
+@pytest.mark.django_db
+def test_deleting_an_entry_is_detected():
+    for key in ("a", "b", "c"):
+        _source(key)
+    AuditEntry.objects.filter(seq=2).delete()
+    assert "entry 2 is missing" in log_verify().problem
+
+
+@pytest.mark.django_db
+def test_deleting_the_last_entry_is_detected_by_the_head():
+    for key in ("a", "b"):
+        _source(key)
+    AuditEntry.objects.filter(seq=2).delete()
+    assert not log_verify().ok
+
+
+@pytest.mark.django_db
+def test_rewriting_an_entry_with_a_fresh_hash_breaks_the_next_link():
+    for key in ("a", "b", "c"):
+        _source(key)
+    forged = AuditEntry.objects.get(seq=2)
+    forged.entry_hash = "f" * 64
+    forged.save()
+    assert not log_verify().ok
+
+
+class TestAnySequenceOfActionsVerifies(HypothesisTestCase):
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(st.sampled_from(["create", "refuse"]), min_size=1, max_size=8))
+    def test_entries_match_the_changes_that_happened(self, steps):
+        AuditEntry.objects.all().delete()
+        Source.objects.all().delete()
+        from accords.audit.models import AuditHead
+
+        AuditHead.objects.all().delete()
+        made = 0
+        for i, step in enumerate(steps):
+            if step == "create":
+                _source(f"s{i}")
+                made += 1
+            elif made:
+                with pytest.raises(Exception, match="already exists"):
+                    _source("s" + str(steps.index("create")))
+        assert AuditEntry.objects.count() == made == Source.objects.count()
+        assert log_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_gap_free_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("real parallel writers need PostgreSQL; SQLite serialises whole transactions")
+    errors = []
+
+    def writer(n: int):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    entry_append(actor=None, action="test.append", details={"w": n, "i": i})
+        except Exception as error:  # noqa: BLE001 - reported below, with the thread that hit it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 61))
+    assert log_verify().ok

@@ -1,0 +1,63 @@
+"""The roles people work in, as Django groups with permissions.
+
+A user holds one role. Receiving officers are bound to one receiving state (their profile
+says which); counsel see only their own clients. What a role may *see* is enforced in the
+selectors of each app; what it may *do* is these permissions.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    permissions: tuple[str, ...]
+
+
+REGISTRY_READ = ("registry.view_agreement", "registry.view_term", "registry.view_source")
+REGISTRY_WRITE = tuple(
+    f"registry.{verb}_{model}"
+    for model in ("agreement", "term", "source", "statuschange", "reportedtransfer", "credit")
+    for verb in ("add", "change")
+)
+
+ROLES = {
+    role.key: role
+    for role in (
+        Role("sending_officer", "Sending officer", REGISTRY_READ),
+        Role("sending_supervisor", "Sending supervisor", REGISTRY_READ),
+        Role("receiving_officer", "Receiving officer", REGISTRY_READ),
+        Role("counsel", "Counsel", REGISTRY_READ),
+        Role("finance", "Finance officer", REGISTRY_READ),
+        Role("monitor", "Monitor", (*REGISTRY_READ, "audit.view_auditentry")),
+        Role("auditor", "Auditor", (*REGISTRY_READ, "audit.view_auditentry")),
+        Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),
+    )
+}
+
+
+def _permission(name: str) -> Permission:
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def roles_sync() -> None:
+    """Make each role's group hold exactly its permissions (idempotent)."""
+    # post_migrate reaches apps one by one; make sure every app's permissions exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role in ROLES.values():
+        group, _ = Group.objects.get_or_create(name=role.key)
+        group.permissions.set([_permission(p) for p in role.permissions])
+
+
+def user_role(user) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    names = {g.name for g in user.groups.all()}
+    return next((r for key, r in ROLES.items() if key in names), None)

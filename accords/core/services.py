@@ -1,0 +1,29 @@
+"""Writes for users and their roles."""
+
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+
+from accords.core.actions import action
+from accords.core.models import Profile
+from accords.core.roles import ROLES
+from accords.registry.services import state_for_code
+
+
+@action("user.create")
+def user_create(
+    *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
+) -> User:
+    if role not in ROLES:
+        raise ValidationError({"role": f'Unknown role "{role}"; one of: {", ".join(ROLES)}.'})
+    if role == "receiving_officer" and not receiving_state:
+        raise ValidationError(
+            {"receiving_state": "A receiving officer serves one receiving state."}
+        )
+    user = User(username=username, is_staff=staff)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    state = state_for_code(receiving_state, field="receiving_state") if receiving_state else None
+    Profile.objects.create(user=user, receiving_state=state)
+    return user

@@ -1,0 +1,86 @@
+"""Roles as groups with permissions, and who may do what."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accords.core.roles import ROLES, user_role
+from accords.core.services import user_create
+from accords.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
+
+
+@pytest.mark.django_db
+def test_every_demo_account_holds_its_role():
+    demo_accounts_ensure()
+    from django.contrib.auth.models import User
+
+    for username, role, state, _ in DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        assert user_role(user).key == role
+        assert (user.profile.receiving_state_id or "") == state
+    assert {role for _, role, _, _ in DEMO_ACCOUNTS} == set(ROLES)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_are_made_once():
+    demo_accounts_ensure()
+    demo_accounts_ensure()
+    from django.contrib.auth.models import User
+
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role,may_edit_registry,may_read_audit",
+    [
+        ("sending_officer", False, False),
+        ("sending_supervisor", False, False),
+        ("receiving_officer", False, False),
+        ("counsel", False, False),
+        ("finance", False, False),
+        ("monitor", False, True),
+        ("auditor", False, True),
+        ("registry_editor", True, False),
+    ],
+)
+def test_role_permissions(role, may_edit_registry, may_read_audit):
+    user = user_create(
+        actor=None,
+        username=f"u-{role}",
+        password="x" * 12,
+        role=role,
+        receiving_state="RW" if role == "receiving_officer" else "",
+    )
+    assert user.has_perm("registry.view_agreement")
+    assert user.has_perm("registry.add_term") is may_edit_registry
+    assert user.has_perm("audit.view_auditentry") is may_read_audit
+    assert not user.has_perm("audit.change_auditentry")
+
+
+@pytest.mark.django_db
+def test_a_receiving_officer_is_bound_to_one_state():
+    with pytest.raises(ValidationError, match="receiving_state"):
+        user_create(actor=None, username="r", password="x" * 12, role="receiving_officer")
+    with pytest.raises(ValidationError, match="Unknown ISO"):
+        user_create(
+            actor=None, username="r", password="x" * 12, role="receiving_officer",
+            receiving_state="ZZ",
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_unknown_role_is_named():
+    with pytest.raises(ValidationError, match='Unknown role "pilot"'):
+        user_create(actor=None, username="p", password="x" * 12, role="pilot")
+
+
+@pytest.mark.django_db
+def test_the_audit_log_in_the_admin_is_read_only_even_for_auditors(client):
+    demo_accounts_ensure()
+    from accords.demo.accounts import DEMO_PASSWORD
+
+    client.login(username="auditor", password=DEMO_PASSWORD)
+    assert client.get("/admin/audit/auditentry/").status_code == 200
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    client.login(username="counsel", password=DEMO_PASSWORD)
+    assert client.get("/admin/audit/auditentry/").status_code == 302

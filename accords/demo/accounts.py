@@ -1,0 +1,34 @@
+"""One demo account per role. The password is for the local demo only and is printed."""
+
+from django.contrib.auth.models import User
+
+from accords.core.services import user_create
+
+DEMO_PASSWORD = "accords-demo"
+
+DEMO_ACCOUNTS = [
+    # username, role, receiving state, staff (admin access)
+    ("sending.officer", "sending_officer", "", False),
+    ("sending.supervisor", "sending_supervisor", "", False),
+    ("receiving.officer", "receiving_officer", "RW", False),
+    ("counsel", "counsel", "", False),
+    ("finance", "finance", "", False),
+    ("monitor", "monitor", "", True),
+    ("auditor", "auditor", "", True),
+    ("registry.editor", "registry_editor", "", True),
+]
+
+
+def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """Create the accounts that are missing; return (username, role, state) for all of them."""
+    for username, role, state, staff in DEMO_ACCOUNTS:
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                receiving_state=state,
+                staff=staff,
+            )
+    return [(username, role, state) for username, role, state, _ in DEMO_ACCOUNTS]

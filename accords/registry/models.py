@@ -1,0 +1,321 @@
+"""States, the agreements between them, their dated terms and status history, and the
+sources every fact is credited to, each credit with how sure it is."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Precision(models.TextChoices):
+    """How much of a date a source actually states ("June 2025" is month precision)."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class State(models.Model):
+    code = models.CharField("ISO 3166-1 alpha-2 code", max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        TREATY = "treaty"
+        COURT_RECORD = "court_record", "court record"
+        OFFICIAL_STATEMENT = "official_statement", "official statement"
+        PRESS_REPORT = "press_report", "press report"
+        LEAKED_DOCUMENT = "leaked_document", "leaked document"
+        OVERSIGHT_REPORT = "oversight_report", "oversight report"
+
+    key = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    url = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        INTEGRATION = "integration"
+        DETENTION = "detention"
+        ASYLUM_PROCESSING = "asylum_processing", "asylum processing"
+        TRANSIT = "transit"
+
+    class Regime(models.TextChoices):
+        US = "us", "United States"
+        UK = "uk", "United Kingdom"
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    sending_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    receiving_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    regime = models.CharField(max_length=4, choices=Regime.choices)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sending_state=models.F("receiving_state")),
+                name="agreement_between_two_states",
+                violation_error_message="An agreement is between two different states.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.sending_state_id and self.sending_state_id == self.receiving_state_id:
+            raise ValidationError({"receiving_state": "The receiving state is the sending state."})
+
+
+class Status(models.TextChoices):
+    RUMOURED = "rumoured"
+    NEGOTIATING = "negotiating"
+    PRELIMINARY = "preliminary"
+    SIGNED = "signed"
+    IN_FORCE = "in_force", "in force"
+    SUSPENDED = "suspended"
+    ENJOINED = "enjoined", "enjoined by a court"
+    RULED_UNLAWFUL = "ruled_unlawful", "ruled unlawful"
+    ENDED = "ended"
+
+
+class StatusChange(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="statuses")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    on = models.DateField()
+    on_precision = models.CharField(max_length=5, choices=Precision.choices, default="day")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["agreement", "on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "status", "on"], name="one_status_change_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.on}"
+
+
+class Term(models.Model):
+    """One dated term of an agreement. Which fields apply depends on its kind; `clean` and the
+    database constraints say which are required."""
+
+    class Kind(models.TextChoices):
+        CAPACITY = "capacity"
+        MONEY = "money"
+        ELIGIBILITY = "eligibility"
+        SERVICE = "service"
+        ASSURANCE = "assurance"
+        MONITORING = "monitoring"
+
+    class Period(models.TextChoices):
+        TOTAL = "total", "in total"
+        YEAR = "year", "per year"
+        MONTH = "month", "per month"
+        WEEK = "week", "per week"
+
+    class MoneyKind(models.TextChoices):
+        LUMP_SUM = "lump_sum", "lump sum"
+        PER_PERSON_FEE = "per_person_fee", "per-person fee"
+        STIPEND = "stipend"
+        JOB_ASSISTANCE = "job_assistance", "job assistance"
+        FUND = "fund"
+        OPERATIONS = "operations"
+        COMPENSATION_CLAIM = "compensation_claim", "compensation claim"
+
+    class MoneyStatus(models.TextChoices):
+        COMMITTED = "committed"
+        PAID = "paid"
+        CLAIMED = "claimed"
+        CONSIDERED = "considered", "under consideration"
+
+    class Rule(models.TextChoices):
+        EXCLUDES = "excludes"
+        ACCEPTS = "accepts"
+        ONLY = "only", "accepts only"
+
+    class Service(models.TextChoices):
+        HOUSING = "housing"
+        DOCUMENTS = "documents"
+        STIPEND = "stipend"
+        TRAINING = "training"
+        HEALTH = "health"
+        DETENTION = "detention"
+        JOB_ASSISTANCE = "job_assistance", "job assistance"
+        ASYLUM_PROCESSING = "asylum_processing", "asylum processing"
+        ONWARD_TRANSPORT = "onward_transport", "onward transport"
+        FREE_MOVEMENT = "free_movement", "free movement"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="terms")
+    key = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+    valid_from = models.DateField(null=True, blank=True)
+    valid_from_precision = models.CharField(max_length=5, choices=Precision.choices, default="day")
+    valid_until = models.DateField(null=True, blank=True)
+    valid_until_precision = models.CharField(max_length=5, choices=Precision.choices, default="day")
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    period = models.CharField(max_length=5, choices=Period.choices, blank=True)
+    money_kind = models.CharField(max_length=20, choices=MoneyKind.choices, blank=True)
+    money_status = models.CharField(max_length=12, choices=MoneyStatus.choices, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    rule = models.CharField(max_length=8, choices=Rule.choices, blank=True)
+    category = models.CharField(max_length=80, blank=True)
+    values = models.JSONField(default=list, blank=True)
+    service = models.CharField(max_length=20, choices=Service.choices, blank=True)
+    given = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "kind", "valid_from", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key"], name="term_key_per_agreement"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="term_amount_not_negative",
+                violation_error_message="An amount of money cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="term_ends_after_it_starts",
+                violation_error_message="A term cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        import pycountry
+
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = "The end date is before the start date."
+        if self.amount is not None and self.amount < 0:
+            errors["amount"] = "An amount of money cannot be negative."
+        # A capacity with no quantity states that there is no fixed cap (or none is known).
+        if self.kind == self.Kind.CAPACITY and self.quantity is not None and not self.period:
+            errors["period"] = "A capacity term says over what period (or in total)."
+        if self.kind == self.Kind.MONEY:
+            if not self.money_kind:
+                errors["money_kind"] = "A money term says what kind of money it is."
+            if not self.money_status:
+                errors["money_status"] = "A money term says whether it is committed, paid, ..."
+            if self.amount is not None and not self.currency:
+                errors["currency"] = "An amount needs its currency."
+        if self.currency and pycountry.currencies.get(alpha_3=self.currency) is None:
+            errors["currency"] = f'Unknown ISO 4217 currency "{self.currency}".'
+        if self.kind == self.Kind.ELIGIBILITY:
+            if not self.rule:
+                errors["rule"] = "An eligibility term says whether it excludes or accepts."
+            if not self.category:
+                errors["category"] = "An eligibility term names the category it is about."
+        if self.kind == self.Kind.SERVICE and not self.service:
+            errors["service"] = "A service term names the service."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReportedTransfer(models.Model):
+    """What a source says actually happened: people moved under the agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reported_transfers"
+    )
+    on = models.DateField()
+    on_precision = models.CharField(max_length=5, choices=Precision.choices, default="day")
+    people = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["agreement", "on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "on", "text"], name="one_report_per_text")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Confidence(models.TextChoices):
+    OFFICIAL = "official"
+    REPORTED = "reported"
+    LEAKED = "leaked"
+    UNCONFIRMED = "unconfirmed"
+
+
+class Credit(models.Model):
+    """One fact (a term, a status change or a reported transfer) credited to one source."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="credits")
+    confidence = models.CharField(max_length=12, choices=Confidence.choices)
+    term = models.ForeignKey(
+        Term, null=True, blank=True, on_delete=models.CASCADE, related_name="credits"
+    )
+    status_change = models.ForeignKey(
+        StatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="credits"
+    )
+    reported_transfer = models.ForeignKey(
+        ReportedTransfer, null=True, blank=True, on_delete=models.CASCADE, related_name="credits"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        term__isnull=False,
+                        status_change__isnull=True,
+                        reported_transfer__isnull=True,
+                    )
+                    | Q(
+                        term__isnull=True,
+                        status_change__isnull=False,
+                        reported_transfer__isnull=True,
+                    )
+                    | Q(
+                        term__isnull=True,
+                        status_change__isnull=True,
+                        reported_transfer__isnull=False,
+                    )
+                ),
+                name="credit_for_exactly_one_fact",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["source", fact],
+                    condition=Q(**{f"{fact}__isnull": False}),
+                    name=f"one_credit_per_source_and_{fact}",
+                )
+                for fact in ("term", "status_change", "reported_transfer")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.key} ({self.confidence})"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accords.api import api
+from accords.core import views as core_views
+from accords.registry import views as registry_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("agreements/", registry_views.agreement_list, name="agreement_list"),
+    path("agreements/<slug:key>/", registry_views.agreement_detail, name="agreement_detail"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,51 @@
+"""Test-wide set-up: which database the run uses, and refusing to pretend when it is missing.
+
+`make test` runs the suite twice, with ACCORDS_DATABASE_URL naming SQLite and then PostgreSQL.
+An unreachable PostgreSQL fails the run, in CI and everywhere else, rather than reporting a pass
+for tests that never ran; `make test-sqlite` runs the SQLite half alone.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def _postgresql_unreachable() -> str:
+    import psycopg
+
+    database = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as error:
+        return str(error).strip()
+    return ""
+
+
+def pytest_sessionstart(session):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        return
+    problem = _postgresql_unreachable()
+    if not problem:
+        return
+    where = "CI requires it" if os.environ.get("CI") == "true" else "the PostgreSQL run failed"
+    pytest.exit(f"PostgreSQL is unreachable ({problem}): {where}.", returncode=1)
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing is slow by design; tests sign in often and test nothing about the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
