@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "accords.core",
     "accords.audit",
     "accords.registry",
+    "accords.cases",
+    "accords.transfers",
     "accords.demo",
 ]
 

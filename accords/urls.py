@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accords.api import api
+from accords.cases import views as case_views
 from accords.core import views as core_views
 from accords.registry import views as registry_views
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("agreements/", registry_views.agreement_list, name="agreement_list"),
     path("agreements/<slug:key>/", registry_views.agreement_detail, name="agreement_detail"),
+    path("cases/", case_views.worklist, name="worklist"),
+    path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
+    path("", include("accords.transfers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

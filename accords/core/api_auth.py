@@ -2,6 +2,7 @@
 
 import functools
 
+from ninja import Schema
 from ninja.errors import HttpError
 
 
@@ -16,3 +17,14 @@ def require_permission(permission: str):
         return checked
 
     return decorate
+
+
+class ErrorOut(Schema):
+    """What every refusal carries: a sentence, or (422) one entry per field at fault."""
+
+    detail: str | list[dict]
+
+
+def documented(ok: dict) -> dict:
+    """The responses an endpoint documents: its own, and the refusals any endpoint may give."""
+    return {**ok, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -26,16 +26,23 @@ REGISTRY_WRITE = tuple(
     for verb in ("add", "change")
 )
 
+CASES_READ = ("cases.view_person", "cases.view_decision", "cases.view_screening")
+CASES_WRITE = ("cases.add_person", "cases.change_person")
+
 ROLES = {
     role.key: role
     for role in (
-        Role("sending_officer", "Sending officer", REGISTRY_READ),
-        Role("sending_supervisor", "Sending supervisor", REGISTRY_READ),
-        Role("receiving_officer", "Receiving officer", REGISTRY_READ),
-        Role("counsel", "Counsel", REGISTRY_READ),
+        Role("sending_officer", "Sending officer", (*REGISTRY_READ, *CASES_READ, *CASES_WRITE)),
+        Role(
+            "sending_supervisor",
+            "Sending supervisor",
+            (*REGISTRY_READ, *CASES_READ, *CASES_WRITE, "cases.add_screening"),
+        ),
+        Role("receiving_officer", "Receiving officer", (*REGISTRY_READ, *CASES_READ)),
+        Role("counsel", "Counsel", (*REGISTRY_READ, *CASES_READ)),
         Role("finance", "Finance officer", REGISTRY_READ),
-        Role("monitor", "Monitor", (*REGISTRY_READ, "audit.view_auditentry")),
-        Role("auditor", "Auditor", (*REGISTRY_READ, "audit.view_auditentry")),
+        Role("monitor", "Monitor", (*REGISTRY_READ, *CASES_READ, "audit.view_auditentry")),
+        Role("auditor", "Auditor", (*REGISTRY_READ, *CASES_READ, "audit.view_auditentry")),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),
     )
 }

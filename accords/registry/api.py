@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from accords.core.api_auth import require_permission
+from accords.core.api_auth import documented, require_permission
 from accords.registry import selectors, services
 from accords.registry.models import (
     Agreement,
@@ -151,7 +151,7 @@ def _credits(sources: list[CreditIn]) -> list[dict]:
     return [c.dict() for c in sources]
 
 
-@router.get("/agreements", response=list[AgreementOut])
+@router.get("/agreements", response=documented({200: list[AgreementOut]}))
 def agreements(
     request,
     sending: str = "",
@@ -161,20 +161,20 @@ def agreements(
     return list(selectors.agreement_list(sending=sending, receiving=receiving, status=status))
 
 
-@router.get("/agreements/{key}", response=AgreementDetailOut)
+@router.get("/agreements/{key}", response=documented({200: AgreementDetailOut}))
 def agreement(request, key: str):
     get_object_or_404(Agreement, key=key)
     return selectors.agreement_get(key=key)
 
 
-@router.post("/agreements", response={201: AgreementOut}, auth=django_auth)
+@router.post("/agreements", response=documented({201: AgreementOut}), auth=django_auth)
 @require_permission("registry.add_agreement")
 def agreement_create(request, payload: AgreementIn):
     created = services.agreement_create(actor=request.user, **payload.dict())
     return ninja.Status(201, selectors.agreement_list().get(pk=created.pk))
 
 
-@router.post("/agreements/{key}/terms", response={201: TermOut}, auth=django_auth)
+@router.post("/agreements/{key}/terms", response=documented({201: TermOut}), auth=django_auth)
 @require_permission("registry.add_term")
 def term_create(request, key: str, payload: TermIn):
     agreement = get_object_or_404(Agreement, key=key)
@@ -185,7 +185,7 @@ def term_create(request, key: str, payload: TermIn):
     )
 
 
-@router.post("/agreements/{key}/status", response={201: StatusOut}, auth=django_auth)
+@router.post("/agreements/{key}/status", response=documented({201: StatusOut}), auth=django_auth)
 @require_permission("registry.add_statuschange")
 def status_record(request, key: str, payload: StatusIn):
     agreement = get_object_or_404(Agreement, key=key)
@@ -196,12 +196,12 @@ def status_record(request, key: str, payload: StatusIn):
     )
 
 
-@router.get("/sources", response=list[SourceOut])
+@router.get("/sources", response=documented({200: list[SourceOut]}))
 def sources(request):
     return list(Source.objects.all())
 
 
-@router.post("/sources", response={201: SourceOut}, auth=django_auth)
+@router.post("/sources", response=documented({201: SourceOut}), auth=django_auth)
 @require_permission("registry.add_source")
 def source_create(request, payload: SourceIn):
     return ninja.Status(201, services.source_create(actor=request.user, **payload.dict()))

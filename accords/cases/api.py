@@ -1,0 +1,163 @@
+"""The caseload API: the worklist, a case, its gate checklist on any date, imports, screens."""
+
+from datetime import date
+
+import ninja
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from ninja.security import django_auth
+
+from accords.cases import selectors
+from accords.cases.models import Decision, Person
+from accords.cases.screening import case_explanation, screening_run
+from accords.cases.services import CaseFileErrors, case_import
+from accords.core.api_auth import documented
+from accords.registry.models import Agreement
+
+router = Router(tags=["cases"], auth=django_auth)
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise HttpError(403, f"Your role may not do this (needs {permission}).")
+
+
+class GateNote(Schema):
+    gate: str
+    outcome: str
+    reason: str
+    citation: str | None = None
+    clears_by: str | None = None
+    earliest_clear: str | None = None
+
+
+class DecisionOut(Schema):
+    case_number: str = Field(..., alias="person.case_number")
+    agreement: str = Field(..., alias="agreement.key")
+    outcome: str
+    gates: list[GateNote]
+    earliest_clear: date | None
+    regime_version: str
+
+
+class WorklistFilters(Schema):
+    agreement: str = ""
+    outcome: Decision.Outcome | None = None
+    gate: str = ""
+    clears_before: date | None = None
+
+
+class PersonOut(Schema):
+    case_number: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    nationalities: list[str]
+    languages: list[str]
+    unaccompanied_minor: bool
+    detained: bool
+    status: str
+
+
+class GateOut(Schema):
+    gate: str
+    outcome: str
+    reason: str
+    citation: str | None
+    clears_by: str | None
+    earliest_clear: date | None
+    unconfirmed: bool
+    description: str
+
+
+class CheckOut(Schema):
+    case_id: str
+    agreement: str
+    as_of: date
+    decision: str
+    earliest_clear: date | None
+    regime_version: str
+    gates: list[GateOut]
+
+
+class ScreeningIn(Schema):
+    as_of: date
+
+
+class ScreeningOut(Schema):
+    id: int
+    as_of: date
+    regime_versions: dict
+    summary: dict
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+
+
+@router.get("/cases", response=documented({200: list[DecisionOut]}))
+@paginate
+def worklist(request, filters: Query[WorklistFilters]):
+    """The latest screening's decisions the user may see (empty before any screening)."""
+    _require(request, "cases.view_decision")
+    screening = selectors.screening_latest()
+    if screening is None:
+        return Decision.objects.none()
+    values = filters.dict()
+    values["outcome"] = values["outcome"] or ""
+    return selectors.worklist(user=request.user, screening=screening, **values)
+
+
+@router.get("/cases/{case_number}", response=documented({200: PersonOut}))
+def case(request, case_number: str):
+    try:
+        return selectors.person_get(user=request.user, case_number=case_number)
+    except Person.DoesNotExist:
+        raise HttpError(404, "No such case") from None
+
+
+@router.get("/cases/{case_number}/check", response=documented({200: CheckOut}))
+def case_check(request, case_number: str, agreement: str, on: date):
+    """Every gate under one agreement on one date, by the rules in force that day: a past
+    date replays the decision as the law and the facts then stood."""
+    try:
+        person = selectors.person_get(user=request.user, case_number=case_number)
+    except Person.DoesNotExist:
+        raise HttpError(404, "No such case") from None
+    terms = get_object_or_404(
+        Agreement.objects.prefetch_related("statuses", "terms"), key=agreement
+    )
+    result = case_explanation(person, terms, on)
+    result["regime_version"] = str(result["regime_version"])
+    result["decision"] = str(result["decision"])
+    return result
+
+
+@router.post("/case-files", response=documented({201: ImportOut}))
+def case_files_import(request, payload: list[dict], skip_invalid: bool = False):
+    """Import case files (the documented JSON format), all or nothing unless skip_invalid."""
+    _require(request, "cases.add_person")
+    records = list(enumerate(payload, start=1))
+    try:
+        result = case_import(
+            actor=request.user, records=records, source="api", skip_invalid=skip_invalid
+        )
+    except CaseFileErrors as errors:
+        detail = [
+            {"loc": ["body", p.line - 1, *p.field.split(".")], "msg": p.message}
+            for p in errors.problems
+        ]
+        return ninja.Status(422, {"detail": detail})
+    return ninja.Status(201, result)
+
+
+@router.post("/screenings", response=documented({201: ScreeningOut}))
+def screening_create(request, payload: ScreeningIn):
+    """Screen every open case against every agreement in force on the date."""
+    _require(request, "cases.add_screening")
+    return ninja.Status(201, screening_run(actor=request.user, as_of=payload.as_of))

@@ -1,0 +1,269 @@
+"""The case-file format: one JSON document per case, validated against its JSON Schema
+(`case-file.schema.json`, also at docs/) and then against the rules a schema cannot state
+(an order final before it was entered, a stay that ends before it starts, unknown countries).
+
+A CSV file carries the same facts, one row per person, in the flat columns of `CSV_COLUMNS`.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import pycountry
+from jsonschema import Draft202012Validator
+
+from accords.registry.services import USER_ASSIGNED_STATES
+
+SCHEMA_PATH = Path(__file__).with_name("case-file.schema.json")
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record: where (line, field) and what."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field or '(record)'}: {self.message}"
+
+
+def _path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _known_country(code: str) -> bool:
+    return code in USER_ASSIGNED_STATES or pycountry.countries.get(alpha_2=code) is not None
+
+
+def _countries(doc: dict):
+    """Every (field path, code) naming a country in the document."""
+    person = doc.get("person", {})
+    for i, code in enumerate(person.get("nationalities", [])):
+        yield f"person.nationalities[{i}]", code
+    if person.get("country_of_birth"):
+        yield "person.country_of_birth", person["country_of_birth"]
+    for i, order in enumerate(doc.get("removal_orders", [])):
+        for j, code in enumerate(order.get("designated_countries", [])):
+            yield f"removal_orders[{i}].designated_countries[{j}]", code
+    for section, field in [
+        ("protections", "country"),
+        ("notices", "destination"),
+        ("fear_claims", "country"),
+        ("acceptances", "receiving_state"),
+        ("country_requests", "country"),
+    ]:
+        for i, item in enumerate(doc.get(section, [])):
+            yield f"{section}[{i}].{field}", item[field]
+
+
+def _ordered(doc: dict):
+    """(field path, earlier, later) pairs that must not run backwards."""
+    for i, order in enumerate(doc.get("removal_orders", [])):
+        yield f"removal_orders[{i}].final_on", order["entered_on"], order.get("final_on")
+    for i, stay in enumerate(doc.get("stays", [])):
+        yield f"stays[{i}].valid_until", stay["valid_from"], stay.get("valid_until")
+    for i, proceeding in enumerate(doc.get("proceedings", [])):
+        yield f"proceedings[{i}].decided_on", proceeding["filed_on"], proceeding.get("decided_on")
+    for i, claim in enumerate(doc.get("fear_claims", [])):
+        yield f"fear_claims[{i}].screened_on", claim["stated_on"], claim.get("screened_on")
+
+
+def _datetimes(doc: dict):
+    for i, notice in enumerate(doc.get("notices", [])):
+        yield f"notices[{i}].served_at", notice["served_at"]
+    for i, claim in enumerate(doc.get("fear_claims", [])):
+        yield f"fear_claims[{i}].interview_noticed_at", claim.get("interview_noticed_at")
+    yield (
+        "uk.removal_directions_notified_at",
+        doc.get("uk", {}).get("removal_directions_notified_at"),
+    )
+
+
+def case_file_problems(doc, *, line: int = 1, counsel: frozenset[str] = frozenset()):
+    """Everything wrong with one case file; an empty list means it may be written."""
+    problems = [
+        Problem(line, _path(error.absolute_path), error.message)
+        for error in sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        return problems
+    for field, value in _datetimes(doc):
+        if value is None:
+            continue
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(Problem(line, field, f"{value!r} is not an ISO 8601 date-time"))
+    dates = [(f, a, b) for f, a, b in _ordered(doc)] + [
+        ("person.birth_date", doc["person"]["birth_date"], None)
+    ]
+    for field, earlier, later in dates:
+        for value in (earlier, later):
+            if value is None:
+                continue
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                problems.append(Problem(line, field, f"{value!r} is not a calendar date"))
+    if problems:
+        return problems
+    for field, earlier, later in _ordered(doc):
+        if later is not None and later < earlier:
+            problems.append(Problem(line, field, f"{later} is before {earlier}"))
+    if doc["person"]["birth_date"] > date.today().isoformat():
+        problems.append(Problem(line, "person.birth_date", "is in the future"))
+    for field, code in _countries(doc):
+        if not _known_country(code):
+            problems.append(Problem(line, field, f'unknown ISO 3166-1 country code "{code}"'))
+    for i, record in enumerate(doc.get("criminal_history", [])):
+        if record["kind"] == "conviction" and record.get("charge_outcome"):
+            problems.append(
+                Problem(
+                    line,
+                    f"criminal_history[{i}].charge_outcome",
+                    "a conviction has no charge outcome (a dismissed charge is a charge)",
+                )
+            )
+    name = doc["person"].get("counsel")
+    if name and name not in counsel:
+        problems.append(Problem(line, "person.counsel", f'no counsel "{name}" in Accords'))
+    return problems
+
+
+def case_file_hash(doc: dict) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+# --- CSV: one row per person; lists are separated by ";" ------------------------------------
+
+CSV_COLUMNS = {
+    "case_number": "the case's stable identifier",
+    "given_name": "given name",
+    "family_name": "family name",
+    "birth_date": "YYYY-MM-DD",
+    "country_of_birth": "ISO alpha-2",
+    "nationalities": "ISO alpha-2 codes separated by ;",
+    "languages": "ISO 639 codes separated by ;",
+    "family": "a key shared by members of one family",
+    "unaccompanied_minor": "true/false",
+    "detained": "true/false",
+    "counsel": "username of counsel of record",
+    "order_basis": "INA240, INA241a5, INA238b, expedited or uk_removal (empty: no order)",
+    "order_entered_on": "YYYY-MM-DD",
+    "order_final_on": "YYYY-MM-DD (empty: not final)",
+    "order_final_how": "bia_dismissed, appeal_waived, no_appeal, in_absentia, ...",
+    "order_designated_countries": "ISO alpha-2 codes separated by ;",
+    "protection_kind": "withholding, cat_withholding or cat_deferral (empty: none)",
+    "protection_countries": "ISO alpha-2 codes separated by ;",
+    "protection_granted_on": "YYYY-MM-DD",
+    "convictions": "offence categories separated by ; (convictions only, never charges)",
+    "convicted_on": "YYYY-MM-DD of the convictions",
+}
+
+_CSV_FIELD = {
+    "person.birth_date": "birth_date",
+    "removal_orders[0].entered_on": "order_entered_on",
+    "removal_orders[0].final_on": "order_final_on",
+    "removal_orders[0].basis": "order_basis",
+}
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split(";") if v.strip()]
+
+
+def _flag(value: str):
+    lowered = (value or "").strip().lower()
+    return {
+        "true": True,
+        "yes": True,
+        "1": True,
+        "false": False,
+        "no": False,
+        "0": False,
+        "": False,
+    }.get(lowered, value)
+
+
+def csv_row_to_case_file(row: dict) -> dict:
+    """Build the case-file document a CSV row stands for (validation comes after)."""
+    person = {
+        "given_name": row.get("given_name", ""),
+        "family_name": row.get("family_name", ""),
+        "birth_date": row.get("birth_date", ""),
+        "nationalities": _split(row.get("nationalities")),
+        "languages": _split(row.get("languages")),
+        "unaccompanied_minor": _flag(row.get("unaccompanied_minor")),
+        "detained": _flag(row.get("detained")),
+    }
+    for optional in ("country_of_birth", "family", "counsel"):
+        if row.get(optional):
+            person[optional] = row[optional]
+    doc = {"format": 1, "case_number": row.get("case_number", ""), "person": person}
+    if row.get("order_basis"):
+        order = {
+            "basis": row["order_basis"],
+            "entered_on": row.get("order_entered_on", ""),
+            "designated_countries": _split(row.get("order_designated_countries")),
+        }
+        if row.get("order_final_on"):
+            order["final_on"] = row["order_final_on"]
+            order["final_how"] = row.get("order_final_how", "")
+        doc["removal_orders"] = [order]
+    if row.get("protection_kind"):
+        doc["protections"] = [
+            {
+                "kind": row["protection_kind"],
+                "country": c,
+                "granted_on": row.get("protection_granted_on", ""),
+            }
+            for c in _split(row.get("protection_countries"))
+        ]
+    if row.get("convictions"):
+        doc["criminal_history"] = [
+            {"kind": "conviction", "offence_category": c, "on": row.get("convicted_on", "")}
+            for c in _split(row["convictions"])
+        ]
+    return doc
+
+
+def read_case_files(text: str, *, name: str) -> list[tuple[int, object]]:
+    """(line, document) for each record of a JSON-lines or CSV file; unparseable lines are
+    returned as Problems so they are reported with the rest."""
+    records: list[tuple[int, object]] = []
+    if name.endswith(".csv"):
+        reader = csv.DictReader(io.StringIO(text))
+        unknown = sorted(set(reader.fieldnames or []) - set(CSV_COLUMNS))
+        if unknown:
+            return [(1, Problem(1, unknown[0], "not a documented CSV column"))]
+        for row in reader:
+            records.append((reader.line_num, csv_row_to_case_file(row)))
+        return records
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            records.append((number, Problem(number, "", f"not JSON: {error.msg}")))
+    return records
+
+
+def csv_field(field: str) -> str:
+    """The CSV column a case-file field came from, for errors that name what the user wrote."""
+    return _CSV_FIELD.get(field, field.removeprefix("person."))

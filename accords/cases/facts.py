@@ -1,0 +1,435 @@
+"""Case facts as tables of columns, and the engine's input columns built from them.
+
+The facts of many cases come from the database (`facts_from_database`), and the facts of one
+case file from its JSON document (`facts_from_case_file`); both give the same tables, and one
+function, `engine_columns`, turns them into the safeguards engine's input for one receiving
+state on one date. So `accords check CASE.json` and `accords screen` cannot disagree about
+what a case says.
+
+Facts dated after the date considered are left out before choosing the latest of each kind,
+so a past decision can be replayed with the facts as they then stood.
+"""
+
+import io
+import json
+from datetime import UTC, date, datetime
+
+import polars as pl
+from django.db import connection
+
+Str, Date, Bool = pl.String(), pl.Date(), pl.Boolean()
+Instant = pl.Datetime("us", "UTC")
+Countries = pl.List(pl.String)
+
+TABLES: dict[str, dict[str, pl.DataType]] = {
+    "persons": {
+        "person_id": pl.Int64(), "case_number": Str, "birth_date": Date, "nationalities": Countries,
+        "family_id": pl.Int64(), "unaccompanied_minor": Bool, "detained": Bool, "has_counsel": Bool,
+    },
+    "orders": {
+        "person_id": pl.Int64(), "basis": Str, "entered_on": Date, "final_on": Date,
+        "final_how": Str, "in_absentia": Bool, "designated_countries": Countries,
+        "appeal_pending": Bool,
+    },
+    "protections": {"person_id": pl.Int64(), "kind": Str, "country": Str, "granted_on": Date},
+    "proceedings": {
+        "person_id": pl.Int64(), "kind": Str, "filed_on": Date, "decided_on": Date,
+        "stay_requested": Bool, "grounds": Str,
+    },
+    "stays": {
+        "person_id": pl.Int64(), "granted_by": Str, "valid_from": Date, "valid_until": Date,
+    },
+    "criminal": {
+        "person_id": pl.Int64(), "kind": Str, "offence_category": Str, "on": Date,
+        "charge_outcome": Str, "serving_sentence": Bool,
+    },
+    "notices": {
+        "person_id": pl.Int64(), "destination": Str, "served_at": Instant, "understood": Bool,
+        "served_on": Str, "interpreter_language": Str, "exigent": Bool,
+    },
+    "fear_claims": {
+        "person_id": pl.Int64(), "country": Str, "stated_on": Date, "referred_on": Date,
+        "interview_noticed_at": Instant, "screened_on": Date, "outcome": Str,
+        "proceedings_ended": Bool,
+    },
+    "acceptances": {
+        "person_id": pl.Int64(), "receiving_state": Str, "decision": Str, "decided_on": Date,
+    },
+    "country_requests": {
+        "person_id": pl.Int64(), "country": Str, "asked_on": Date, "answer": Str,
+    },
+    "uk": {
+        "person_id": pl.Int64(), "asylum_claim_on": Date, "asylum_refused_on": Date,
+        "inadmissible_on": Date, "dangerous_journey": Bool, "age_disputed": Bool,
+        "age_dispute_resolved_on": Date, "intent_notice_served_on": Date,
+        "removal_directions_notified_at": Instant, "rule39_in_force": Bool,
+        "rule39_disapplied_by_minister": Bool, "compelling_claim_pending": Bool,
+    },
+}  # fmt: skip
+
+# The database table and the column expressions each fact table reads.
+_SOURCES = {
+    "persons": (
+        "cases_person",
+        "id, case_number, birth_date, nationalities, family_id, unaccompanied_minor, detained, "
+        "counsel_id IS NOT NULL",
+    ),
+    "orders": (
+        "cases_removalorder",
+        "person_id, basis, entered_on, final_on, final_how, in_absentia, designated_countries, "
+        "appeal_pending",
+    ),
+    "protections": ("cases_protection", "person_id, kind, country, granted_on"),
+    "proceedings": (
+        "cases_proceeding",
+        "person_id, kind, filed_on, decided_on, stay_requested, grounds",
+    ),
+    "stays": ("cases_stay", "person_id, granted_by, valid_from, valid_until"),
+    "criminal": (
+        "cases_criminalrecord",
+        'person_id, kind, offence_category, "on", charge_outcome, serving_sentence',
+    ),
+    "notices": (
+        "cases_notice",
+        "person_id, destination, served_at, understood, served_on, interpreter_language, exigent",
+    ),
+    "fear_claims": (
+        "cases_fearclaim",
+        "person_id, country, stated_on, referred_on, interview_noticed_at, screened_on, outcome, "
+        "proceedings_ended",
+    ),
+    "acceptances": ("cases_acceptance", "person_id, receiving_state, decision, decided_on"),
+    "country_requests": ("cases_countryrequest", "person_id, country, asked_on, answer"),
+    "uk": (
+        "cases_ukprocess",
+        "person_id, asylum_claim_on, asylum_refused_on, inadmissible_on, dangerous_journey, "
+        "age_disputed, age_dispute_resolved_on, intent_notice_served_on, "
+        "removal_directions_notified_at, rule39_in_force, rule39_disapplied_by_minister, "
+        "compelling_claim_pending",
+    ),
+}
+
+
+def _typed(raw: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Text columns as both databases print them, parsed to the table's types."""
+    columns = []
+    for name, dtype in schema.items():
+        text = pl.col(name).cast(pl.String)
+        if dtype == pl.Date:
+            columns.append(text.str.slice(0, 10).str.to_date("%Y-%m-%d").alias(name))
+        elif isinstance(dtype, pl.Datetime):
+            parsed = text.str.replace(r"\+00(:00)?$", "").str.replace("T", " ")
+            columns.append(
+                parsed.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us")
+                .dt.replace_time_zone("UTC")
+                .alias(name)
+            )
+        elif dtype == pl.Boolean:
+            columns.append(text.is_in(["t", "true", "1", "True"]).alias(name))
+        elif isinstance(dtype, pl.List):
+            columns.append(text.str.json_decode(dtype).alias(name))
+        else:
+            columns.append(text.cast(dtype).alias(name))
+    return raw.select(columns)
+
+
+def _read(sql: str, schema: dict[str, pl.DataType], params: list) -> pl.DataFrame:
+    """Read a query's rows as columns; on PostgreSQL through COPY, which streams text fast."""
+    names = list(schema)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            copy_sql = cursor.mogrify(sql, params) if params else sql
+            with cursor.cursor.copy(f"COPY ({copy_sql}) TO STDOUT (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+            buffer.seek(0)
+            raw = (
+                pl.read_csv(
+                    buffer,
+                    has_header=False,
+                    new_columns=names,
+                    schema_overrides=dict.fromkeys(names, pl.String),
+                    infer_schema=False,
+                )
+                if buffer.getbuffer().nbytes
+                else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+            )
+        else:
+            cursor.execute(sql, params)
+            rows = [[None if v is None else str(v) for v in row] for row in cursor.fetchall()]
+            raw = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+    return _typed(raw, schema)
+
+
+def facts_from_database(person_ids: list[int] | None = None) -> dict[str, pl.DataFrame]:
+    """The fact tables of open cases (or of the people named), each read in one query."""
+    tables = {}
+    for name, (table, columns) in _SOURCES.items():
+        key = "id" if name == "persons" else "person_id"
+        if person_ids is not None:
+            where, params = f"{key} IN ({','.join(['%s'] * len(person_ids))})", list(person_ids)
+        else:
+            open_people = "SELECT id FROM cases_person WHERE status = 'open'"
+            where, params = (
+                ("status = 'open'", []) if name == "persons" else (f"{key} IN ({open_people})", [])
+            )
+        if person_ids is not None and not person_ids:
+            where = "1 = 0"
+        tables[name] = _read(f"SELECT {columns} FROM {table} WHERE {where}", TABLES[name], params)
+    return tables
+
+
+def facts_from_case_file(doc: dict, *, person_id: int = 0) -> dict[str, pl.DataFrame]:
+    """The same tables for one validated case-file document."""
+    person = doc["person"]
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    rows["persons"].append(
+        {
+            "person_id": person_id,
+            "case_number": doc["case_number"],
+            "birth_date": person["birth_date"],
+            "nationalities": json.dumps(person.get("nationalities", [])),
+            # A family key alone: the one member known here stands for the family.
+            "family_id": 1 if person.get("family") else None,
+            "unaccompanied_minor": person.get("unaccompanied_minor", False),
+            "detained": person.get("detained", False),
+            "has_counsel": bool(person.get("counsel")),
+        }
+    )
+    sections = {
+        "orders": "removal_orders",
+        "protections": "protections",
+        "proceedings": "proceedings",
+        "stays": "stays",
+        "criminal": "criminal_history",
+        "notices": "notices",
+        "fear_claims": "fear_claims",
+        "acceptances": "acceptances",
+        "country_requests": "country_requests",
+    }
+    for table, section in sections.items():
+        for item in doc.get(section, []):
+            row = {"person_id": person_id, **item}
+            if table == "orders":
+                row["designated_countries"] = json.dumps(item.get("designated_countries", []))
+            rows[table].append(row)
+    if doc.get("uk"):
+        rows["uk"].append({"person_id": person_id, **doc["uk"]})
+    tables = {}
+    for name, schema in TABLES.items():
+        raw = pl.DataFrame(
+            [{k: _text(r.get(k), schema[k]) for k in schema} for r in rows[name]],
+            schema=dict.fromkeys(schema, pl.String),
+            orient="row",
+        )
+        tables[name] = _typed(raw, schema)
+    return tables
+
+
+def _text(value, dtype: pl.DataType) -> str | None:
+    """A case-file value as the database would print it (date-times in UTC)."""
+    if value is None:
+        return None
+    if isinstance(dtype, pl.Datetime):
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment.isoformat(sep=" ")
+    return str(value)
+
+
+def _latest(frame: pl.DataFrame, by: str, keep: list[str]) -> pl.DataFrame:
+    return frame.sort(by).group_by("person_id").agg(pl.col(c).last() for c in keep)
+
+
+def engine_columns(tables: dict[str, pl.DataFrame], *, receiving: str, as_of: date) -> pl.DataFrame:
+    """The engine's case columns (`accords.law.columns.CASE_SCHEMA`) for transfers to one
+    receiving state, from the facts on record on `as_of`."""
+    on = pl.lit(as_of)
+    persons = tables["persons"]
+    # A family "has children" when any member is under 18 on the day considered.
+    minor = pl.col("birth_date").dt.offset_by("18y") > on
+    families = (
+        persons.filter(pl.col("family_id").is_not_null())
+        .group_by("family_id")
+        .agg(in_family_with_children=minor.any())
+    )
+    orders = _latest(
+        tables["orders"].filter(pl.col("entered_on") <= on),
+        "entered_on",
+        [
+            "basis",
+            "entered_on",
+            "final_on",
+            "final_how",
+            "in_absentia",
+            "designated_countries",
+            "appeal_pending",
+        ],
+    ).with_columns(  # fmt: skip
+        pl.when(pl.col("final_on") <= on).then(pl.col("final_on")).alias("final_on")
+    )
+    protections = (
+        tables["protections"]
+        .filter(pl.col("granted_on") <= on)
+        .group_by("person_id")
+        .agg(
+            withholding_countries=pl.col("country").filter(pl.col("kind") == "withholding"),
+            cat_countries=pl.col("country").filter(pl.col("kind") != "withholding"),
+        )
+    )
+    open_proceeding = (pl.col("filed_on") <= on) & (
+        pl.col("decided_on").is_null() | (pl.col("decided_on") > on)
+    )
+    proceedings = tables["proceedings"].filter(open_proceeding)
+    motions = _latest(
+        proceedings.filter(pl.col("kind") == "motion_to_reopen"),
+        "filed_on",
+        ["filed_on", "stay_requested", "grounds"],
+    ).rename(
+        {
+            "filed_on": "reopen_motion_filed_on",
+            "stay_requested": "reopen_motion_stay_requested",
+            "grounds": "reopen_motion_grounds",
+        }
+    )
+    petitions = _latest(
+        proceedings.filter(pl.col("kind") == "petition_for_review"),
+        "filed_on",
+        ["filed_on", "stay_requested"],
+    ).rename(
+        {"filed_on": "review_petition_filed_on", "stay_requested": "review_petition_stay_requested"}
+    )
+    appeals = (
+        proceedings.filter(pl.col("kind") == "appeal")
+        .group_by("person_id")
+        .agg(appeal_filed=pl.lit(True))
+    )
+    stays = (
+        tables["stays"]
+        .filter(pl.col("valid_from") <= on)
+        .group_by("person_id")
+        .agg(
+            stays=pl.struct(
+                granted_by="granted_by", **{"from": "valid_from", "until": "valid_until"}
+            )
+        )
+    )
+    criminal = tables["criminal"].filter(pl.col("on") <= on)
+    crimes = criminal.group_by("person_id").agg(
+        convictions=pl.col("offence_category").filter(pl.col("kind") == "conviction"),
+        pending_charges=(
+            (pl.col("kind") == "charge") & (pl.col("charge_outcome") == "pending")
+        ).any(),
+        serving_sentence=pl.col("serving_sentence").any(),
+    )
+    day_ends = pl.lit(as_of).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") + pl.duration(
+        days=1
+    )
+    to_receiving = pl.col("destination") == receiving
+    notices = _latest(
+        tables["notices"].filter(to_receiving & (pl.col("served_at") < day_ends)),
+        "served_at",
+        ["served_at", "destination", "understood", "served_on", "interpreter_language", "exigent"],
+    ).select(
+        "person_id",
+        pl.col("served_at").dt.replace_time_zone(None).alias("notice_served_at"),
+        pl.col("destination").alias("notice_destination"),
+        pl.col("understood").alias("notice_in_language_understood"),
+        (pl.col("served_on") == "person_and_counsel").alias("notice_served_on_counsel"),
+        pl.when(pl.col("interpreter_language") != "").then("interpreter_language")
+        .alias("notice_interpreter_language"),
+        pl.col("exigent").alias("notice_exigent"),
+    )  # fmt: skip
+    fear = _latest(
+        tables["fear_claims"].filter(
+            (pl.col("country") == receiving) & (pl.col("stated_on") <= on)
+        ),
+        "stated_on",
+        ["country", "referred_on", "interview_noticed_at", "screened_on", "outcome",
+         "proceedings_ended"],
+    ).select(  # fmt: skip
+        "person_id",
+        pl.lit(True).alias("fear_stated"),
+        pl.col("country").alias("fear_country"),
+        pl.when(pl.col("referred_on") <= on).then("referred_on").alias("fear_referred_on"),
+        pl.col("interview_noticed_at").dt.replace_time_zone(None).alias("fear_interview_noticed_at"),
+        pl.when(pl.col("screened_on") <= on).then("screened_on").alias("fear_screened_on"),
+        pl.when(pl.col("screened_on") <= on).then("outcome").otherwise(pl.lit("pending"))
+        .alias("fear_outcome"),
+        "proceedings_ended",
+    ).rename({"proceedings_ended": "protection_proceedings_ended"})  # fmt: skip
+    acceptance = _latest(
+        tables["acceptances"].filter(
+            (pl.col("receiving_state") == receiving) & (pl.col("decided_on") <= on)
+        ),
+        "decided_on",
+        ["decision", "decided_on"],
+    ).select(
+        "person_id",
+        pl.when(pl.col("decision") == "accepted").then("decided_on").alias("accepted_on"),
+        (pl.col("decision") == "declined").alias("acceptance_declined"),
+    )
+    requests = (
+        tables["country_requests"]
+        .filter(pl.col("asked_on") <= on)
+        .group_by("person_id")
+        .agg(country_requests=pl.struct("country", "asked_on", "answer"))
+    )
+    uk = tables["uk"].with_columns(
+        pl.col("removal_directions_notified_at").dt.replace_time_zone(None)
+    )
+    frame = persons.join(families, on="family_id", how="left")
+    for part in (orders, protections, motions, petitions, appeals, stays, crimes, notices, fear,
+                 acceptance, requests, uk):  # fmt: skip
+        frame = frame.join(part, on="person_id", how="left")
+    frame = frame.select(
+        pl.col("case_number").alias("case_id"),
+        "nationalities",
+        "birth_date",
+        "unaccompanied_minor",
+        pl.col("in_family_with_children").fill_null(False),
+        "detained",
+        "has_counsel",
+        pl.col("basis").alias("order_basis"),
+        pl.col("entered_on").alias("order_date"),
+        pl.col("final_on").alias("order_final_on"),
+        pl.col("final_how").replace("", None).alias("order_final_how"),
+        pl.col("in_absentia").alias("order_in_absentia"),
+        pl.col("designated_countries").alias("order_designated_countries"),
+        (pl.col("appeal_pending").fill_null(False) | pl.col("appeal_filed").fill_null(False)).alias(
+            "appeal_pending"
+        ),
+        "withholding_countries",
+        "cat_countries",
+        "stays",
+        "reopen_motion_filed_on",
+        "reopen_motion_stay_requested",
+        pl.col("reopen_motion_grounds").replace("", None),
+        "review_petition_filed_on",
+        "review_petition_stay_requested",
+        "notice_served_at",
+        "notice_destination",
+        "notice_in_language_understood",
+        "notice_served_on_counsel",
+        "notice_interpreter_language",
+        "notice_exigent",
+        "fear_stated",
+        "fear_country",
+        "fear_referred_on",
+        "fear_interview_noticed_at",
+        "fear_screened_on",
+        "fear_outcome",
+        "protection_proceedings_ended",
+        "accepted_on",
+        "acceptance_declined",
+        "country_requests",
+        "convictions",
+        "pending_charges",
+        "serving_sentence",
+        *[c for c in TABLES["uk"] if c != "person_id"],
+    )
+    from accords.law.columns import conform_cases
+
+    return conform_cases(frame)

@@ -1,0 +1,83 @@
+"""`accords check CASE.json --agreement KEY --on DATE`: one case file through every gate.
+
+Exit status: 0 when cleared, 1 when blocked or pending, 2 for bad input.
+"""
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from accords.cases.casefile import case_file_problems
+from accords.cases.facts import engine_columns, facts_from_case_file
+from accords.cases.screening import agreement_terms
+from accords.cases.services import counsel_usernames
+from accords.law.evaluate import explain
+from accords.registry.models import Agreement
+
+
+class BadInput(Exception):
+    pass
+
+
+def _explanation(path: Path, agreement_key: str, on: str) -> dict:
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise BadInput(f"--on: {on!r} is not a date (YYYY-MM-DD)") from None
+    agreement = Agreement.objects.prefetch_related("statuses", "terms").filter(key=agreement_key)
+    if not agreement:
+        raise BadInput(f"--agreement: no agreement {agreement_key!r}")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise BadInput(f"{path}: {error}") from None
+    problems = case_file_problems(doc, counsel=counsel_usernames())
+    if problems:
+        raise BadInput("\n".join(f"{path.name}: {p.field}: {p.message}" for p in problems))
+    terms = agreement_terms(agreement[0], day)
+    case = engine_columns(facts_from_case_file(doc), receiving=terms.receiving_state, as_of=day)
+    return explain(case.row(0, named=True), terms, day)
+
+
+class Command(BaseCommand):
+    help = "Check one case file against one agreement on one date, gate by gate."
+
+    def add_arguments(self, parser):
+        parser.add_argument("case_file", type=Path)
+        parser.add_argument("--agreement", required=True, help="the agreement's key")
+        parser.add_argument("--on", required=True, help="the proposed date, YYYY-MM-DD")
+        parser.add_argument("--explain", action="store_true", help="readable, not JSON")
+
+    def handle(self, *args, case_file, agreement, on, explain, **options):
+        try:
+            result = _explanation(case_file, agreement, on)
+        except BadInput as error:
+            self.stderr.write(str(error))
+            sys.exit(2)
+        if explain:
+            self.stdout.write(readable(result))
+        else:
+            self.stdout.write(json.dumps(result, default=str, indent=2))
+        sys.exit(0 if result["decision"] == "cleared" else 1)
+
+
+def readable(result: dict) -> str:
+    mark = {"pass": "PASS   ", "pending": "PENDING", "block": "BLOCK  "}
+    lines = [
+        f"{result['case_id']} under {result['agreement']} on {result['as_of']}: "
+        f"{str(result['decision']).upper()}"
+    ]
+    if result.get("earliest_clear"):
+        lines.append(f"  could clear on {result['earliest_clear']}")
+    for gate in result["gates"]:
+        lines.append(f"  {mark[gate['outcome']]} {gate['gate']}: {gate['reason']}")
+        if gate["outcome"] != "pass":
+            lines.append(f"           law: {gate['citation']}")
+            if gate.get("clears_by"):
+                lines.append(f"           clears by: {gate['clears_by']}")
+            if gate.get("earliest_clear"):
+                lines.append(f"           earliest: {gate['earliest_clear']}")
+    return "\n".join(lines)

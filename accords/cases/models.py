@@ -1,0 +1,317 @@
+"""People with removal orders and the facts the law asks about them.
+
+Every fact is its own dated row (an order, a protection, a stay, a notice, a fear claim, an
+acceptance...), so the safeguards engine can replay a case as it stood on any past date.
+Criminal history keeps convictions and charges apart: a dismissed charge is a charge with
+the outcome "dismissed", and nothing ever reads it as a conviction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Family(models.Model):
+    """People who travel together: placement never splits a family."""
+
+    key = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CaseFact(models.Model):
+    """One dated fact about one person's case."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} in case {self.person}"
+
+
+class Person(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    case_number = models.CharField(max_length=40, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    country_of_birth = models.CharField(max_length=2, blank=True)
+    nationalities = models.JSONField(default=list)  # ISO 3166-1 alpha-2 codes
+    languages = models.JSONField(default=list)  # ISO 639 codes, best understood first
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    unaccompanied_minor = models.BooleanField(default=False)
+    detained = models.BooleanField(default=False)
+    counsel = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        help_text="Counsel of record, who sees this case and is served its notices.",
+    )
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    # The SHA-256 of the case file last imported: importing the same file again changes nothing.
+    case_file_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["case_number"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.case_number
+
+
+class RemovalOrder(CaseFact):
+    class Basis(models.TextChoices):
+        INA240 = "INA240", "INA 240 (removal proceedings)"
+        INA241A5 = "INA241a5", "INA 241(a)(5) (reinstatement)"
+        INA238B = "INA238b", "INA 238(b) (administrative)"
+        EXPEDITED = "expedited", "expedited removal"
+        UK_REMOVAL = "uk_removal", "UK removal decision"
+
+    class FinalHow(models.TextChoices):
+        BIA_DISMISSED = "bia_dismissed", "BIA dismissed the appeal"
+        APPEAL_WAIVED = "appeal_waived", "appeal waived"
+        NO_APPEAL = "no_appeal", "30 days passed without appeal"
+        IN_ABSENTIA = "in_absentia", "entered in absentia"
+        VD_OVERSTAYED = "voluntary_departure_overstayed", "voluntary departure overstayed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="orders")
+    basis = models.CharField(max_length=12, choices=Basis.choices)
+    entered_on = models.DateField()
+    final_on = models.DateField(null=True, blank=True)
+    final_how = models.CharField(max_length=32, choices=FinalHow.choices, blank=True)
+    in_absentia = models.BooleanField(default=False)
+    designated_countries = models.JSONField(default=list)
+    appeal_pending = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["person", "entered_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_on__isnull=True) | Q(final_on__gte=models.F("entered_on")),
+                name="order_final_after_entered",
+            )
+        ]
+
+
+class Protection(CaseFact):
+    """Protection from removal to one named country; it says nothing about any other."""
+
+    class Kind(models.TextChoices):
+        WITHHOLDING = "withholding", "withholding of removal (INA 241(b)(3))"
+        CAT_WITHHOLDING = "cat_withholding", "CAT withholding"
+        CAT_DEFERRAL = "cat_deferral", "CAT deferral"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protections")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    country = models.CharField(max_length=2)
+    granted_on = models.DateField()
+
+
+class Proceeding(CaseFact):
+    class Kind(models.TextChoices):
+        APPEAL = "appeal", "appeal to the BIA"
+        MOTION_TO_REOPEN = "motion_to_reopen", "motion to reopen"
+        PETITION_FOR_REVIEW = "petition_for_review", "petition for review"
+        HABEAS = "habeas", "habeas corpus"
+
+    class Grounds(models.TextChoices):
+        CHANGED_COUNTRY_CONDITIONS = "changed_country_conditions"
+        EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances"
+        OTHER = "other"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="proceedings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    filed_on = models.DateField()
+    decided_on = models.DateField(null=True, blank=True)
+    stay_requested = models.BooleanField(default=False)
+    grounds = models.CharField(max_length=28, choices=Grounds.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("filed_on")),
+                name="proceeding_decided_after_filed",
+            )
+        ]
+
+
+class Stay(CaseFact):
+    """A stay of removal actually granted (a request to ICE is not a stay)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
+    granted_by = models.CharField(max_length=40)
+    scope = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="stay_ends_after_it_starts",
+            )
+        ]
+
+
+class CriminalRecord(CaseFact):
+    class Kind(models.TextChoices):
+        CONVICTION = "conviction"
+        CHARGE = "charge"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending"
+        DISMISSED = "dismissed"
+        WITHDRAWN = "withdrawn"
+        ACQUITTED = "acquitted"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="criminal_history")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    offence_category = models.CharField(max_length=60)
+    on = models.DateField()
+    charge_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    serving_sentence = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="conviction", charge_outcome="") | Q(kind="charge"),
+                name="only_charges_have_outcomes",
+            )
+        ]
+
+
+class Notice(CaseFact):
+    class ServedOn(models.TextChoices):
+        PERSON = "person"
+        PERSON_AND_COUNSEL = "person_and_counsel", "person and counsel"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
+    destination = models.CharField(max_length=2)
+    served_at = models.DateTimeField()
+    language = models.CharField(max_length=8)
+    understood = models.BooleanField(
+        help_text="The notice was in, or read in, a language the person understands."
+    )
+    served_on = models.CharField(max_length=20, choices=ServedOn.choices)
+    method = models.CharField(max_length=40, default="in person")
+    interpreter_name = models.CharField(max_length=100, blank=True)
+    interpreter_language = models.CharField(max_length=8, blank=True)
+    exigent = models.BooleanField(default=False)
+
+
+class FearClaim(CaseFact):
+    class Outcome(models.TextChoices):
+        PENDING = "pending"
+        POSITIVE = "positive"
+        NEGATIVE = "negative"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="fear_claims")
+    country = models.CharField(max_length=2)
+    stated_on = models.DateField()
+    referred_on = models.DateField(null=True, blank=True)
+    interview_noticed_at = models.DateTimeField(null=True, blank=True)
+    screened_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    proceedings_ended = models.BooleanField(default=False)
+
+
+class Acceptance(CaseFact):
+    """The receiving state's answer about one person, by name."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acceptances")
+    receiving_state = models.CharField(max_length=2)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    decided_on = models.DateField()
+    reasons = models.TextField(blank=True)
+
+
+class CountryRequest(CaseFact):
+    """One step of the INA 241(b)(2) sequence: a country asked to accept the person."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted"
+        REFUSED = "refused"
+        NO_ANSWER = "no_answer", "no answer"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="country_requests")
+    country = models.CharField(max_length=2)
+    asked_on = models.DateField()
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+
+
+class UkProcess(CaseFact):
+    """The UK asylum and removal steps the Rwanda partnership's gates ask about."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="uk")
+    asylum_claim_on = models.DateField(null=True, blank=True)
+    asylum_refused_on = models.DateField(null=True, blank=True)
+    inadmissible_on = models.DateField(null=True, blank=True)
+    dangerous_journey = models.BooleanField(default=False)
+    age_disputed = models.BooleanField(default=False)
+    age_dispute_resolved_on = models.DateField(null=True, blank=True)
+    intent_notice_served_on = models.DateField(null=True, blank=True)
+    removal_directions_notified_at = models.DateTimeField(null=True, blank=True)
+    rule39_in_force = models.BooleanField(default=False)
+    rule39_disapplied_by_minister = models.BooleanField(default=False)
+    compelling_claim_pending = models.BooleanField(default=False)
+
+
+class Screening(models.Model):
+    """One run of the safeguards engine over the open caseload, as of one date."""
+
+    as_of = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    regime_versions = models.JSONField(default=dict)  # regime id -> version used
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"screening as of {self.as_of}"
+
+
+class Decision(CaseFact):
+    """The engine's decision for one person under one agreement, with the gates not passed."""
+
+    class Outcome(models.TextChoices):
+        CLEARED = "cleared"
+        PENDING = "pending"
+        BLOCKED = "blocked"
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="decisions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="decisions")
+    agreement = models.ForeignKey(
+        "registry.Agreement", on_delete=models.CASCADE, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    # [{gate, outcome, reason, citation, clears_by, earliest_clear}] for every gate not passed.
+    gates = models.JSONField(default=list)
+    # The same gate ids as ",a,b,": both databases can filter a worklist on a text column,
+    # and SQLite cannot search inside JSON.
+    gate_ids = models.CharField(max_length=600, blank=True)
+    earliest_clear = models.DateField(null=True, blank=True)
+    regime_version = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "person", "agreement"], name="one_decision_per_screening"
+            )
+        ]
+        indexes = [models.Index(fields=["screening", "agreement", "outcome"])]

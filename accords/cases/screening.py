@@ -1,0 +1,160 @@
+"""Screening: the safeguards engine run over cases, for one agreement or all in force.
+
+`agreement_terms` reads what the engine needs from the registry (the agreement's periods in
+force, its exclusions and accepted nationalities, its assurances) on the date considered.
+`screen` evaluates every open case against every agreement in force on a date and stores one
+decision per person and agreement, with the regime version that produced it.
+"""
+
+from collections import Counter
+from datetime import date, datetime
+
+import polars as pl
+
+from accords.cases.facts import engine_columns, facts_from_database
+from accords.cases.models import Decision, Person, Screening
+from accords.core.actions import action
+from accords.law.columns import EXCLUSION_CATEGORIES, AgreementTerms, Assurances, ForcePeriod
+from accords.law.evaluate import decide, evaluate, explain
+from accords.law.regime import load_regime
+from accords.registry.models import Agreement, Status, Term
+
+# Registry statuses after which an agreement no longer operates, until it is in force again.
+_STOPS = {Status.SUSPENDED, Status.ENJOINED, Status.RULED_UNLAWFUL, Status.ENDED}
+# Registry eligibility categories the engine checks under another name.
+_SAME_AS = {"criminal_charges": "pending_case"}
+
+
+def _valid_on(term: Term, day: date) -> bool:
+    return (term.valid_from is None or term.valid_from <= day) and (
+        term.valid_until is None or day <= term.valid_until
+    )
+
+
+def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
+    periods, began = [], None
+    for change in agreement.statuses.order_by("on", "id"):
+        if change.status == Status.IN_FORCE and began is None:
+            began = change.on
+        elif change.status in _STOPS and began is not None:
+            periods.append(ForcePeriod(began, change.on))
+            began = None
+    if began is not None:
+        periods.append(ForcePeriod(began))
+    terms = [t for t in agreement.terms.all() if _valid_on(t, as_of)]
+    excluded, allowed, assurances, onward = set(), None, None, False
+    for term in terms:
+        category = _SAME_AS.get(term.category, term.category)
+        if term.kind == Term.Kind.ELIGIBILITY and term.rule == Term.Rule.EXCLUDES:
+            if category in EXCLUSION_CATEGORIES or category.startswith("conviction:"):
+                excluded.add(category)
+        if term.kind == Term.Kind.ELIGIBILITY and term.rule == Term.Rule.ONLY:
+            if category == "nationality" and term.values:
+                allowed = frozenset(term.values) & (allowed or frozenset(term.values))
+        if term.kind == Term.Kind.ASSURANCE and term.given:
+            if term.category == "no_onward_removal":
+                onward = True
+            elif term.category == "credible_assurances" and term.valid_from:
+                assurances = Assurances(given_on=term.valid_from, credible=True)
+    return AgreementTerms(
+        id=agreement.key,
+        regime=agreement.regime,
+        sending_state=agreement.sending_state_id,
+        receiving_state=agreement.receiving_state_id,
+        in_force=tuple(periods),
+        excluded=frozenset(excluded),
+        allowed_nationalities=allowed,
+        bars_onward_refoulement=onward,
+        assurances=assurances,
+    )
+
+
+def agreements_in_force(as_of: date) -> list[Agreement]:
+    agreements = Agreement.objects.prefetch_related("statuses", "terms")
+    return [
+        a
+        for a in agreements
+        if any(p.began <= as_of and (p.ended is None or as_of < p.ended)
+               for p in agreement_terms(a, as_of).in_force)
+    ]  # fmt: skip
+
+
+def screen_frame(
+    tables: dict[str, pl.DataFrame], agreement: Agreement, as_of: date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Gate results and decisions for every case in `tables` under one agreement."""
+    terms = agreement_terms(agreement, as_of)
+    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=as_of)
+    results = evaluate(columns, terms, as_of)
+    return results, decide(results)
+
+
+def _gate_notes(results: pl.DataFrame) -> pl.DataFrame:
+    """Per case, the gates not passed, as the JSON list a Decision stores."""
+    return (
+        results.filter(pl.col("outcome") != "pass")
+        .with_columns(pl.col(c).cast(pl.String) for c in ("gate", "outcome", "reason", "citation",
+                                                         "clears_by"))
+        .group_by("case_id")
+        .agg(gates=pl.struct("gate", "outcome", "reason", "citation", "clears_by",
+                             pl.col("earliest_clear").cast(pl.String)))
+    )  # fmt: skip
+
+
+@action("screening.run")
+def screening_run(*, actor, as_of: date, progress=None) -> Screening:
+    """Screen every open case against every agreement in force on `as_of`; store decisions."""
+    agreements = agreements_in_force(as_of)
+    tables = facts_from_database()
+    ids = dict(Person.objects.filter(status="open").values_list("case_number", "id"))
+    screening = Screening.objects.create(as_of=as_of)
+    summary: Counter = Counter()
+    blocked_by: Counter = Counter()
+    pending_on: Counter = Counter()
+    versions = {}
+    for agreement in agreements:
+        results, decisions = screen_frame(tables, agreement, as_of)
+        versions[agreement.regime] = load_regime(agreement.regime).version
+        notes = _gate_notes(results)
+        rows = decisions.join(notes, on="case_id", how="left")
+        Decision.objects.bulk_create(
+            (
+                Decision(
+                    screening=screening,
+                    person_id=ids[row["case_id"]],
+                    agreement=agreement,
+                    outcome=str(row["decision"]),
+                    gates=row["gates"] or [],
+                    gate_ids=",{},".format(",".join(g["gate"] for g in row["gates"] or [])),
+                    earliest_clear=row["earliest_clear"],
+                    regime_version=str(row["regime_version"]),
+                )
+                for row in rows.iter_rows(named=True)
+            ),
+            batch_size=2000,
+        )
+        summary.update(decisions["decision"].cast(pl.String).to_list())
+        blocked_by.update(g for gates in decisions["blocked_by"].to_list() for g in gates)
+        pending_on.update(g for gates in decisions["pending_on"].to_list() for g in gates)
+        if progress:
+            progress(agreement, len(decisions))
+    screening.regime_versions = versions
+    screening.summary = {
+        "agreements": [a.key for a in agreements],
+        "decisions": dict(summary),
+        "blocked_by_gate": dict(blocked_by.most_common()),
+        "pending_on_gate": dict(pending_on.most_common()),
+    }
+    screening.save(update_fields=["regime_versions", "summary"])
+    return screening
+
+
+def case_explanation(person, agreement: Agreement, on: date | datetime) -> dict:
+    """Every gate for one person under one agreement on a date (or at a moment, for a
+    departure), with the rules then in force: the same evaluation the bulk screen runs, on a
+    one-row frame."""
+    day = on.date() if isinstance(on, datetime) else on
+    terms = agreement_terms(agreement, day)
+    tables = facts_from_database([person.pk])
+    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=day)
+    return explain(columns.row(0, named=True), terms, on)

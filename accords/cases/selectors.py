@@ -1,0 +1,67 @@
+"""Reads of the caseload, each scoped to what the asking user may see.
+
+Sending-state officers, monitors and auditors see the whole caseload; counsel see only their
+own clients; a receiving officer sees only people their state has been asked about; everyone
+else (finance, the public) sees no one. Enforced here, so no page or endpoint can forget it.
+"""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from accords.cases.models import Decision, Person, Screening
+from accords.core.roles import user_role
+
+WHOLE_CASELOAD = {"sending_officer", "sending_supervisor", "monitor", "auditor"}
+
+
+def people_visible(user) -> QuerySet[Person]:
+    role = user_role(user)
+    people = Person.objects.all()
+    if role is None:
+        return people.none()
+    if role.key in WHOLE_CASELOAD:
+        return people
+    if role.key == "counsel":
+        return people.filter(counsel=user)
+    if role.key == "receiving_officer":
+        state = getattr(getattr(user, "profile", None), "receiving_state_id", None)
+        return people.filter(
+            Q(acceptances__receiving_state=state) | Q(notices__destination=state)
+        ).distinct()
+    return people.none()
+
+
+def person_get(*, user, case_number: str) -> Person:
+    """One visible person; Person.DoesNotExist for anyone the user may not see."""
+    return people_visible(user).get(case_number=case_number)
+
+
+def screening_latest() -> Screening | None:
+    return Screening.objects.order_by("-started_at", "-id").first()
+
+
+def worklist(
+    *,
+    user,
+    screening: Screening,
+    agreement: str = "",
+    outcome: str = "",
+    gate: str = "",
+    clears_before: date | None = None,
+) -> QuerySet[Decision]:
+    """The decisions of one screening that the user may see, filtered as asked."""
+    decisions = (
+        Decision.objects.filter(screening=screening, person__in=people_visible(user))
+        .select_related("person", "agreement")
+        .order_by("earliest_clear", "person__case_number", "agreement__key")
+    )
+    if agreement:
+        decisions = decisions.filter(agreement__key=agreement)
+    if outcome:
+        decisions = decisions.filter(outcome=outcome)
+    if gate:
+        decisions = decisions.filter(gate_ids__contains=f",{gate},")
+    if clears_before:
+        decisions = decisions.filter(earliest_clear__lte=clears_before)
+    return decisions

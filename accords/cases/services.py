@@ -1,0 +1,124 @@
+"""Every write to the caseload. Imports validate everything first and write all or nothing."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from accords.cases.casefile import Problem, case_file_hash, case_file_problems
+from accords.cases.models import (
+    Acceptance,
+    CountryRequest,
+    CriminalRecord,
+    Family,
+    FearClaim,
+    Notice,
+    Person,
+    Proceeding,
+    Protection,
+    RemovalOrder,
+    Stay,
+    UkProcess,
+)
+from accords.core.actions import action
+
+# Case-file section -> the model its items become.
+SECTIONS = {
+    "removal_orders": RemovalOrder,
+    "protections": Protection,
+    "proceedings": Proceeding,
+    "stays": Stay,
+    "criminal_history": CriminalRecord,
+    "notices": Notice,
+    "fear_claims": FearClaim,
+    "acceptances": Acceptance,
+    "country_requests": CountryRequest,
+}
+
+
+class CaseFileErrors(Exception):
+    """A file with problems: nothing was written. `problems` says each line and field."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s): " + "; ".join(map(str, problems[:5])))
+
+
+def counsel_usernames() -> frozenset[str]:
+    return frozenset(User.objects.filter(groups__name="counsel").values_list("username", flat=True))
+
+
+def _item(model, item: dict) -> dict:
+    fields = dict(item)
+    for key, value in fields.items():
+        if key.endswith("_at") and isinstance(value, str):
+            fields[key] = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if model is Stay:
+        fields.setdefault("scope", "")
+    return fields
+
+
+def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> str:
+    """Write one validated case file; say whether it was created, updated or unchanged."""
+    digest = case_file_hash(doc)
+    person = Person.objects.filter(case_number=doc["case_number"]).first()
+    if person and person.case_file_hash == digest:
+        return "unchanged"
+    outcome = "updated" if person else "created"
+    data = doc["person"]
+    family_key = data.get("family")
+    if family_key and family_key not in families:
+        families[family_key], _ = Family.objects.get_or_create(key=family_key)
+    person = person or Person(case_number=doc["case_number"])
+    person.given_name, person.family_name = data["given_name"], data["family_name"]
+    person.birth_date = data["birth_date"]
+    person.country_of_birth = data.get("country_of_birth", "")
+    person.nationalities, person.languages = data["nationalities"], data.get("languages", [])
+    person.family = families.get(family_key) if family_key else None
+    person.unaccompanied_minor = data.get("unaccompanied_minor", False)
+    person.detained = data.get("detained", False)
+    person.counsel_id = counsel.get(data.get("counsel") or "")
+    person.status = doc.get("status", "open")
+    person.case_file_hash = digest
+    person.save()
+    for section, model in SECTIONS.items():
+        model.objects.filter(person=person).delete()
+        model.objects.bulk_create(
+            model(person=person, **_item(model, item)) for item in doc.get(section, [])
+        )
+    UkProcess.objects.filter(person=person).delete()
+    if doc.get("uk"):
+        UkProcess.objects.create(person=person, **_item(UkProcess, doc["uk"]))
+    return outcome
+
+
+@action("case.import")
+def case_import(*, actor, records: list[tuple[int, object]], source: str, skip_invalid=False):
+    """Import case files: (line, document or Problem) pairs. With problems and no
+    `skip_invalid`, raise CaseFileErrors and write nothing."""
+    counsel_names = counsel_usernames()
+    problems, valid = [], []
+    seen: dict[str, int] = {}
+    for line, doc in records:
+        found = (
+            [doc]
+            if isinstance(doc, Problem)
+            else case_file_problems(doc, line=line, counsel=counsel_names)
+        )
+        if not found and doc["case_number"] in seen:
+            found = [Problem(line, "case_number", f"repeats line {seen[doc['case_number']]}")]
+        if found:
+            problems.extend(found)
+        else:
+            seen[doc["case_number"]] = line
+            valid.append(doc)
+    if problems and not skip_invalid:
+        raise CaseFileErrors(problems)
+    counsel = dict(User.objects.filter(username__in=counsel_names).values_list("username", "id"))
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    families: dict[str, Family] = {}
+    with transaction.atomic():
+        for doc in valid:
+            counts[_write(doc, families, counsel)] += 1
+    skipped = sorted({p.line for p in problems})
+    return {**counts, "skipped": len(skipped), "source": source}

@@ -1,0 +1,103 @@
+"""`accords check` and `accords screen` as an officer runs them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from accords.cases.models import Decision, Screening
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
+
+
+def _check(tmp_path, doc, *args):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(SystemExit) as exited:
+        call_command("check", str(path), *args)
+    return exited.value.code
+
+
+@pytest.mark.django_db
+def test_check_exits_1_and_says_why_when_blocked(tmp_path, reference_data, capsys):
+    protected = case_doc(protections=[
+        {"kind": "cat_deferral", "country": "RW", "granted_on": "2024-06-01"}
+    ])  # fmt: skip
+    code = _check(tmp_path, protected, "--agreement", "us-rwanda", "--on", "2025-09-01")
+    assert code == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["decision"] == "blocked"
+    cat = next(g for g in result["gates"] if g["gate"] == "us.cat")
+    assert cat["outcome"] == "block" and "8 CFR 208.16" in cat["citation"]
+
+
+@pytest.mark.django_db
+def test_check_exits_0_when_every_gate_passes(tmp_path, reference_data, capsys):
+    code = _check(tmp_path, case_doc(), "--agreement", "us-rwanda", "--on", "2025-09-01",
+                  "--explain")  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "CLEARED" in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--agreement", "nowhere", "--on", "2025-09-01"], "no agreement 'nowhere'"),
+        (["--agreement", "us-rwanda", "--on", "1 Sept"], "is not a date"),
+    ],
+)
+def test_check_exits_2_for_bad_input(tmp_path, reference_data, capsys, args, message):
+    assert _check(tmp_path, case_doc(), *args) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_check_exits_2_naming_the_bad_field(tmp_path, reference_data, capsys):
+    doc = case_doc(person={"birth_date": "yesterday"})
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on", "2025-09-01") == 2
+    assert "person.birth_date" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_screen_stores_a_decision_per_case_and_agreement_in_force(reference_data, capsys):
+    protected = case_doc("S-2", protections=[
+        {"kind": "withholding", "country": "RW", "granted_on": "2024-06-01"}
+    ])  # fmt: skip
+    case_import(actor=None, records=[(1, case_doc("S-1")), (2, protected)], source="t")
+    call_command("screen", "--as-of", "2025-09-01")
+    screening = Screening.objects.get()
+    in_force = screening.summary["agreements"]
+    assert "us-rwanda" in in_force and "uk-rwanda" not in in_force
+    assert Decision.objects.count() == 2 * len(in_force)
+    assert (
+        Decision.objects.get(person__case_number="S-1", agreement__key="us-rwanda").outcome
+        == "cleared"
+    )
+    blocked = Decision.objects.get(person__case_number="S-2", agreement__key="us-rwanda")
+    assert blocked.outcome == "blocked" and ",us.withholding," in blocked.gate_ids
+    assert blocked.regime_version == screening.regime_versions["us"]
+    out = capsys.readouterr().out
+    assert "cleared" in out and "us.withholding" in out
+
+
+def test_check_runs_as_a_command_with_its_exit_status(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_doc()))
+    env = {"ACCORDS_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def accords(*args):
+        return subprocess.run([sys.executable, "-m", "accords", *args], capture_output=True,
+                              text=True, timeout=180, env=env)  # fmt: skip
+
+    assert accords("migrate", "-v0").returncode == 0
+    assert accords("reference", "load").returncode == 0
+    cleared = accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-09-01")
+    assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+    early = accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-05-01")
+    assert early.returncode == 1 and '"decision": "pending"' in early.stdout
+    bad = accords("check", str(path), "--agreement", "nowhere", "--on", "2025-09-01")
+    assert bad.returncode == 2

@@ -1,0 +1,128 @@
+"""A case reads the same from its case file as from the database after importing it, so the
+one-case check and the bulk screen cannot disagree."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from accords.cases.facts import engine_columns, facts_from_case_file, facts_from_database
+from accords.cases.models import Person
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
+
+days = st.dates(date(2022, 1, 1), date(2026, 12, 31))
+countries = st.sampled_from(["RW", "SV", "HN", "VE", "SZ", "GB", "GT"])
+
+
+@st.composite
+def case_files(draw):
+    entered = draw(days)
+    final = draw(st.one_of(st.none(), st.dates(entered, date(2026, 12, 31))))
+    order = {"basis": draw(st.sampled_from(["INA240", "INA241a5", "INA238b", "expedited"])),
+             "entered_on": entered.isoformat(), "designated_countries": draw(st.lists(countries, max_size=2)),
+             "appeal_pending": draw(st.booleans())}  # fmt: skip
+    if final:
+        order |= {"final_on": final.isoformat(), "final_how": "no_appeal"}
+    start = draw(days)
+    stays = [
+        {"granted_by": "IJ", "valid_from": start.isoformat(),
+         "valid_until": draw(st.one_of(st.none(), st.dates(start, date(2027, 1, 1)))) and None}
+    ] if draw(st.booleans()) else []  # fmt: skip
+    claim_day = draw(days)
+    return case_doc(
+        "P-1",
+        person={
+            "nationalities": draw(st.lists(countries, min_size=0, max_size=2, unique=True)),
+            "birth_date": draw(st.dates(date(1950, 1, 1), date(2020, 1, 1))).isoformat(),
+            "unaccompanied_minor": draw(st.booleans()),
+            "family": draw(st.one_of(st.none(), st.just("FAM-1"))),
+        },
+        removal_orders=[order],
+        protections=[
+            {
+                "kind": draw(st.sampled_from(["withholding", "cat_deferral"])),
+                "country": draw(countries),
+                "granted_on": draw(days).isoformat(),
+            }
+            for _ in range(draw(st.integers(0, 2)))
+        ],  # fmt: skip
+        stays=stays,
+        criminal_history=[
+            {
+                "kind": kind,
+                "offence_category": "theft",
+                "on": draw(days).isoformat(),
+                "charge_outcome": ""
+                if kind == "conviction"
+                else draw(st.sampled_from(["pending", "dismissed"])),
+            }
+            for kind in draw(st.lists(st.sampled_from(["conviction", "charge"]), max_size=2))
+        ],  # fmt: skip
+        fear_claims=[
+            {
+                "country": "RW",
+                "stated_on": claim_day.isoformat(),
+                "outcome": draw(st.sampled_from(["pending", "negative", "positive"])),
+                "screened_on": claim_day.isoformat(),
+            }
+        ]
+        if draw(st.booleans())
+        else [],  # fmt: skip
+        acceptances=[
+            {
+                "receiving_state": "RW",
+                "decision": draw(st.sampled_from(["accepted", "declined"])),
+                "decided_on": draw(days).isoformat(),
+            }
+        ],  # fmt: skip
+    )
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    lists = [n for n, t in frame.schema.items() if isinstance(t, pl.List)]
+    return frame.with_columns(
+        pl.col(n).list.sort() for n in lists if frame.schema[n].inner != pl.Struct
+    )
+
+
+class TestCaseFileAndDatabaseAgree(HypothesisTestCase):
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(doc=case_files(), on=days)
+    def test_engine_columns_are_identical(self, doc, on):
+        Person.objects.all().delete()
+        case_import(actor=None, records=[(1, doc)], source="t")
+        from_file = engine_columns(facts_from_case_file(doc), receiving="RW", as_of=on)
+        from_db = engine_columns(facts_from_database(), receiving="RW", as_of=on)
+        assert _sorted(from_file).to_dicts() == _sorted(from_db).to_dicts()
+
+
+@pytest.mark.django_db
+def test_facts_after_the_date_are_not_yet_on_record():
+    doc = case_doc("Q-1", stays=[{"granted_by": "BIA", "valid_from": "2025-09-10"}])
+    columns = engine_columns(facts_from_case_file(doc), receiving="RW", as_of=date(2025, 9, 1))
+    assert columns["stays"].to_list() == [[]]
+    later = engine_columns(facts_from_case_file(doc), receiving="RW", as_of=date(2025, 9, 10))
+    assert later["stays"].to_list()[0][0]["granted_by"] == "BIA"
+
+
+@pytest.mark.django_db
+def test_a_dismissed_charge_never_becomes_a_conviction():
+    doc = case_doc("Q-2", criminal_history=[
+        {"kind": "charge", "offence_category": "child_sex_offence", "on": "2019-01-01",
+         "charge_outcome": "dismissed"}
+    ])  # fmt: skip
+    columns = engine_columns(facts_from_case_file(doc), receiving="RW", as_of=date(2025, 9, 1))
+    assert columns["convictions"].to_list() == [[]]
+    assert columns["pending_charges"].to_list() == [False]
+
+
+@pytest.mark.django_db
+def test_only_the_notice_naming_this_receiving_state_counts():
+    columns = engine_columns(
+        facts_from_case_file(case_doc()), receiving="SZ", as_of=date(2025, 9, 1)
+    )
+    assert columns["notice_served_at"].to_list() == [None]

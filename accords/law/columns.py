@@ -1,0 +1,226 @@
+"""The input contract of the safeguards engine: case columns, and the terms of an agreement.
+
+A row is one person P proposed for transfer under one agreement A (which names the receiving
+state R); the date D is the `as_of` handed to `evaluate`. The cases app builds these columns
+straight from the database; tests and the single-case explanation build them from plain dicts
+with `cases_frame`. Everything here is a fact on record; the engine decides nothing from
+absence except what the defaults below say (a missing flag is "not so", a missing list is empty).
+
+The agreement side is `AgreementTerms`: one agreement's eligibility terms as the registry holds
+them on the day of screening.
+
+Conventions:
+- Countries are ISO 3166-1 alpha-2 codes in upper case ("RW", "SV", "GB").
+- Dates are calendar dates; a fact dated after D is treated as not yet on record on D, so a past
+  transfer can be replayed with the facts as they then stood.
+- Datetimes are naive UTC.
+- Criminal history holds convictions only. A charge that was dismissed or withdrawn is not a
+  conviction and must never be written into `convictions`; open charges go in `pending_charges`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+STAY = pl.Struct(
+    {
+        "granted_by": pl.String,  # "IJ", "BIA", "court of appeals", "district court", "ICE", ...
+        "from": pl.Date,  # first day in force
+        "until": pl.Date,  # last day in force; null = until further order
+    }
+)
+
+COUNTRY_REQUEST = pl.Struct(
+    {
+        "country": pl.String,  # the country asked to accept the person
+        "asked_on": pl.Date,
+        "answer": pl.String,  # "accepted" | "refused" | "no_answer"
+    }
+)
+
+CASE_SCHEMA: dict[str, pl.DataType] = {
+    # --- the person ---
+    "case_id": pl.String(),  # the case's stable identifier
+    "nationalities": pl.List(pl.String),  # every nationality held; empty = stateless/unknown
+    "birth_date": pl.Date(),  # as recorded (or as found by an age assessment)
+    "unaccompanied_minor": pl.Boolean(),  # a child with no parent or legal guardian present
+    "in_family_with_children": pl.Boolean(),  # travels in a family with a child under 18
+    "detained": pl.Boolean(),  # in immigration detention now (shortens some windows)
+    "has_counsel": pl.Boolean(),  # counsel of record exists (notice must reach them too)
+    # --- the removal order (US) ---
+    "order_basis": pl.String(),  # "INA240" | "INA241a5" | "INA238b" | "expedited"; null = none
+    "order_date": pl.Date(),  # the day the order was entered
+    "order_final_on": pl.Date(),  # the day it became final; null = not recorded as final
+    "order_final_how": pl.String(),  # "bia_dismissed" | "appeal_waived" | "no_appeal" |
+    # "in_absentia" | "voluntary_departure_overstayed" (evidence of finality, 8 CFR 1241.1)
+    "order_in_absentia": pl.Boolean(),  # entered in the person's absence
+    "order_designated_countries": pl.List(pl.String),  # countries the order names for removal
+    "appeal_pending": pl.Boolean(),  # a direct appeal to the BIA is pending (automatic stay)
+    # --- protections, country by country (US) ---
+    "withholding_countries": pl.List(pl.String),  # withholding of removal, INA 241(b)(3)
+    "cat_countries": pl.List(pl.String),  # CAT withholding or deferral
+    # --- stays of removal; a mere request (Form I-246) is not a stay and is not listed ---
+    "stays": pl.List(STAY),
+    # --- motion to reopen (US); the filed date is null unless a motion is pending ---
+    "reopen_motion_filed_on": pl.Date(),
+    "reopen_motion_stay_requested": pl.Boolean(),
+    "reopen_motion_grounds": pl.String(),  # "changed_country_conditions" |
+    # "exceptional_circumstances" | "other" (sets which filing deadline applies)
+    # --- petition for review in a court of appeals; filed date null unless pending ---
+    "review_petition_filed_on": pl.Date(),
+    "review_petition_stay_requested": pl.Boolean(),
+    # --- written notice of the third-country destination (US) ---
+    "notice_served_at": pl.Datetime("us"),  # null = no notice served
+    "notice_destination": pl.String(),  # the country the notice names
+    "notice_in_language_understood": pl.Boolean(),  # written in, or read in, a language understood
+    "notice_served_on_counsel": pl.Boolean(),  # also served on counsel of record
+    "notice_interpreter_language": pl.String(),  # language an interpreter used, if any (evidence)
+    "notice_exigent": pl.Boolean(),  # officer recorded exigent circumstances (shorter notice)
+    # --- a stated fear of the receiving state (US) ---
+    "fear_stated": pl.Boolean(),  # the person stated a fear of removal to a country
+    "fear_country": pl.String(),  # the country feared; null while stated = assume R
+    "fear_referred_on": pl.Date(),  # referred to USCIS / an asylum officer for screening
+    "fear_interview_noticed_at": pl.Datetime("us"),  # when the interview was announced to them
+    "fear_screened_on": pl.Date(),  # the day the screening decided
+    "fear_outcome": pl.String(),  # "positive" | "negative" | "pending" | "none"
+    "protection_proceedings_ended": pl.Boolean(),  # proceedings on the fear ended against them
+    # --- the receiving state's answer about this person by name ---
+    "accepted_on": pl.Date(),  # the receiving state accepted this person by name
+    "acceptance_declined": pl.Boolean(),  # the receiving state declined this person
+    # --- the INA 241(b)(2) country-sequence log ---
+    "country_requests": pl.List(COUNTRY_REQUEST),
+    # --- criminal history: convictions only ---
+    "convictions": pl.List(pl.String),  # offence categories, e.g. "child_sex_offence", "violent"
+    "pending_charges": pl.Boolean(),  # a criminal case is open against the person
+    "serving_sentence": pl.Boolean(),  # currently serving a criminal sentence
+    # --- UK (Rwanda partnership) ---
+    "asylum_claim_on": pl.Date(),  # the day the asylum claim was made
+    "asylum_refused_on": pl.Date(),  # the claim was refused on its merits (failed asylum seeker)
+    "inadmissible_on": pl.Date(),  # the claim was declared inadmissible (safe third country)
+    "dangerous_journey": pl.Boolean(),  # arrived by a dangerous journey (e.g. small boat)
+    "age_disputed": pl.Boolean(),  # the person's claimed age is disputed
+    "age_dispute_resolved_on": pl.Date(),  # the day an age assessment resolved the dispute
+    "intent_notice_served_on": pl.Date(),  # notice of intent naming the receiving state served
+    "removal_directions_notified_at": pl.Datetime("us"),  # removal directions notified
+    "rule39_in_force": pl.Boolean(),  # an ECtHR interim measure bars this removal
+    "rule39_disapplied_by_minister": pl.Boolean(),  # a Minister decided not to comply (SoRA s.5)
+    "compelling_claim_pending": pl.Boolean(),  # SoRA s.4 compelling-circumstances claim pending
+}
+
+# Absence of a flag means "not so"; absence of a list means "none". Everything else stays null.
+_DEFAULTS: dict[str, Any] = {
+    name: (False if dtype == pl.Boolean else [])
+    for name, dtype in CASE_SCHEMA.items()
+    if dtype == pl.Boolean or isinstance(dtype, pl.List)
+}
+
+
+def _fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col(name).fill_null(pl.lit(value, dtype=CASE_SCHEMA[name]))
+        for name, value in _DEFAULTS.items()
+    )
+
+
+def _plain(value: Any, dtype: pl.DataType) -> Any:
+    """Accept ISO strings for dates and datetimes, so fixtures and imports read naturally."""
+    if isinstance(value, str) and dtype == pl.Date:
+        return date.fromisoformat(value)
+    if isinstance(value, str) and isinstance(dtype, pl.Datetime):
+        return datetime.fromisoformat(value)
+    if isinstance(value, list) and isinstance(dtype, pl.List):
+        return [_plain(item, dtype.inner) for item in value]
+    if isinstance(value, dict) and isinstance(dtype, pl.Struct):
+        fields = {field.name: field.dtype for field in dtype.fields}
+        return {key: _plain(item, fields[key]) for key, item in value.items()}
+    return value
+
+
+def cases_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
+    """Build a correctly typed case frame from plain dicts; unknown keys are an error."""
+    for index, record in enumerate(records):
+        unknown = sorted(set(record) - set(CASE_SCHEMA))
+        if unknown:
+            raise ValueError(f"case record {index}: unknown column(s) {', '.join(unknown)}")
+    rows = [{key: _plain(value, CASE_SCHEMA[key]) for key, value in r.items()} for r in records]
+    return _fill_defaults(pl.DataFrame(rows, schema=CASE_SCHEMA))
+
+
+def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
+    """Check a frame built elsewhere (e.g. from the database) against the contract.
+
+    Missing columns are added with their defaults; a column of the wrong type is an error
+    naming the column, because a silent cast could turn a fact into its absence.
+    """
+    if "case_id" not in cases.columns:
+        raise ValueError("case frame: column case_id is required")
+    for name, dtype in cases.schema.items():
+        expected = CASE_SCHEMA.get(name)
+        if expected is None:
+            raise ValueError(f"case frame: unknown column {name}")
+        if dtype != expected and dtype != pl.Null:
+            raise ValueError(f"case frame: column {name} is {dtype}, expected {expected}")
+    missing = [pl.lit(None, dtype=dt).alias(n) for n, dt in CASE_SCHEMA.items() if n not in cases]
+    typed = cases.with_columns(
+        *missing,
+        *(pl.col(n).cast(CASE_SCHEMA[n]) for n, dt in cases.schema.items() if dt == pl.Null),
+    )
+    return _fill_defaults(typed.select(list(CASE_SCHEMA)))
+
+
+# Exclusion categories an agreement may list; "conviction:<category>" names one offence
+# category (e.g. "conviction:child_sex_offence") matched against `convictions`.
+EXCLUSION_CATEGORIES = frozenset(
+    {
+        "unaccompanied_minor",
+        "family_with_children",
+        "pending_case",
+        "serving_sentence",
+        "criminal_record",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ForcePeriod:
+    """A span in which the agreement was in force; `ended` is the first day it no longer was."""
+
+    began: date
+    ended: date | None = None
+
+
+@dataclass(frozen=True)
+class Assurances:
+    """Diplomatic assurances from the receiving state about the people sent to it."""
+
+    given_on: date
+    credible: bool  # the State Department (or equivalent) found them credible
+    bars_onward_removal: bool = False  # they promise no removal onward to a feared country
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """The eligibility terms of one transfer agreement, which the engine checks as gates."""
+
+    id: str
+    regime: str  # "us" | "uk": which regime file governs transfers under it
+    sending_state: str  # ISO alpha-2
+    receiving_state: str  # ISO alpha-2
+    in_force: tuple[ForcePeriod, ...]
+    excluded: frozenset[str] = frozenset()  # EXCLUSION_CATEGORIES or "conviction:<category>"
+    allowed_nationalities: frozenset[str] | None = None  # None = any nationality
+    bars_onward_refoulement: bool = False  # the agreement forbids onward removal by R
+    assurances: Assurances | None = None
+
+    def __post_init__(self) -> None:
+        unknown = {
+            c
+            for c in self.excluded
+            if c not in EXCLUSION_CATEGORIES and not c.startswith("conviction:")
+        }
+        if unknown:
+            raise ValueError(f"agreement {self.id}: unknown exclusion(s) {sorted(unknown)}")
+        if self.regime not in {"us", "uk"}:
+            raise ValueError(f"agreement {self.id}: unknown regime {self.regime!r}")

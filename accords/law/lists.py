@@ -1,0 +1,141 @@
+"""Facts held in list columns, flattened to arrays, for the gates that must look inside them.
+
+Per-row list operations (sorting a list, matching one list against another) are slow on a
+million rows, so the country-sequence and stay gates flatten their lists once into (row, value)
+arrays, work on those with numpy, and hand back one plain column per fact. The rules in `us.py`
+then read those columns like any other.
+
+A country becomes an integer by reading its two letters in base 36; a (row, country) pair
+becomes one integer key, so matching lists against lists is a sorted-array lookup.
+"""
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+_BITS = 11  # a two-letter code read in base 36 is at most 1295 < 2**11
+_NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
+_OPEN = np.iinfo(np.int32).max  # an open-ended stay
+
+
+def _rows(series: pl.Series) -> np.ndarray:
+    lengths = series.list.len().fill_null(0).to_numpy()
+    return np.repeat(np.arange(len(series), dtype=np.int64), lengths)
+
+
+def _elements(series: pl.Series) -> pl.Series:
+    return series.explode(empty_as_null=False, keep_nulls=False)
+
+
+def _day(value: date) -> int:
+    return (value - date(1970, 1, 1)).days
+
+
+def _days(series: pl.Series, missing: int) -> np.ndarray:
+    return series.cast(pl.Int32).fill_null(missing).to_numpy()
+
+
+def _country(values: pl.Series) -> np.ndarray:
+    """Codes of countries; anything that is not a code becomes -1."""
+    return values.str.to_integer(base=36, strict=False).fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _keys(series: pl.Series) -> np.ndarray:
+    """(row, country) keys of a list-of-countries column; entries that are not codes drop out."""
+    codes = _country(_elements(series))
+    return ((_rows(series) << _BITS) | codes)[codes >= 0]
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct keys. Keys arrive in row order, so a stable (merging) sort is quick."""
+    keys = np.sort(keys, kind="stable")
+    return keys[np.append(True, keys[1:] != keys[:-1])[: len(keys)]]
+
+
+def _find(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which keys appear in a sorted array of keys, and where (a valid index either way)."""
+    at = np.searchsorted(sorted_keys, keys)
+    found = np.append(sorted_keys, -1)[at] == keys
+    return found, np.minimum(at, max(len(sorted_keys) - 1, 0))
+
+
+def _per_row_max(rows: np.ndarray, values: np.ndarray, size: int, empty: int) -> np.ndarray:
+    out = np.full(size, empty, dtype=values.dtype)
+    np.maximum.at(out, rows, values)
+    return out
+
+
+# what stands in the way of the statutory sequence, worst first
+SEQUENCE_CLEAR, SEQUENCE_AWAITING, SEQUENCE_NOT_ASKED, SEQUENCE_ACCEPTED = 0, 1, 2, 3
+_ACCEPTED, _REFUSED, _NO_ANSWER = 1, 2, 3
+_ANSWERS = {"accepted": _ACCEPTED, "refused": _REFUSED, "no_answer": _NO_ANSWER}
+
+
+def sequence_columns(cases: pl.DataFrame, receiving: str, day: date, wait: int) -> pl.DataFrame:
+    """Per case: where the INA 241(b)(2) sequence stands, and when awaited answers lapse.
+
+    The countries to work through are those the order designates and those of nationality,
+    except the receiving state and any the person is protected from (removal there is
+    impossible). Each country's latest answer on or before the day counts; no answer within
+    `wait` days counts as a refusal from the day after the window.
+    """
+    size = cases.height
+    to_check = _distinct(
+        np.concatenate([_keys(cases["order_designated_countries"]), _keys(cases["nationalities"])])
+    )
+    protected = _distinct(
+        np.concatenate([_keys(cases["withholding_countries"]), _keys(cases["cat_countries"])])
+    )
+    own = _country(pl.Series([receiving]))[0]
+    to_check = to_check[(to_check & (2**_BITS - 1) != own) & ~_find(to_check, protected)[0]]
+
+    asked = _elements(cases["country_requests"]).struct.unnest()
+    codes = _country(asked["country"])
+    keys = (_rows(cases["country_requests"]) << _BITS) | codes
+    asked_on = _days(asked["asked_on"], _NO_DAY)
+    answer = asked["answer"].replace_strict(_ANSWERS, default=0, return_dtype=pl.Int8).to_numpy()
+    on_record = (codes >= 0) & (asked_on != _NO_DAY) & (asked_on <= _day(day))
+    keys, asked_on, answer = keys[on_record], asked_on[on_record], answer[on_record]
+    # keep each country's latest answer: sort by key then day, take the last of each key;
+    # keys arrive in row order, so one stable sort of (key, day) packed in an integer is quick
+    order = np.argsort((keys << 16) | np.clip(asked_on, 0, 2**16 - 1), kind="stable")
+    keys, asked_on, answer = keys[order], asked_on[order], answer[order]
+    latest = np.append(keys[1:] != keys[:-1], True)[: len(keys)]
+    keys, asked_on, answer = keys[latest], asked_on[latest], answer[latest]
+
+    # look each country to check up among the latest answers (a sentinel keeps indexes valid)
+    found, at = _find(to_check, keys)
+    asked_on, answer = np.append(asked_on, 0), np.append(answer, 0)
+    lapses = (asked_on[at] + wait + 1).astype(np.int32)
+    awaiting = found & (answer[at] == _NO_ANSWER) & (lapses > _day(day))
+    refused = found & ((answer[at] == _REFUSED) | ((answer[at] == _NO_ANSWER) & ~awaiting))
+    # an answer not on the list of known answers proves nothing: treated as not yet asked
+    standing = np.select(
+        [found & (answer[at] == _ACCEPTED), awaiting, refused],
+        [SEQUENCE_ACCEPTED, SEQUENCE_AWAITING, SEQUENCE_CLEAR],
+        SEQUENCE_NOT_ASKED,
+    ).astype(np.int8)
+    row = to_check >> _BITS
+    state = _per_row_max(row, standing, size, SEQUENCE_CLEAR)
+    clears = _per_row_max(row[awaiting], lapses[awaiting], size, _NO_DAY)
+    return pl.DataFrame(
+        {
+            "sequence_state": state,
+            "sequence_clears": pl.Series(clears).replace(_NO_DAY, None).cast(pl.Date),
+        }
+    )
+
+
+def stay_columns(cases: pl.DataFrame, day: date) -> pl.DataFrame:
+    """Per case: whether a stay is in force on the day, and the day the last of them ends."""
+    rows, stays = _rows(cases["stays"]), _elements(cases["stays"]).struct.unnest()
+    starts = _days(stays["from"], _NO_DAY)
+    ends = _days(stays["until"], _OPEN)
+    today = _day(day)
+    in_force = (starts <= today) & (ends >= today)
+    last = _per_row_max(rows[in_force], ends[in_force].astype(np.int32), cases.height, _NO_DAY)
+    clears = pl.Series(last).replace({_NO_DAY: None, _OPEN: None}).cast(pl.Date)
+    return pl.DataFrame(
+        {"stay_in_force": last != _NO_DAY, "stay_clears": clears.dt.offset_by("1d")}
+    )

@@ -1,0 +1,1 @@
+"""Tests of the safeguards engine; pure Python, no database."""

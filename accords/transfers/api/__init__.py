@@ -1,0 +1,9 @@
+"""The transfer workflow's JSON API, one router per part of the workflow."""
+
+from ninja import Router
+
+from accords.transfers.api import manifests, referrals
+
+router = Router()
+router.add_router("/", referrals.router)
+router.add_router("/", manifests.router)

@@ -1,0 +1,138 @@
+"""Referrals, placement plans, flights and manifests: where the law meets an aeroplane.
+
+A referral proposes one person to one agreement. What it waits for (a notice window, a fear
+screening, the receiving state's answer) is not stored here: it is the safeguards engine's
+explanation of the case on the day asked, so it can never go stale. What is stored is what
+people did: referred, served, accepted, withdrew, departed, handed over.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accords.cases.models import Person
+from accords.registry.models import Agreement
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"  # going through notice, windows, claims and the receiving state's answer
+        WITHDRAWN = "withdrawn"
+        DEPARTED = "departed"
+        HANDED_OVER = "handed_over", "handed over"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField(auto_now_add=True)
+    proposed_on = models.DateField(help_text="The date the transfer is proposed for.")
+    # The receiving state's answer by name, once given (it also stands in the case's facts).
+    acceptance = models.OneToOneField(
+        "cases.Acceptance", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-referred_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="open"),
+                name="one_open_referral_per_person",
+                violation_error_message="This person already has an open referral.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} to {self.agreement.key}"
+
+
+class NoticeDocument(models.Model):
+    """The notice as served: the text the person was given, and its electronic service to
+    counsel of record (the time of service is the proof counsel can point to)."""
+
+    notice = models.OneToOneField("cases.Notice", on_delete=models.CASCADE, related_name="document")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
+    language = models.CharField(max_length=8)
+    translation_checked = models.BooleanField()
+    text = models.TextField()
+    interpreter_attestation = models.TextField(blank=True)
+    served_electronically_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"notice for {self.referral}"
+
+
+class Flight(models.Model):
+    departs_on = models.DateField()
+    route = models.CharField(max_length=100)
+    seats = models.PositiveIntegerField()
+    escort_ratio = models.DecimalField(
+        max_digits=4, decimal_places=2, default=1, help_text="Escorts per person transferred."
+    )
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="flights")
+
+    def __str__(self) -> str:
+        return f"{self.route} on {self.departs_on}"
+
+
+class Plan(models.Model):
+    """A placement plan and the policy that produced it, kept with it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    policy = models.JSONField()  # name, version, weights as used
+    objective = models.FloatField()
+    proven_optimal = models.BooleanField()
+    solver = models.JSONField(default=dict)  # status, timings
+
+    def __str__(self) -> str:
+        return f"plan {self.pk} ({self.policy.get('name')})"
+
+
+class Manifest(models.Model):
+    flight = models.OneToOneField(Flight, on_delete=models.PROTECT, related_name="manifest")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    departed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"manifest of {self.flight}"
+
+
+class ManifestEntry(models.Model):
+    class Status(models.TextChoices):
+        LISTED = "listed"
+        REMOVED = "removed"  # taken off at departure: a gate was closed (reason kept)
+        DEPARTED = "departed"
+        HANDED_OVER = "handed_over", "handed over"
+
+    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="entries")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="entries")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.LISTED)
+    score = models.JSONField(default=dict)  # the plan's score contributions: why this person
+    removed_reason = models.JSONField(default=list)  # the gates closed at departure
+    departed_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_place = models.CharField(max_length=200, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manifest", "referral"], name="one_entry_per_referral_per_manifest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} on {self.manifest}"

@@ -1,0 +1,288 @@
+"""Every write of the transfer workflow, each one transaction with one audit entry.
+
+The one rule that matters most lives in `manifest_depart`: nobody is marked departed unless
+every gate passes at that moment, evaluated inside the transaction that marks them, with the
+person's row locked. Every service that adds a fact which could close a gate (a stay, a fear
+claim, a withdrawal) locks the same row first, so the two can only happen one after the other.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
+from accords.cases.screening import case_explanation
+from accords.core.actions import action
+from accords.registry.models import Agreement, Term
+from accords.transfers.models import (
+    Flight,
+    Manifest,
+    ManifestEntry,
+    NoticeDocument,
+    Referral,
+)
+from accords.transfers.notices import notice_text
+
+
+def _locked_person(person: Person) -> Person:
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def agreement_capacity(agreement: Agreement) -> int | None:
+    """The agreement's total capacity in people (None: no cap stated)."""
+    term = (
+        agreement.terms.filter(kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL)
+        .exclude(quantity=None)
+        .order_by("-valid_from")
+        .first()
+    )
+    return term.quantity if term else None
+
+
+def places_taken(agreement: Agreement) -> int:
+    """People accepted under the agreement and not withdrawn: each holds one place."""
+    return (
+        Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
+        .exclude(status=Referral.Status.WITHDRAWN)
+        .count()
+    )
+
+
+@action("referral.create")
+def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on) -> Referral:
+    _locked_person(person)
+    if person.status != Person.Status.OPEN:
+        raise ValidationError({"person": "Only an open case can be referred."})
+    referral = Referral(person=person, agreement=agreement, referred_by=actor,
+                        proposed_on=proposed_on)  # fmt: skip
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@action("notice.serve")
+def notice_serve(
+    *,
+    actor,
+    referral: Referral,
+    language: str,
+    served_on: str = Notice.ServedOn.PERSON,
+    method: str = "in person",
+    interpreter_name: str = "",
+    interpreter_language: str = "",
+    interpreter_attestation: str = "",
+    exigent: bool = False,
+) -> Notice:
+    """Serve written notice naming the destination. In a language the person understands when
+    a translation exists; otherwise read by an interpreter in such a language, whose name and
+    attestation are recorded. A notice in no language the person understands is recorded as
+    such, and it does not satisfy the notice gate."""
+    person = _locked_person(referral.person)
+    if referral.status != Referral.Status.OPEN:
+        raise ValidationError({"referral": "The referral is not open."})
+    text, checked = notice_text(referral, language)
+    if interpreter_language and not (interpreter_name and interpreter_attestation):
+        raise ValidationError(
+            {"interpreter_name": "An interpreter's name and attestation are recorded."}
+        )
+    understood = language in person.languages or interpreter_language in person.languages
+    if person.counsel_id and served_on != Notice.ServedOn.PERSON_AND_COUNSEL:
+        served_on = Notice.ServedOn.PERSON_AND_COUNSEL  # counsel of record is always served
+    notice = Notice.objects.create(
+        person=person,
+        destination=referral.agreement.receiving_state_id,
+        served_at=timezone.now(),
+        language=language,
+        understood=understood,
+        served_on=served_on,
+        method=method,
+        interpreter_name=interpreter_name,
+        interpreter_language=interpreter_language,
+        exigent=exigent,
+    )
+    NoticeDocument.objects.create(
+        notice=notice,
+        referral=referral,
+        language=language,
+        translation_checked=checked,
+        text=text,
+        interpreter_attestation=interpreter_attestation,
+        served_electronically_at=notice.served_at if person.counsel_id else None,
+    )
+    return notice
+
+
+@action("fear_claim.record")
+def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> FearClaim:
+    person = _locked_person(person)
+    claim = FearClaim(person=person, country=country, stated_on=stated_on)
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+@action("fear_claim.screen")
+def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> FearClaim:
+    _locked_person(claim.person)
+    if outcome not in (FearClaim.Outcome.POSITIVE, FearClaim.Outcome.NEGATIVE):
+        raise ValidationError({"outcome": "A screening comes out positive or negative."})
+    if screened_on < claim.stated_on:
+        raise ValidationError({"screened_on": "The screening cannot precede the claim."})
+    claim.outcome, claim.screened_on = outcome, screened_on
+    claim.referred_on = claim.referred_on or claim.stated_on
+    claim.save()
+    return claim
+
+
+@action("stay.record")
+def stay_record(*, actor, person: Person, granted_by: str, valid_from, valid_until=None) -> Stay:
+    person = _locked_person(person)
+    stay = Stay(person=person, granted_by=granted_by, valid_from=valid_from,
+                valid_until=valid_until)  # fmt: skip
+    stay.full_clean()
+    stay.save()
+    return stay
+
+
+@action("acceptance.decide")
+def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str = "") -> Referral:
+    """The receiving state accepts or declines one person by name. The agreement's row is
+    locked while places are counted, so two officers can never both take the last place."""
+    agreement = Agreement.objects.select_for_update().get(pk=referral.agreement_id)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.OPEN or referral.acceptance_id:
+        raise ValidationError({"referral": "This referral has already been answered or closed."})
+    if decision not in Acceptance.Decision.values:
+        raise ValidationError({"decision": "Accept or decline."})
+    if decision == Acceptance.Decision.DECLINED and not reasons:
+        raise ValidationError({"reasons": "A decline gives its reasons."})
+    capacity = agreement_capacity(agreement)
+    if decision == "accepted" and capacity is not None and places_taken(agreement) >= capacity:
+        raise ValidationError({"decision": f"The agreement's {capacity} places are all taken."})
+    referral.acceptance = Acceptance.objects.create(
+        person=referral.person,
+        receiving_state=agreement.receiving_state_id,
+        decision=decision,
+        decided_on=timezone.localdate(),
+        reasons=reasons,
+    )
+    referral.save(update_fields=["acceptance"])
+    return referral
+
+
+@action("referral.withdraw")
+def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
+    _locked_person(referral.person)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.OPEN:
+        raise ValidationError({"referral": "Only an open referral can be withdrawn."})
+    if not reason:
+        raise ValidationError({"reason": "Say why the referral is withdrawn."})
+    referral.status, referral.closed_reason = Referral.Status.WITHDRAWN, reason
+    referral.save(update_fields=["status", "closed_reason"])
+    ManifestEntry.objects.filter(referral=referral, status=ManifestEntry.Status.LISTED).update(
+        status=ManifestEntry.Status.REMOVED, removed_reason=[{"reason": f"withdrawn: {reason}"}]
+    )
+    return referral
+
+
+@action("flight.create")
+def flight_create(*, actor, agreement: Agreement, departs_on, route: str, seats: int,
+                  escort_ratio=1) -> Flight:  # fmt: skip
+    flight = Flight(agreement=agreement, departs_on=departs_on, route=route, seats=seats,
+                    escort_ratio=escort_ratio)  # fmt: skip
+    flight.full_clean()
+    flight.save()
+    Manifest.objects.create(flight=flight)
+    return flight
+
+
+@action("manifest.list")
+def manifest_list(*, actor, manifest: Manifest, referrals: list[Referral], plan=None,
+                  scores: dict | None = None) -> Manifest:  # fmt: skip
+    manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
+    if manifest.locked_at:
+        raise ValidationError({"manifest": "A locked manifest cannot change."})
+    listed = manifest.entries.filter(status=ManifestEntry.Status.LISTED).count()
+    if listed + len(referrals) > manifest.flight.seats:
+        raise ValidationError({"referrals": f"The flight has {manifest.flight.seats} seats."})
+    for referral in referrals:
+        if referral.agreement_id != manifest.flight.agreement_id:
+            raise ValidationError({"referrals": f"{referral} is under another agreement."})
+        ManifestEntry.objects.create(
+            manifest=manifest, referral=referral, score=(scores or {}).get(referral.pk, {})
+        )
+    manifest.plan = plan or manifest.plan
+    manifest.save(update_fields=["plan"])
+    return manifest
+
+
+@action("manifest.lock")
+def manifest_lock(*, actor, manifest: Manifest) -> Manifest:
+    manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
+    if manifest.locked_at:
+        raise ValidationError({"manifest": "The manifest is already locked."})
+    manifest.locked_by, manifest.locked_at = actor, timezone.now()
+    manifest.save(update_fields=["locked_by", "locked_at"])
+    return manifest
+
+
+@action("manifest.depart")
+def manifest_depart(*, actor, manifest: Manifest) -> dict:
+    """Depart a locked manifest. Each person's row is locked and every gate evaluated at this
+    moment, inside this transaction; anyone with a gate closed is taken off with the reason,
+    the rest depart. Capacity is counted under the agreement's row lock."""
+    manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
+    if not manifest.locked_at or manifest.departed_at:
+        raise ValidationError({"manifest": "Only a locked manifest that has not left departs."})
+    agreement = Agreement.objects.select_for_update().get(pk=manifest.flight.agreement_id)
+    capacity = agreement_capacity(agreement)
+    departed_before = Referral.objects.filter(
+        agreement=agreement, status__in=[Referral.Status.DEPARTED, Referral.Status.HANDED_OVER]
+    ).count()
+    moment = timezone.now()
+    departed, removed = [], []
+    entries = manifest.entries.filter(status=ManifestEntry.Status.LISTED).select_related(
+        "referral__person"
+    )
+    for entry in entries.order_by("pk"):
+        person = _locked_person(entry.referral.person)
+        referral = Referral.objects.select_for_update().get(pk=entry.referral_id)
+        explanation = case_explanation(person, agreement, moment.replace(tzinfo=None))
+        closed = [
+            {"gate": g["gate"], "outcome": g["outcome"], "reason": g["reason"],
+             "citation": g["citation"]}
+            for g in explanation["gates"] if g["outcome"] != "pass"
+        ]  # fmt: skip
+        if referral.status != Referral.Status.OPEN:
+            closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
+        if capacity is not None and departed_before + len(departed) >= capacity:
+            full = f"all {capacity} places under the agreement are used"
+            closed.append({"gate": "agreement.capacity", "outcome": "block", "reason": full})
+        if closed:
+            entry.status, entry.removed_reason = ManifestEntry.Status.REMOVED, closed
+            removed.append(person.case_number)
+        else:
+            entry.status, entry.departed_at = ManifestEntry.Status.DEPARTED, moment
+            referral.status = Referral.Status.DEPARTED
+            referral.save(update_fields=["status"])
+            departed.append(person.case_number)
+        entry.save(update_fields=["status", "removed_reason", "departed_at"])
+    manifest.departed_at = moment
+    manifest.save(update_fields=["departed_at"])
+    return {"manifest": manifest.pk, "departed": departed, "removed": removed}
+
+
+@action("handover.record")
+def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestEntry:
+    entry = ManifestEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != ManifestEntry.Status.DEPARTED:
+        raise ValidationError({"entry": "Only a person who departed can be handed over."})
+    if not place:
+        raise ValidationError({"place": "Say where the hand-over took place."})
+    if at < entry.departed_at:
+        raise ValidationError({"at": "The hand-over cannot precede the departure."})
+    entry.status = ManifestEntry.Status.HANDED_OVER
+    entry.handed_over_at, entry.handed_over_place, entry.handed_over_by = at, place, actor
+    entry.save()
+    Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
+    return entry

@@ -1,0 +1,3 @@
+"""counsel pages."""
+
+urlpatterns: list = []

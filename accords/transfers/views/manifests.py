@@ -1,0 +1,3 @@
+"""manifests pages."""
+
+urlpatterns: list = []

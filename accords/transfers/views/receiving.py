@@ -1,0 +1,3 @@
+"""receiving pages."""
+
+urlpatterns: list = []
