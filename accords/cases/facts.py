@@ -12,6 +12,7 @@ so a past decision can be replayed with the facts as they then stood.
 
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import polars as pl
@@ -133,51 +134,82 @@ def _typed(raw: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return raw.select(columns)
 
 
-def _read(sql: str, schema: dict[str, pl.DataType], params: list) -> pl.DataFrame:
-    """Read a query's rows as columns; on PostgreSQL through COPY, which streams text fast."""
-    names = list(schema)
+def _copy_out(sql: str, params: list) -> bytes:
+    """A query's rows as CSV text, through COPY, which streams text fast (PostgreSQL)."""
+    buffer = io.BytesIO()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            copy_sql = cursor.mogrify(sql, params) if params else sql
-            with cursor.cursor.copy(f"COPY ({copy_sql}) TO STDOUT (FORMAT csv)") as copy:
-                for block in copy:
-                    buffer.write(block)
-            buffer.seek(0)
-            raw = (
-                pl.read_csv(
-                    buffer,
-                    has_header=False,
-                    new_columns=names,
-                    schema_overrides=dict.fromkeys(names, pl.String),
-                    infer_schema=False,
-                )
-                if buffer.getbuffer().nbytes
-                else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
-            )
-        else:
-            cursor.execute(sql, params)
-            rows = [[None if v is None else str(v) for v in row] for row in cursor.fetchall()]
-            raw = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+        copy_sql = cursor.mogrify(sql, params) if params else sql
+        with cursor.cursor.copy(f"COPY ({copy_sql}) TO STDOUT (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+    return buffer.getvalue()
+
+
+def _parse_csv(text: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    names = list(schema)
+    raw = (
+        pl.read_csv(
+            text,
+            has_header=False,
+            new_columns=names,
+            schema_overrides=dict.fromkeys(names, pl.String),
+            infer_schema=False,
+        )
+        if text
+        else pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    )
     return _typed(raw, schema)
 
 
+def _read_all(queries: dict[str, tuple[str, list]]) -> dict[str, pl.DataFrame]:
+    """Each fact table's query read as typed columns. On PostgreSQL one table's text is parsed
+    (by polars, off the interpreter lock) while the next one streams in."""
+    if connection.vendor != "postgresql":
+        tables = {}
+        with connection.cursor() as cursor:
+            for name, (sql, params) in queries.items():
+                cursor.execute(sql, params)
+                rows = [[None if v is None else str(v) for v in row] for row in cursor.fetchall()]
+                text = dict.fromkeys(TABLES[name], pl.String)
+                tables[name] = _typed(pl.DataFrame(rows, schema=text, orient="row"), TABLES[name])
+        return tables
+    with ThreadPoolExecutor(max_workers=1) as parser:
+        parsed = {
+            name: parser.submit(_parse_csv, _copy_out(sql, params), TABLES[name])
+            for name, (sql, params) in queries.items()
+        }
+        return {name: table.result() for name, table in parsed.items()}
+
+
 def facts_from_database(person_ids: list[int] | None = None) -> dict[str, pl.DataFrame]:
-    """The fact tables of open cases (or of the people named), each read in one query."""
-    tables = {}
+    """The fact tables of open cases (or of the people named), each read in one query.
+
+    For the whole caseload each fact table is read whole and narrowed to the open cases here:
+    asking the database to match every fact row against the open people costs more than the
+    rows of closed cases it saves (on a million cases, about a third of the time of the read).
+    """
+    queries = {}
     for name, (table, columns) in _SOURCES.items():
         key = "id" if name == "persons" else "person_id"
         if person_ids is not None:
-            where, params = f"{key} IN ({','.join(['%s'] * len(person_ids))})", list(person_ids)
-        else:
-            open_people = "SELECT id FROM cases_person WHERE status = 'open'"
-            where, params = (
-                ("status = 'open'", []) if name == "persons" else (f"{key} IN ({open_people})", [])
+            marks = ",".join(["%s"] * len(person_ids)) or "NULL"
+            queries[name] = (
+                f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})",
+                list(person_ids),
             )
-        if person_ids is not None and not person_ids:
-            where = "1 = 0"
-        tables[name] = _read(f"SELECT {columns} FROM {table} WHERE {where}", TABLES[name], params)
-    return tables
+        else:
+            where = " WHERE status = 'open'" if name == "persons" else ""
+            queries[name] = (f"SELECT {columns} FROM {table}{where}", [])
+    tables = _read_all(queries)
+    if person_ids is not None:
+        return tables
+    open_people = tables["persons"].select("person_id")
+    return {
+        name: table.join(open_people, on="person_id", how="semi", maintain_order="left")
+        if name != "persons"
+        else table
+        for name, table in tables.items()
+    }
 
 
 def facts_from_case_file(doc: dict, *, person_id: int = 0) -> dict[str, pl.DataFrame]:

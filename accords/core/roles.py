@@ -29,20 +29,93 @@ REGISTRY_WRITE = tuple(
 CASES_READ = ("cases.view_person", "cases.view_decision", "cases.view_screening")
 CASES_WRITE = ("cases.add_person", "cases.change_person")
 
+# Referrals and notices: an officer refers, serves notice, withdraws, and records the facts that
+# can close a gate as they learn them (a fear claim and its screening, a stay granted).
+NOTICES_READ = ("transfers.view_noticedocument",)
+REFERRAL_WRITE = (
+    "transfers.add_referral",
+    "transfers.change_referral",
+    "transfers.add_noticedocument",
+    "cases.add_fearclaim",
+    "cases.change_fearclaim",
+    "cases.add_stay",
+)
+# Counsel record for their clients a fear the client stated and a stay a court granted.
+CLIENT_WRITE = ("cases.add_fearclaim", "cases.add_stay")
+
+# Transfers: a receiving officer answers for their state by name and records each hand-over;
+# a sending supervisor creates flights and plans, and locks and departs manifests.
+TRANSFERS_READ = ("transfers.view_referral", "transfers.view_flight", "transfers.view_manifest")
+PLANS_READ = ("transfers.view_plan",)
+RECEIVING_ANSWER = ("cases.add_acceptance", "transfers.change_manifestentry")
+DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_manifest")
+
 ROLES = {
     role.key: role
     for role in (
-        Role("sending_officer", "Sending officer", (*REGISTRY_READ, *CASES_READ, *CASES_WRITE)),
+        Role(
+            "sending_officer",
+            "Sending officer",
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *CASES_WRITE,
+                *TRANSFERS_READ,
+                *PLANS_READ,
+                *NOTICES_READ,
+                *REFERRAL_WRITE,
+            ),
+        ),
         Role(
             "sending_supervisor",
             "Sending supervisor",
-            (*REGISTRY_READ, *CASES_READ, *CASES_WRITE, "cases.add_screening"),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *CASES_WRITE,
+                "cases.add_screening",
+                *TRANSFERS_READ,
+                *PLANS_READ,
+                *DEPARTURES,
+                *NOTICES_READ,
+                *REFERRAL_WRITE,
+            ),
         ),
-        Role("receiving_officer", "Receiving officer", (*REGISTRY_READ, *CASES_READ)),
-        Role("counsel", "Counsel", (*REGISTRY_READ, *CASES_READ)),
+        Role(
+            "receiving_officer",
+            "Receiving officer",
+            (*REGISTRY_READ, *CASES_READ, *TRANSFERS_READ, *RECEIVING_ANSWER, *NOTICES_READ),
+        ),
+        Role(
+            "counsel",
+            "Counsel",
+            (*REGISTRY_READ, *CASES_READ, "transfers.view_referral", *NOTICES_READ, *CLIENT_WRITE),
+        ),
         Role("finance", "Finance officer", REGISTRY_READ),
-        Role("monitor", "Monitor", (*REGISTRY_READ, *CASES_READ, "audit.view_auditentry")),
-        Role("auditor", "Auditor", (*REGISTRY_READ, *CASES_READ, "audit.view_auditentry")),
+        Role(
+            "monitor",
+            "Monitor",
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *TRANSFERS_READ,
+                *PLANS_READ,
+                *NOTICES_READ,
+                "audit.view_auditentry",
+            ),
+        ),
+        Role(
+            "auditor",
+            "Auditor",
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *TRANSFERS_READ,
+                *PLANS_READ,
+                *NOTICES_READ,
+                "audit.view_auditentry",
+            ),
+        ),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),
     )
 }

@@ -36,6 +36,11 @@ def case_number(seed: int, index: int) -> str:
     return f"S{seed}-{index + 1:07d}"
 
 
+def family_key(seed: int, index: int) -> str:
+    """A family is keyed by the case number of its first member."""
+    return f"S{seed}-F{index + 1:07d}"
+
+
 def _people(rng: np.random.Generator, seed: int, first: int) -> dict:
     """Who is in this chunk: units (alone or a family), origins, ages, names, flags."""
     m = CHUNK
@@ -96,9 +101,9 @@ def _people(rng: np.random.Generator, seed: int, first: int) -> dict:
             "languages": string_lists(
                 [list(p.languages) for p in draws.PROFILES], profile, extra="en", when=english
             ),
-            "family": pl.Series(
-                [case_number(seed, first + s).replace("-", "-F", 1) for s in starts[unit]]
-            ).set(pl.Series(single), None),
+            "family": pl.Series([family_key(seed, first + s) for s in starts[unit]]).set(
+                pl.Series(single), None
+            ),
             "unaccompanied_minor": unaccompanied,
             "detained": rng.random(m) < np.where(uk, 0.4, np.where(adult, 0.3, 0.05)),
             # Counsel is drawn as a number and named later, from whichever counsel exist.

@@ -3,7 +3,9 @@
 Each function takes the chunk's random generator and `people` (the person-level arrays that
 `caseload._people` drew) and returns that section's rows, keyed by `case`. Shares are chosen
 so every gate of the safeguards engine meets cases that pass it, wait on it and are blocked by
-it. Dates run from 2022 to LAST_DAY; a fact is never dated before the fact it follows.
+it. Most dates fall in 2022 to LAST_DAY, and they keep the order the law gives them: an order
+is final after it is entered, a fear is screened after it is stated, a stay ends after it
+begins.
 """
 
 import numpy as np
@@ -135,7 +137,6 @@ def removal_orders(rng, people: dict):
     second = SECOND[people["profile_unit"]]
     elsewhere = np.where(second != "", second, "MX")
     destination = rng.choice(_DESTINATIONS, k, p=shares(DESTINATIONS.values()))
-    spread = rng.random(k)
     # Most orders designate the person's own country; some name none, some also a receiving
     # state (so no third-country notice is needed there), some a second country.
     frame = pl.DataFrame({"home": home, "destination": destination, "elsewhere": elsewhere})
@@ -253,10 +254,10 @@ def criminal_history(rng, people: dict, entered_on: np.ndarray) -> pl.DataFrame:
     offences = shares(OFFENCES.values())
     convictions = pl.DataFrame({
         "case": people["cases"][who],
-        "kind": "conviction",
+        "kind": np.full(who.size, "conviction"),
         "offence_category": rng.choice(np.array(list(OFFENCES)), who.size, p=offences),
         "on": between(rng, earliest[who], latest[who], who.size),
-        "charge_outcome": "",
+        "charge_outcome": np.full(who.size, ""),
         "serving_sentence": last & (rng.random(who.size) < 0.1),
     })  # fmt: skip
     ended = choose(rng, {"dismissed": 0.7, "withdrawn": 0.15, "acquitted": 0.15}, m)

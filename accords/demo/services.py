@@ -36,7 +36,13 @@ def caseload_prefix(seed: int) -> str:
 
 
 def caseload_import(
-    *, actor, n: int, seed: int, counsel: Sequence[str] = (), progress=None, batch: int = 500
+    *,
+    actor,
+    n: int,
+    seed: int,
+    counsel: Sequence[str] = (),
+    progress: Callable | None = None,
+    batch: int = 500,
 ) -> dict:
     """Import `case_files(n, seed, counsel=counsel)` through `case_import`, as a person or
     system importing files would: a batch at a time, each batch its own transaction and audit
@@ -139,15 +145,14 @@ def caseload_bulk_load(
     counsel_ids = dict(User.objects.filter(username__in=counsel).values_list("username", "id"))
     prefix = caseload_prefix(seed)
     numbers = Person.objects.filter(case_number__startswith=prefix).values_list("case_number")
-    present = pl.Series([number for (number,) in numbers], dtype=pl.String)
+    present = pl.DataFrame(list(numbers), schema={"case_number": pl.String}, orient="row")
     families = dict(Family.objects.filter(key__startswith=prefix).values_list("key", "id"))
     created = 0
     for tables in caseload_chunks(n, seed):
         persons = with_counsel(tables["persons"], counsel)
         hashes = [case_file_hash(doc) for doc in chunk_case_files(tables, counsel)]
         persons = persons.with_columns(case_file_hash=pl.Series(hashes, dtype=pl.String))
-        if not present.is_empty():
-            persons = persons.filter(~pl.col("case_number").is_in(present))
+        persons = persons.join(present, on="case_number", how="anti", maintain_order="left")
         if not persons.is_empty():
             ids = _reserve_ids(Person, persons.height)
             persons = persons.with_columns(

@@ -65,6 +65,7 @@ def notices(rng, people: dict, final_on: np.ndarray):
         exigent=rng.random(m) < 0.05,
     )  # fmt: skip
     first_destination = rng.choice(_DESTINATIONS, m)
+    first_destination = np.where(first_destination == people["home"], "RW", first_destination)
     renamed = chosen & (rng.random(m) < 0.08) & (first_destination != destination)
     first_day = np.maximum(before(rng, day, 20, 200), NOTICES_BEGIN)
     table = pl.concat([

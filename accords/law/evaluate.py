@@ -14,6 +14,7 @@ stay, an excluded category, the person's own country).
 from datetime import date, datetime, time
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from accords.law.columns import AgreementTerms, cases_frame, conform_cases
@@ -26,7 +27,8 @@ RULES = {**SHARED_RULES, **US_RULES, **UK_RULES}
 DERIVED = US_DERIVED
 
 OUTCOME = pl.Enum(["pass", "pending", "block"])
-GATE = pl.Enum(list(KINDS))
+GATE_IDS = list(KINDS)
+GATE = pl.Enum(GATE_IDS)
 DECISION = pl.Enum(["cleared", "pending", "blocked"])
 
 RESULT_SCHEMA = {
@@ -53,22 +55,57 @@ def _moment(as_of: date | datetime) -> datetime:
     return as_of if isinstance(as_of, datetime) else datetime.combine(as_of, time())
 
 
-def _first_match(branches: list[Branch], first_code: int) -> pl.Expr:
+def _first_match(branches: list[Branch]) -> pl.Expr:
+    """The number of the first branch whose condition holds, per case."""
     chained = None
-    for offset, branch in enumerate(branches[:-1]):
-        code = pl.lit(first_code + offset, pl.UInt16)
+    for number, branch in enumerate(branches[:-1]):
+        code = pl.lit(number, pl.UInt8)
         chained = (pl.when if chained is None else chained.when)(branch.when).then(code)
-    last = pl.lit(first_code + len(branches) - 1, pl.UInt16)
+    last = pl.lit(len(branches) - 1, pl.UInt8)
     return last if chained is None else chained.otherwise(last)
 
 
-def _earliest(branches: list[Branch], first_code: int, code: pl.Expr) -> pl.Expr:
+def _earliest(branches: list[Branch], code: pl.Expr) -> pl.Expr:
     chained = None
-    for offset, branch in enumerate(branches):
+    for number, branch in enumerate(branches):
         if branch.earliest is not None:
-            at = code == first_code + offset
+            at = code == number
             chained = (pl.when if chained is None else chained.when)(at).then(branch.earliest)
     return pl.lit(None, pl.Date) if chained is None else chained.otherwise(None)
+
+
+def _rows_of_gate(
+    gate_id: str,
+    branches: list[Branch],
+    citation: str,
+    unconfirmed: bool,
+    regime_version: str,
+    wide: pl.DataFrame,
+    index: int,
+) -> pl.DataFrame:
+    """One gate's result rows: per-case branch numbers looked up in the gate's branch table."""
+    code, size = wide[f"code{index}"], wide.height
+
+    def each(field: str) -> pl.Series:
+        values = [getattr(b, field) or None for b in branches]
+        return pl.Series(field, values, dtype=RESULT_SCHEMA[field]).gather(code)
+
+    def same(field: str, value: Any) -> pl.Series:
+        return pl.repeat(value, size, dtype=RESULT_SCHEMA[field], eager=True).alias(field)
+
+    return pl.DataFrame(
+        [
+            wide["case_id"],
+            same("gate", gate_id),
+            each("outcome"),
+            each("reason"),
+            same("citation", citation),
+            each("clears_by"),
+            wide[f"day{index}"].alias("earliest_clear"),
+            same("unconfirmed", unconfirmed),
+            same("regime_version", regime_version),
+        ]
+    )
 
 
 def evaluate(
@@ -78,58 +115,28 @@ def evaluate(
     cases = conform_cases(cases)
     regime = load_regime(agreement.regime)
     ctx = Context(agreement, _moment(as_of).date(), _moment(as_of))
-    table: list[dict[str, Any]] = []
-    codes, earliest = [], []
-    for index, gate in enumerate(regime.gates):
+    plan = []
+    for gate in regime.gates:
         version = gate.version_on(ctx.day)
         branches = RULES[gate.id](ctx, version) if version else [_GAP]
         if version and gate.id in DERIVED:
             cases = cases.hstack(DERIVED[gate.id](cases, ctx, version))
         citation = version.reference if version else gate.citation
-        first = len(table)
-        table.extend(
-            {
-                "gate": gate.id,
-                "outcome": b.outcome,
-                "reason": b.reason,
-                "citation": citation,
-                "clears_by": b.clears_by or None,
-                "unconfirmed": bool(version and version.unconfirmed),
-            }
-            for b in branches
-        )
-        codes.append(_first_match(branches, first).alias(f"code{index}"))
-        earliest.append(_earliest(branches, first, pl.col(f"code{index}")).alias(f"day{index}"))
+        unconfirmed = bool(version and version.unconfirmed)
+        plan.append((gate.id, branches, citation, unconfirmed, regime.version))
+    codes = [_first_match(branches).alias(f"code{i}") for i, (_, branches, *_) in enumerate(plan)]
+    earliest = [
+        _earliest(branches, pl.col(f"code{i}")).alias(f"day{i}")
+        for i, (_, branches, *_) in enumerate(plan)
+    ]
     wide = (
         cases.lazy()
         .with_columns(codes)
-        .select("case_id", *(f"code{i}" for i in range(len(codes))), *earliest)
+        .select("case_id", *(f"code{i}" for i in range(len(plan))), *earliest)
         .collect()
     )
-    long = pl.concat(
-        [
-            wide.select("case_id", code=f"code{i}", earliest_clear=f"day{i}")
-            for i in range(len(regime.gates))
-        ]
-    )
-    lookup = pl.DataFrame(
-        table,
-        schema={
-            "gate": GATE,
-            "outcome": OUTCOME,
-            "reason": pl.Categorical(),
-            "citation": pl.Categorical(),
-            "clears_by": pl.Categorical(),
-            "unconfirmed": pl.Boolean(),
-        },
-    )
-    looked_up = lookup[long["code"]]
-    return pl.concat(
-        [long.select("case_id"), looked_up, long.select("earliest_clear")], how="horizontal"
-    ).select(
-        *[name for name in RESULT_SCHEMA if name != "regime_version"],
-        pl.lit(regime.version, pl.Categorical).alias("regime_version"),
-    )
+    # blocks share the case_id buffers of `wide`, so the result is not copied together
+    return pl.concat([_rows_of_gate(*step, wide, i) for i, step in enumerate(plan)], rechunk=False)
 
 
 def _gate_blocks(results: pl.DataFrame) -> int | None:
@@ -138,19 +145,21 @@ def _gate_blocks(results: pl.DataFrame) -> int | None:
     That layout is one block of rows per gate, each listing the same distinct cases in the same
     order; it lets `decide` line the blocks up instead of grouping millions of rows by case.
     """
-    runs = results.select(pl.col("gate").rle().struct.field("len"))["len"]
-    size = runs[0] if len(runs) else 0
-    if not size or (runs != size).any() or results["gate"].n_unique() != len(runs):
+    gates = results["gate"].to_physical().to_numpy()
+    starts = np.flatnonzero(np.diff(gates, prepend=-1) != 0)
+    size = results.height // max(len(starts), 1)
+    evenly = size > 0 and np.array_equal(starts, np.arange(0, results.height, size))
+    if not evenly or len(np.unique(gates[starts])) != len(starts):
         return None
     cases = results["case_id"]
     first = cases.slice(0, size)
-    same = all(cases.slice(k * size, size).equals(first) for k in range(1, len(runs)))
-    return len(runs) if same and first.n_unique() == size else None
+    same = all(cases.slice(k * size, size).equals(first) for k in range(1, len(starts)))
+    return len(starts) if same and first.n_unique() == size else None
 
 
 def _bit(gate: pl.Expr) -> pl.Expr:
     """A gate as one bit of a mask, so a case's set of gates is one integer."""
-    positions = range(len(GATE.categories))
+    positions = range(len(GATE_IDS))
     return gate.to_physical().replace_strict(
         positions, [1 << i for i in positions], return_dtype=pl.UInt64
     )
@@ -164,23 +173,23 @@ def _per_case_by_blocks(results: pl.DataFrame, blocks: int) -> pl.DataFrame:
 
     wide = pl.DataFrame(
         [block("case_id", 0), block("regime_version", 0)]
-        + [
-            block(column, k)
-            for column in ("gate", "outcome", "earliest_clear")
-            for k in range(blocks)
-        ]
+        + [block(column, k) for column in ("outcome", "earliest_clear") for k in range(blocks)]
     )
+    gates = [results["gate"][k * size] for k in range(blocks)]
+    bits = [pl.lit(1 << GATE_IDS.index(gate), pl.UInt64) for gate in gates]
     outcome = [pl.col(f"outcome{k}") for k in range(blocks)]
     earliest = [pl.col(f"earliest_clear{k}") for k in range(blocks)]
-    bits = [_bit(pl.col(f"gate{k}")) for k in range(blocks)]
+
+    def mask(outcome_is: str) -> pl.Expr:
+        return pl.sum_horizontal(
+            pl.when(o == outcome_is).then(b).otherwise(0)
+            for o, b in zip(outcome, bits, strict=True)
+        )
+
     return wide.select(
         case_id="case_id0",
-        blocked=pl.sum_horizontal(
-            pl.when(o == "block").then(b).otherwise(0) for o, b in zip(outcome, bits, strict=True)
-        ),
-        pending=pl.sum_horizontal(
-            pl.when(o == "pending").then(b).otherwise(0) for o, b in zip(outcome, bits, strict=True)
-        ),
+        blocked=mask("block"),
+        pending=mask("pending"),
         undated=pl.any_horizontal(
             (o == "pending") & d.is_null() for o, d in zip(outcome, earliest, strict=True)
         ),
@@ -205,7 +214,7 @@ def _per_case_by_grouping(results: pl.DataFrame) -> pl.DataFrame:
 def _gates_in(masks: pl.Series) -> pl.Series:
     """Masks back to lists of gates, through the few distinct masks that occur."""
     distinct = masks.unique().sort()
-    lists = [[g for i, g in enumerate(GATE.categories) if m >> i & 1] for m in distinct]
+    lists = [[g for i, g in enumerate(GATE_IDS) if m >> i & 1] for m in distinct]
     return pl.Series(lists, dtype=pl.List(GATE)).gather(distinct.search_sorted(masks))
 
 

@@ -94,7 +94,9 @@ def sequence_columns(cases: pl.DataFrame, receiving: str, day: date, wait: int) 
     codes = _country(asked["country"])
     keys = (_rows(cases["country_requests"]) << _BITS) | codes
     asked_on = _days(asked["asked_on"], _NO_DAY)
-    answer = asked["answer"].replace_strict(_ANSWERS, default=0, return_dtype=pl.Int8).to_numpy()
+    answer = np.zeros(len(asked), np.int8)
+    for said, code in _ANSWERS.items():
+        answer[(asked["answer"] == said).fill_null(False).to_numpy()] = code
     on_record = (codes >= 0) & (asked_on != _NO_DAY) & (asked_on <= _day(day))
     keys, asked_on, answer = keys[on_record], asked_on[on_record], answer[on_record]
     # keep each country's latest answer: sort by key then day, take the last of each key;

@@ -14,7 +14,7 @@ adding a dated version after it.
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -202,7 +202,7 @@ def _chain(where: str, versions: list[RuleVersion]) -> tuple[RuleVersion, ...]:
             ends = ends or following.begins
         if ends is not None and current.begins is not None and ends <= current.begins:
             raise RegimeError(f"{where}: field until: {ends} is not after from {current.begins}")
-        chained.append(RuleVersion(**{**current.__dict__, "ends": ends}))
+        chained.append(replace(current, ends=ends))
     return tuple(chained)
 
 

@@ -47,7 +47,7 @@ class Classes:
         placed = np.bincount(self.pair_class, weights=pair_count, minlength=len(self))
         placed = placed.astype(np.int64)
         members = np.argsort(self.of_unit, kind="stable")
-        start = np.concatenate([[0], np.cumsum(self.count)[:-1]])
+        start = np.cumsum(self.count) - self.count
         member_class = self.of_unit[members]
         rank = np.arange(members.size) - start[member_class]
         units = members[rank < placed[member_class]]
@@ -62,13 +62,14 @@ def group_units(
     """Group units that are identical in size and in their row of positive-scoring pairs."""
     worth = pair_score > 0
     unit, slot, score = pair_unit[worth], pair_slot[worth], pair_score[worth]
-    order = np.lexsort((slot, unit))
+    # Pairs usually arrive in unit order already; a stable sort on one key notices that.
+    order = np.argsort(unit * (int(slot.max(initial=0)) + 1) + slot, kind="stable")
     unit, slot, score = unit[order], slot[order], score[order]
 
     n_units = sizes.size
     degree = np.bincount(unit, minlength=n_units)
     width = int(degree.max()) if unit.size else 0
-    first = np.concatenate([[0], np.cumsum(degree)[:-1]])
+    first = np.cumsum(degree) - degree
     column = np.arange(unit.size) - first[unit]
 
     # One fixed-width byte string per unit: size, slots (padded with -1), scores (padded with
@@ -86,7 +87,7 @@ def group_units(
     rep_degree = degree[representative]
     pair_class = np.repeat(np.arange(representative.size), rep_degree)
     rep_column = np.arange(pair_class.size) - np.repeat(
-        np.concatenate([[0], np.cumsum(rep_degree)[:-1]]), rep_degree
+        np.cumsum(rep_degree) - rep_degree, rep_degree
     )
     rep_unit = representative[pair_class]
     return Classes(

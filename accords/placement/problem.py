@@ -21,8 +21,9 @@ def _ints(name: str, values, *, minimum: int) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim != 1:
         raise ProblemError(f"{name}: expected a one-dimensional array")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+    if array.size and array.dtype.kind not in "biu":
+        whole = array.dtype.kind == "f" and np.all(np.isfinite(array))
+        if not whole or np.any(array != np.round(array)):
             raise ProblemError(f"{name}: expected whole numbers")
     array = array.astype(np.int64)
     if array.size and array.min() < minimum:
@@ -200,12 +201,6 @@ class Problem:
                 raise ProblemError("pairs.slot: refers to a slot that is not listed")
         if _has_repeats(self.pairs.unit * max(self.slots.ids.size, 1) + self.pairs.slot):
             raise ProblemError("pairs: a unit × slot pair is listed twice")
-
-    def pair_costs(self) -> np.ndarray:
-        """What each pair would cost its agreement, in minor units."""
-        slot = self.pairs.slot
-        size = self.units.sizes[self.pairs.unit]
-        return self.slots.cost_per_person[slot] * size + self.slots.cost_per_unit[slot]
 
     def contributions(self, policy: Policy) -> dict[str, np.ndarray]:
         """Each weighted feature's part in each pair's score: the "why" of a placement."""

@@ -4,8 +4,9 @@
 
 1. The LP relaxation gives prices for seats, quotas and money, and from them a bound no plan
    can beat (recomputed here, so solver tolerances cannot overstate it).
-2. The LP's counts, rounded down and topped up greedily, give a plan. With placement data this
-   plan very often meets the bound, which proves it optimal without any branching.
+2. The LP's counts, rounded down and topped up greedily, give a plan. When budgets are fees
+   per person this plan usually meets the bound, which proves it optimal without branching.
+   A fixed cost per family turns a budget into a knapsack, and then it rarely does.
 3. Otherwise each column whose reduced score shows that using it at all would fall below that
    plan is dropped (exact: no better plan uses it), and HiGHS's branch and bound finishes the
    smaller programme from that plan, proving optimality or stopping at the time limit.
@@ -169,7 +170,13 @@ def greedy(problem: Problem, policy: Policy) -> Plan:
     r = _prepare(problem, policy)
     counts = _top_up(r, np.zeros(r.classes.pair_class.size, dtype=np.int64))
     return _plan(
-        r, counts, started, bound=float("nan"), proven_optimal=False, status="Greedy", method="greedy"
+        r,
+        counts,
+        started,
+        bound=float("nan"),
+        proven_optimal=False,
+        status="Greedy",
+        method="greedy",
     )
 
 
@@ -241,11 +248,14 @@ def solve(problem: Problem, policy: Policy, *, time_limit: float = 60.0) -> Plan
     r.seconds["branch and bound"] = time.perf_counter() - branching
     status = highs.getModelStatus()
     info = highs.getInfo()
-    counts = best
+    counts, proven = best, False
     if info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible):
         found = nothing.copy()
         found[keep] = np.rint(highs.getSolution().col_value).astype(np.int64)
-        counts = max([best, found], key=r.value)
+        # HiGHS works to a tolerance; its counts are used only if they keep every limit exactly.
+        if not _broken_limits(r, found):
+            counts = max([best, found], key=r.value)
+            proven = status == highspy.HighsModelStatus.kOptimal
     # No plan better than `best` uses a dropped column, so HiGHS's bound on the rest is global.
     bound = min(bound, max(float(info.mip_dual_bound), r.value(best)))
     return _plan(
@@ -253,7 +263,7 @@ def solve(problem: Problem, policy: Policy, *, time_limit: float = 60.0) -> Plan
         counts,
         started,
         bound=bound,
-        proven_optimal=status == highspy.HighsModelStatus.kOptimal,
+        proven_optimal=proven,
         status=highs.modelStatusToString(status),
         method=f"{method}, branch and bound on {int(keep.sum()):,} of {keep.size:,} counts",
     )

@@ -136,3 +136,18 @@ class ManifestEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral} on {self.manifest}"
+
+
+class CounselFeedToken(models.Model):
+    """The secret in counsel's calendar-feed address. Calendar apps cannot sign in, so the
+    address itself is the key; issuing a new one revokes the old."""
+
+    counsel = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        # Never the token itself: this is what the audit log and the admin show.
+        return f"calendar feed of {self.counsel}"

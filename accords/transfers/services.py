@@ -6,18 +6,26 @@ person's row locked. Every service that adds a fact which could close a gate (a 
 claim, a withdrawal) locks the same row first, so the two can only happen one after the other.
 """
 
+import math
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
 from accords.cases.screening import case_explanation
 from accords.core.actions import action
+from accords.core.roles import user_role
+from accords.placement import solve
 from accords.registry.models import Agreement, Term
+from accords.transfers import planning
 from accords.transfers.models import (
+    CounselFeedToken,
     Flight,
     Manifest,
     ManifestEntry,
     NoticeDocument,
+    Plan,
     Referral,
 )
 from accords.transfers.notices import notice_text
@@ -205,9 +213,13 @@ def manifest_list(*, actor, manifest: Manifest, referrals: list[Referral], plan=
     listed = manifest.entries.filter(status=ManifestEntry.Status.LISTED).count()
     if listed + len(referrals) > manifest.flight.seats:
         raise ValidationError({"referrals": f"The flight has {manifest.flight.seats} seats."})
+    on_board = set(manifest.entries.values_list("referral_id", flat=True))
     for referral in referrals:
         if referral.agreement_id != manifest.flight.agreement_id:
             raise ValidationError({"referrals": f"{referral} is under another agreement."})
+        if referral.pk in on_board:
+            raise ValidationError({"referrals": f"{referral} is already on this manifest."})
+        on_board.add(referral.pk)
         ManifestEntry.objects.create(
             manifest=manifest, referral=referral, score=(scores or {}).get(referral.pk, {})
         )
@@ -286,3 +298,83 @@ def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestE
     entry.save()
     Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
     return entry
+
+
+@action("counsel_feed.issue")
+def counsel_feed_issue(*, actor, counsel) -> CounselFeedToken:
+    """A new secret address for counsel's deadline calendar; the old address stops working."""
+    role = user_role(counsel)
+    if role is None or role.key != "counsel":
+        raise ValidationError({"counsel": "Only counsel have a deadline calendar."})
+    feed, _ = CounselFeedToken.objects.update_or_create(
+        counsel=counsel, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return feed
+
+
+# A plan is asked for while someone waits on the page: past this the solver returns its best
+# plan so far, with proven_optimal False and the gap it could not close.
+PLAN_TIME_LIMIT = 30.0
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+@action("plan.create")
+def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
+                agreement: Agreement | None = None) -> Plan:  # fmt: skip
+    """Place open referrals on one flight, or on every open flight of an agreement, under a
+    named policy (`planning.POLICIES`), and list them on the manifests with each person's
+    score. The agreement's row is locked while places are counted, as at departure."""
+    if (flight is None) == (agreement is None):
+        raise ValidationError({"flight": "Plan either one flight or one agreement's flights."})
+    policy = planning.policy_named(policy_name)
+    agreement = Agreement.objects.select_for_update().get(
+        pk=flight.agreement_id if flight else agreement.pk
+    )
+    flights = (
+        Flight.objects.filter(pk=flight.pk)
+        if flight
+        else agreement.flights.filter(departs_on__gte=timezone.localdate())
+    )
+    flights = list(
+        flights.filter(manifest__locked_at=None)
+        .select_related("manifest")
+        .order_by("departs_on", "pk")
+    )
+    if not flights:
+        raise ValidationError({"flight": "No open flight: a locked manifest cannot change."})
+    capacity, left = agreement_capacity(agreement), None
+    if capacity is not None:
+        gone = Referral.objects.filter(
+            agreement=agreement, status__in=[Referral.Status.DEPARTED, Referral.Status.HANDED_OVER]
+        ).count()
+        listed = ManifestEntry.objects.filter(
+            manifest__flight__agreement=agreement, status=ManifestEntry.Status.LISTED
+        ).count()
+        left = capacity - gone - listed
+    placement = planning.placement_round(agreement=agreement, flights=flights, capacity_left=left)
+    solution = solve(placement.problem, policy, time_limit=PLAN_TIME_LIMIT)
+    plan = Plan.objects.create(
+        created_by=actor,
+        policy={**policy.as_record(),
+                "features": {name: planning.FEATURES[name] for name in policy.weights}},
+        objective=solution.objective,
+        proven_optimal=solution.proven_optimal,
+        solver={
+            "status": solution.status, "method": solution.method,
+            "bound": _finite(solution.bound), "classes": solution.classes,
+            "seconds": {k: round(v, 4) for k, v in solution.seconds.items()},
+            "agreement": agreement.key, "flights": [f.pk for f in flights],
+            "capacity_left": left, "units_placed": len(solution),
+            "people_placed": solution.people_placed, "held_back": placement.held_back,
+            "fee_per_person_minor": placement.fee,
+            "fee_total_minor": placement.fee * solution.people_placed,
+        },
+    )  # fmt: skip
+    for planned, referrals, scores in placement.listings(solution, plan.pk):
+        if referrals:
+            manifest_list(actor=actor, manifest=planned.manifest, referrals=referrals, plan=plan,
+                          scores=scores)  # fmt: skip
+    return plan

@@ -126,8 +126,12 @@ def test_the_caseload_command_imports_or_bulk_loads_and_never_duplicates(counsel
     out = StringIO()
     call_command("caseload", "--cases", "25", "--seed", "4", stdout=out, stderr=StringIO())
     call_command("caseload", "--cases", "25", "--seed", "4", stdout=out, stderr=StringIO())
-    call_command("caseload", "--cases", "30", "--seed", "5", "--bulk", stdout=out, stderr=StringIO())
-    call_command("caseload", "--cases", "30", "--seed", "5", "--bulk", stdout=out, stderr=StringIO())
+    call_command(
+        "caseload", "--cases", "30", "--seed", "5", "--bulk", stdout=out, stderr=StringIO()
+    )
+    call_command(
+        "caseload", "--cases", "30", "--seed", "5", "--bulk", stdout=out, stderr=StringIO()
+    )
     assert out.getvalue().splitlines() == [
         "caseload 4: 25 cases: 25 created, 0 updated, 0 unchanged",
         "caseload 4: 25 cases: 0 created, 0 updated, 25 unchanged",

@@ -36,14 +36,14 @@ def test_a_smaller_caseload_is_the_start_of_a_larger_one_across_chunks():
 
 
 def test_every_generated_case_file_is_valid_and_numbered_once():
-    docs = list(case_files(3000, 2026, counsel=sorted(COUNSEL)))
+    docs = list(case_files(2000, 2026, counsel=sorted(COUNSEL)))
     problems = [p for doc in docs for p in case_file_problems(doc, counsel=COUNSEL)]
     assert problems == []
-    assert len({doc["case_number"] for doc in docs}) == 3000
+    assert len({doc["case_number"] for doc in docs}) == 2000
     assert {doc["person"]["counsel"] for doc in docs} == {None, *COUNSEL}
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 40), more=st.integers(1, 40))
 def test_any_seed_and_size_gives_valid_case_files_that_extend_consistently(seed, n, more):
     docs = list(case_files(n + more, seed, counsel=["counsel"]))
@@ -65,7 +65,7 @@ def test_families_travel_with_children_and_some_minors_are_alone(caseload):
     assert families["size"].max() == 6 and families["size"].min() >= 1
     with_children = families.filter(pl.col("children") > 0)
     assert with_children.height > 100
-    assert with_children.filter(pl.col("adults") == 0).height <= 1  # only one cut by the end
+    assert with_children.filter(pl.col("adults") == 0).is_empty()
     alone = persons.filter(pl.col("unaccompanied_minor"))
     assert alone.height > 100
     assert alone["family"].null_count() == alone.height

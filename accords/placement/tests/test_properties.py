@@ -27,8 +27,9 @@ def rounds(draw, *, max_units: int, max_slots: int, max_agreements: int):
 
     compatible = ints(n_units * n_slots, 0, 3).reshape(n_units, n_slots) > 0
     features = {
-        name: np.array(draw(st.lists(values, min_size=compatible.size, max_size=compatible.size)))
-        .reshape(compatible.shape)
+        name: np.array(
+            draw(st.lists(values, min_size=compatible.size, max_size=compatible.size))
+        ).reshape(compatible.shape)
         for name, values in FEATURES.items()
     }
     problem = Problem(

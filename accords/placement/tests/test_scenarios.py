@@ -14,7 +14,7 @@ from accords.placement import (
     greedy,
     solve,
 )
-from accords.placement.tests.checks import broken_rules, one_agreement
+from accords.placement.tests.checks import best_possible, broken_rules, one_agreement
 
 PLACE_EVERYONE = Policy(name="place everyone", version=1, weights={"placed": 1.0})
 
@@ -158,9 +158,32 @@ def test_many_interchangeable_units_make_a_small_exact_programme():
     assert plan.objective >= greedy(problem, policy).objective
 
 
+def test_when_every_unit_is_different_the_plan_is_still_the_best_possible():
+    rng = np.random.default_rng(3)
+    waiting_days = np.repeat(rng.uniform(0, 400, (7, 1)), 3, axis=1)
+    problem = one_agreement(
+        rng.integers(1, 5, 7),
+        [5, 4, 3],
+        features={"placed": 1.0, "waiting_days": waiting_days},
+        budget=2_000,
+        fee=100,
+        cost_per_unit=50,
+    )
+    policy = Policy(name="longest wait", version=1, weights={"placed": 1.0, "waiting_days": 0.01})
+    plan = solve(problem, policy)
+    assert plan.classes == 7
+    assert plan.proven_optimal
+    assert plan.objective == pytest.approx(best_possible(problem, policy))
+
+
 def test_a_plan_cut_short_is_still_sound_and_no_worse_than_greedy():
     problem = one_agreement(
-        [3, 2, 2, 1, 4, 5], [7, 6], features={"placed": 1.0}, budget=1_900, fee=100, cost_per_unit=30
+        [3, 2, 2, 1, 4, 5],
+        [7, 6],
+        features={"placed": 1.0},
+        budget=1_900,
+        fee=100,
+        cost_per_unit=30,
     )
     plan = solve(problem, PLACE_EVERYONE, time_limit=0)
     assert broken_rules(problem, plan) == []

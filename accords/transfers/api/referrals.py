@@ -1,4 +1,266 @@
-from ninja import Router
+"""The referral API: refer, list and read referrals (each with every gate explained), serve
+notice, record a fear claim, its screening or a stay, withdraw. Thin: each endpoint checks the
+role may do it, finds what the user may see through the selectors, and calls one service."""
+
+from datetime import date, datetime, time
+from typing import Literal
+
+import ninja
+from django.urls import reverse
+from ninja import Field, Path, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.security import django_auth
+from pydantic import ValidationInfo, field_validator
+
+from accords.cases import selectors as case_selectors
+from accords.cases.models import FearClaim, Notice, Person
+from accords.core.api_auth import documented
+from accords.registry.models import Agreement
+from accords.transfers import selectors, services
+from accords.transfers.models import NoticeDocument, Referral
 
 router = Router(tags=["transfers"], auth=django_auth)
+
+# Database keys are signed 64-bit: anything larger is no referral, not a database error.
+ReferralId = Path(..., ge=1, le=2**63 - 1)
+ClaimId = Path(..., ge=1, le=2**63 - 1)
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+
+
+def _require(request, permission: str) -> None:
+    # The sending officers who refer are not staff, so api_auth.require_permission (staff only)
+    # does not fit here; the role's permission is the check, the selectors do the scoping.
+    if not request.user.has_perm(permission):
+        raise HttpError(403, f"Your role may not do this (needs {permission}).")
+
+
+def _referral(request, referral_id: int) -> Referral:
+    try:
+        return selectors.referral_get(user=request.user, pk=referral_id)
+    except Referral.DoesNotExist:
+        raise HttpError(404, "No such referral") from None
+
+
+class ReferralIn(Schema):
+    case_number: str = Field(..., min_length=1, max_length=40, pattern=NO_NUL)
+    agreement: str = Field(..., min_length=1, max_length=60, pattern=NO_NUL)
+    proposed_on: date
+
+
+class ReferralOut(Schema):
+    id: int
+    case_number: str = Field(..., alias="person.case_number")
+    agreement: str = Field(..., alias="agreement.key")
+    status: str
+    proposed_on: date
+    referred_at: datetime
+    referred_by: str = Field(..., alias="referred_by.username")
+    acceptance: str | None = Field(None, alias="acceptance.decision")
+    closed_reason: str
+
+
+class NoticeOut(Schema):
+    id: int
+    destination: str = Field(..., alias="notice.destination")
+    served_at: datetime = Field(..., alias="notice.served_at")
+    served_on: str = Field(..., alias="notice.served_on")
+    language: str
+    translation_checked: bool
+    understood: bool = Field(..., alias="notice.understood")
+    interpreter_name: str = Field(..., alias="notice.interpreter_name")
+    interpreter_language: str = Field(..., alias="notice.interpreter_language")
+    interpreter_attestation: str
+    served_electronically_at: datetime | None
+    page: str
+    pdf: str
+
+    @staticmethod
+    def resolve_page(document: NoticeDocument) -> str:
+        return reverse("notice_detail", args=[document.pk])
+
+    @staticmethod
+    def resolve_pdf(document: NoticeDocument) -> str:
+        return reverse("notice_pdf", args=[document.pk])
+
+
+class GateOut(Schema):
+    gate: str
+    outcome: str
+    reason: str
+    citation: str | None
+    clears_by: str | None
+    earliest_clear: date | None
+    unconfirmed: bool
+
+
+class ExplanationOut(Schema):
+    as_of: datetime
+    decision: str
+    earliest_clear: date | None
+    regime_version: str
+    gates: list[GateOut]
+
+
+class ReferralDetailOut(ReferralOut):
+    explanation: ExplanationOut
+    notices: list[NoticeOut]
+
+    @staticmethod
+    def resolve_explanation(referral: Referral) -> dict:
+        explanation = selectors.referral_explanation(referral)
+        as_of = explanation["as_of"]
+        if not isinstance(as_of, datetime):
+            as_of = datetime.combine(as_of, time())
+        return {
+            **explanation,
+            "as_of": as_of,
+            "decision": str(explanation["decision"]),
+            "regime_version": str(explanation["regime_version"]),
+        }
+
+    @staticmethod
+    def resolve_notices(referral: Referral) -> list:
+        return list(referral.notices.select_related("notice").order_by("notice__served_at"))
+
+
+class ReferralFilters(Schema):
+    status: Referral.Status | None = None
+
+
+class NoticeIn(Schema):
+    language: str = Field(..., min_length=1, max_length=8, pattern=NO_NUL)
+    served_on: Notice.ServedOn = Notice.ServedOn.PERSON
+    method: str = Field("in person", min_length=1, max_length=40, pattern=NO_NUL)
+    interpreter_name: str = Field("", max_length=100, pattern=NO_NUL)
+    interpreter_language: str = Field("", max_length=8, pattern=NO_NUL)
+    interpreter_attestation: str = Field("", max_length=5000, pattern=NO_NUL)
+    exigent: bool = False
+
+
+class FearClaimIn(Schema):
+    country: str = Field(..., pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    stated_on: date
+
+
+class FearScreeningIn(Schema):
+    outcome: Literal["positive", "negative"]
+    screened_on: date
+
+
+class FearClaimOut(Schema):
+    id: int
+    country: str
+    stated_on: date
+    outcome: str
+    screened_on: date | None
+
+
+class StayIn(Schema):
+    granted_by: str = Field(..., min_length=1, max_length=40, pattern=NO_NUL)
+    valid_from: date
+    valid_until: date | None = None
+
+    @field_validator("valid_until")
+    @classmethod
+    def _ends_after_it_starts(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("valid_from")
+        if value and start and value < start:
+            raise ValueError("A stay cannot end before it starts.")
+        return value
+
+
+class StayOut(Schema):
+    id: int
+    granted_by: str
+    valid_from: date
+    valid_until: date | None
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000, pattern=NO_NUL)
+
+
+@router.post("/referrals", response=documented({201: ReferralOut}))
+def referral_create(request, payload: ReferralIn):
+    """Refer one person to one agreement for a proposed date."""
+    _require(request, "transfers.add_referral")
+    try:
+        person = case_selectors.person_get(user=request.user, case_number=payload.case_number)
+    except Person.DoesNotExist:
+        raise HttpError(404, "No such case") from None
+    agreement = Agreement.objects.filter(key=payload.agreement).first()
+    if agreement is None:
+        detail = [{"loc": ["body", "agreement"], "msg": "No such agreement."}]
+        return ninja.Status(422, {"detail": detail})
+    referral = services.referral_create(
+        actor=request.user, person=person, agreement=agreement, proposed_on=payload.proposed_on
+    )
+    return ninja.Status(201, referral)
+
+
+@router.get("/referrals", response=documented({200: list[ReferralOut]}))
+@paginate
+def referral_list(request, filters: Query[ReferralFilters]):
+    """The referrals the user may see, newest first."""
+    _require(request, "transfers.view_referral")
+    return selectors.referral_list(user=request.user, status=filters.status or "")
+
+
+@router.get("/referrals/{referral_id}", response=documented({200: ReferralDetailOut}))
+def referral_detail(request, referral_id: int = ReferralId):
+    """One referral with every gate: what it waits for and the earliest it could clear."""
+    _require(request, "transfers.view_referral")
+    return _referral(request, referral_id)
+
+
+@router.post("/referrals/{referral_id}/notices", response=documented({201: NoticeOut}))
+def notice_serve(request, payload: NoticeIn, referral_id: int = ReferralId):
+    """Serve written notice naming the destination, in the language asked for."""
+    _require(request, "transfers.add_noticedocument")
+    referral = _referral(request, referral_id)
+    notice = services.notice_serve(actor=request.user, referral=referral, **payload.dict())
+    return ninja.Status(201, notice.document)
+
+
+@router.post("/referrals/{referral_id}/fear-claims", response=documented({201: FearClaimOut}))
+def fear_claim_record(request, payload: FearClaimIn, referral_id: int = ReferralId):
+    """Record a fear the person stated; counsel may do this for their own clients."""
+    _require(request, "cases.add_fearclaim")
+    referral = _referral(request, referral_id)
+    claim = services.fear_claim_record(actor=request.user, person=referral.person, **payload.dict())
+    return ninja.Status(201, claim)
+
+
+@router.post(
+    "/referrals/{referral_id}/fear-claims/{claim_id}/screening",
+    response=documented({200: FearClaimOut}),
+)
+def fear_claim_screen(
+    request, payload: FearScreeningIn, referral_id: int = ReferralId, claim_id: int = ClaimId
+):
+    """Record the outcome of a fear claim's screening."""
+    _require(request, "cases.change_fearclaim")
+    referral = _referral(request, referral_id)
+    try:
+        claim = referral.person.fear_claims.get(pk=claim_id)
+    except FearClaim.DoesNotExist:
+        raise HttpError(404, "No such fear claim") from None
+    return services.fear_claim_screen(actor=request.user, claim=claim, **payload.dict())
+
+
+@router.post("/referrals/{referral_id}/stays", response=documented({201: StayOut}))
+def stay_record(request, payload: StayIn, referral_id: int = ReferralId):
+    """Record a stay of removal granted; counsel may do this for their own clients."""
+    _require(request, "cases.add_stay")
+    referral = _referral(request, referral_id)
+    stay = services.stay_record(actor=request.user, person=referral.person, **payload.dict())
+    return ninja.Status(201, stay)
+
+
+@router.post("/referrals/{referral_id}/withdraw", response=documented({200: ReferralOut}))
+def referral_withdraw(request, payload: WithdrawIn, referral_id: int = ReferralId):
+    """Withdraw an open referral, saying why."""
+    _require(request, "transfers.change_referral")
+    referral = _referral(request, referral_id)
+    return services.referral_withdraw(actor=request.user, referral=referral, **payload.dict())

@@ -1,3 +1,258 @@
-"""referrals pages."""
+"""Referral pages for sending officers: refer a person, follow every gate on the referral page,
+serve notice, record a fear claim, its screening or a stay, withdraw; and each served notice
+as a page and as a PDF. Every write goes through accords.transfers.services."""
 
-urlpatterns: list = []
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accords.cases import selectors as case_selectors
+from accords.cases.models import FearClaim, Person
+from accords.registry.models import Agreement
+from accords.transfers import selectors, services
+from accords.transfers.models import NoticeDocument, Referral
+from accords.transfers.notice_pdf import notice_pdf as render_notice_pdf
+from accords.transfers.views.referral_forms import (
+    FearClaimForm,
+    FearScreenForm,
+    NoticeServeForm,
+    ReferralFilterForm,
+    ReferralForm,
+    StayForm,
+    WithdrawForm,
+    errors_onto,
+)
+
+REFER = "transfers.add_referral"
+CHANGE = "transfers.change_referral"
+
+
+def _referral(request, pk: int) -> Referral:
+    try:
+        return selectors.referral_get(user=request.user, pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+
+
+def _detail_url(referral: Referral) -> str:
+    return reverse("referral_detail", args=[referral.pk])
+
+
+@login_required
+@permission_required("transfers.view_referral", raise_exception=True)
+def referral_list(request):
+    form = ReferralFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    referrals = selectors.referral_list(user=request.user, status=status)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "transfers/referral_list.html", context)
+
+
+@login_required
+@permission_required(REFER, raise_exception=True)
+def referral_new(request):
+    data = request.POST if request.method == "POST" else None
+    case_number = (data or request.GET).get("case", "")
+    try:
+        person = case_selectors.person_get(user=request.user, case_number=case_number)
+    except Person.DoesNotExist:
+        raise Http404("No such case") from None
+    initial = {"case": person.case_number, "proposed_on": timezone.localdate()}
+    form = ReferralForm(data, initial=initial)
+    if form.is_valid():
+        agreement = Agreement.objects.get(key=form.cleaned_data["agreement"])
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                person=person,
+                agreement=agreement,
+                proposed_on=form.cleaned_data["proposed_on"],
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, _("Referred to %(a)s.") % {"a": agreement.name})
+            return redirect(_detail_url(referral))
+    status = 422 if form.is_bound else 200
+    context = {"form": form, "person": person, "open": person.referrals.filter(status="open")}
+    return render(request, "transfers/referral_new.html", context, status=status)
+
+
+def _detail(request, referral: Referral, bound: dict | None = None, status: int = 200):
+    """The referral page; `bound` holds a form that came back with errors, by its name."""
+    bound = bound or {}
+    person = referral.person
+    screen_error = bound.get("screen")
+    claims = [
+        (claim, screen_error[1] if screen_error and screen_error[0] == claim.pk
+         else FearScreenForm(prefix=f"screen-{claim.pk}",
+                             initial={"screened_on": timezone.localdate()}))
+        for claim in person.fear_claims.order_by("stated_on", "pk")
+    ]  # fmt: skip
+    today = timezone.localdate()
+    destination = referral.agreement.receiving_state_id
+    explanation = selectors.referral_explanation(referral)
+    moment = explanation["as_of"]
+    as_of = f"{moment:%Y-%m-%d %H:%M} UTC" if isinstance(moment, datetime) else moment.isoformat()
+    context = {
+        "referral": referral,
+        "person": person,
+        "explanation": explanation,
+        "as_of": as_of,
+        "notices": referral.notices.select_related("notice").order_by("notice__served_at"),
+        "claims": claims,
+        "stays": person.stays.order_by("valid_from"),
+        "serve_form": bound.get("serve") or NoticeServeForm(),
+        "fear_form": bound.get("fear")
+        or FearClaimForm(initial={"country": destination, "stated_on": today}),
+        "stay_form": bound.get("stay") or StayForm(initial={"valid_from": today}),
+        "withdraw_form": bound.get("withdraw") or WithdrawForm(),
+        "may_act": referral.status == Referral.Status.OPEN and request.user.has_perm(CHANGE),
+    }
+    return render(request, "transfers/referral_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("transfers.view_referral", raise_exception=True)
+def referral_detail(request, pk: int):
+    return _detail(request, _referral(request, pk))
+
+
+def _act(request, referral: Referral, name: str, form, perform, done: str, shown=None):
+    """Run one service from one posted form: on success back to the referral page with a
+    message; on refusal the same page with the form's errors, and nothing written."""
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(referral))
+    return _detail(request, referral, {name: shown or form}, status=422)
+
+
+@login_required
+@permission_required("transfers.add_noticedocument", raise_exception=True)
+@require_POST
+def notice_serve(request, pk: int):
+    referral = _referral(request, pk)
+
+    def perform(data):
+        services.notice_serve(actor=request.user, referral=referral, **data)
+
+    form = NoticeServeForm(request.POST)
+    return _act(request, referral, "serve", form, perform, _("Notice served."))
+
+
+@login_required
+@permission_required("cases.add_fearclaim", raise_exception=True)
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def fear_claim_record(request, pk: int):
+    referral = _referral(request, pk)
+
+    def perform(data):
+        services.fear_claim_record(actor=request.user, person=referral.person, **data)
+
+    form = FearClaimForm(request.POST)
+    return _act(request, referral, "fear", form, perform, _("Fear claim recorded."))
+
+
+@login_required
+@permission_required("cases.change_fearclaim", raise_exception=True)
+@require_POST
+def fear_claim_screen(request, pk: int, claim: int):
+    referral = _referral(request, pk)
+    try:
+        fear_claim = referral.person.fear_claims.get(pk=claim)
+    except FearClaim.DoesNotExist:
+        raise Http404("No such fear claim") from None
+    form = FearScreenForm(request.POST, prefix=f"screen-{claim}")
+
+    def perform(data):
+        services.fear_claim_screen(actor=request.user, claim=fear_claim, **data)
+
+    done = _("Screening outcome recorded.")
+    return _act(request, referral, "screen", form, perform, done, shown=(claim, form))
+
+
+@login_required
+@permission_required("cases.add_stay", raise_exception=True)
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def stay_record(request, pk: int):
+    referral = _referral(request, pk)
+
+    def perform(data):
+        services.stay_record(actor=request.user, person=referral.person, **data)
+
+    form = StayForm(request.POST)
+    return _act(request, referral, "stay", form, perform, _("Stay recorded."))
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def referral_withdraw(request, pk: int):
+    referral = _referral(request, pk)
+
+    def perform(data):
+        services.referral_withdraw(actor=request.user, referral=referral, **data)
+
+    form = WithdrawForm(request.POST)
+    return _act(request, referral, "withdraw", form, perform, _("Referral withdrawn."))
+
+
+def _notice(request, pk: int) -> NoticeDocument:
+    try:
+        return selectors.notice_get(user=request.user, pk=pk)
+    except NoticeDocument.DoesNotExist:
+        raise Http404("No such notice") from None
+
+
+@login_required
+@permission_required("transfers.view_noticedocument", raise_exception=True)
+def notice_detail(request, pk: int):
+    document = _notice(request, pk)
+    return render(request, "transfers/notice_detail.html", {"document": document})
+
+
+@login_required
+@permission_required("transfers.view_noticedocument", raise_exception=True)
+def notice_pdf(request, pk: int):
+    document = _notice(request, pk)
+    response = HttpResponse(render_notice_pdf(document), content_type="application/pdf")
+    name = f"notice-{document.referral.person.case_number}-{document.pk}-{document.language}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+urlpatterns = [
+    path("referrals/", referral_list, name="referral_list"),
+    path("referrals/new/", referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/notices/", notice_serve, name="referral_notice_serve"),
+    path("referrals/<int:pk>/fear-claims/", fear_claim_record, name="referral_fear_claim"),
+    path(
+        "referrals/<int:pk>/fear-claims/<int:claim>/screening/",
+        fear_claim_screen,
+        name="referral_fear_screen",
+    ),
+    path("referrals/<int:pk>/stays/", stay_record, name="referral_stay"),
+    path("referrals/<int:pk>/withdraw/", referral_withdraw, name="referral_withdraw"),
+    path("notices/<int:pk>/", notice_detail, name="notice_detail"),
+    path("notices/<int:pk>.pdf", notice_pdf, name="notice_pdf"),
+]

@@ -1,6 +1,9 @@
 """`accords check CASE.json --agreement KEY --on DATE`: one case file through every gate.
 
 Exit status: 0 when cleared, 1 when blocked or pending, 2 for bad input.
+
+The command keeps Django's own `check` (system checks, `check --deploy`) for every call that
+names no case file: `accords check` alone still checks the project.
 """
 
 import json
@@ -8,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.commands.check import Command as SystemCheckCommand
 
 from accords.cases.casefile import case_file_problems
 from accords.cases.facts import engine_columns, facts_from_case_file
@@ -42,18 +45,28 @@ def _explanation(path: Path, agreement_key: str, on: str) -> dict:
     return explain(case.row(0, named=True), terms, day)
 
 
-class Command(BaseCommand):
-    help = "Check one case file against one agreement on one date, gate by gate."
+class Command(SystemCheckCommand):
+    help = (
+        "Check one case file against one agreement on one date, gate by gate "
+        "(accords check CASE.json --agreement KEY --on DATE [--explain]). "
+        "With no case file: Django's system checks."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("case_file", type=Path)
-        parser.add_argument("--agreement", required=True, help="the agreement's key")
-        parser.add_argument("--on", required=True, help="the proposed date, YYYY-MM-DD")
+        super().add_arguments(parser)
+        parser.add_argument("--agreement", help="the agreement's key")
+        parser.add_argument("--on", help="the proposed date, YYYY-MM-DD")
         parser.add_argument("--explain", action="store_true", help="readable, not JSON")
 
-    def handle(self, *args, case_file, agreement, on, explain, **options):
+    def handle(self, *args, agreement=None, on=None, explain=False, **options):
+        case_files = [a for a in args if a.endswith(".json")]
+        if not case_files:
+            return super().handle(*args, **options)
+        if len(case_files) > 1 or not agreement or not on:
+            self.stderr.write("give one CASE.json with --agreement KEY and --on YYYY-MM-DD")
+            sys.exit(2)
         try:
-            result = _explanation(case_file, agreement, on)
+            result = _explanation(Path(case_files[0]), agreement, on)
         except BadInput as error:
             self.stderr.write(str(error))
             sys.exit(2)

@@ -1,0 +1,116 @@
+"""A served notice as a PDF, drawn with fpdf2 from the text exactly as served, with the record
+of its service: destination, agreement, language, whether the translation was checked, the
+interpreter's attestation, and when counsel was served electronically.
+
+Fonts: nothing may be assumed on a machine beyond what the lock file installs, and no package
+it installs ships a text font with Arabic (or other non-Latin) glyphs; the only TTFs under the
+virtualenv are Playwright's icon font. So the PDF uses the built-in PDF core fonts (Helvetica,
+Windows-1252), which draw English, Spanish and French. Text they cannot draw is not dropped
+silently: the PDF says so in place and on its first page, and the exact text as served is always
+attached to the PDF as a UTF-8 file (and shown on the notice's web page). Even with such a font,
+Arabic would need shaping, which fpdf2 does only through uharfbuzz, which is not installed.
+"""
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from accords.transfers.models import NoticeDocument
+
+ENCODING = "windows-1252"  # what the PDF core fonts can draw
+NOT_DRAWN = "[not drawn: this line is in a script the PDF's fonts cannot show; see the note]"
+
+
+def _drawable(text: str) -> bool:
+    try:
+        text.encode(ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(text: str) -> str:
+    return text if _drawable(text) else NOT_DRAWN
+
+
+def _record(document: NoticeDocument) -> list[tuple[str, str]]:
+    referral, notice = document.referral, document.notice
+    person, agreement = referral.person, referral.agreement
+    translation = (
+        "checked by a qualified translator"
+        if document.translation_checked
+        else "NOT checked by a qualified translator"
+    )
+    interpreter = "none"
+    if notice.interpreter_name:
+        interpreter = f"{notice.interpreter_name}, reading it in {notice.interpreter_language}"
+    electronic = (
+        f"{document.served_electronically_at:%Y-%m-%d %H:%M:%S %Z}"
+        if document.served_electronically_at
+        else "not served electronically (no counsel of record)"
+    )
+    return [
+        ("Case", person.case_number),
+        ("Destination", f"{agreement.receiving_state.name} ({agreement.receiving_state_id})"),
+        ("Agreement", f"{agreement.name} ({agreement.key})"),
+        ("Proposed transfer date", referral.proposed_on.isoformat()),
+        ("Served at", f"{notice.served_at:%Y-%m-%d %H:%M:%S %Z}"),
+        ("Served on", notice.get_served_on_display()),
+        ("Method", notice.method),
+        ("Language of the notice", document.language),
+        ("Translation", translation),
+        ("Understood by the person", "yes" if notice.understood else "NO"),
+        ("Interpreter", interpreter),
+        ("Interpreter's attestation", document.interpreter_attestation or "none"),
+        ("Served electronically on counsel", electronic),
+    ]
+
+
+def attachment_name(document: NoticeDocument) -> str:
+    case = document.referral.person.case_number
+    return f"notice-{case}-{document.pk}-{document.language}.txt"
+
+
+def notice_pdf(document: NoticeDocument) -> bytes:
+    record = _record(document)
+    lines = document.text.split("\n")
+    undrawn = not all(_drawable(t) for t in [*lines, *(value for _, value in record)])
+
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = ENCODING
+    pdf.set_title(_shown(f"Notice of removal, case {document.referral.person.case_number}"))
+    pdf.set_creator("Accords")
+    pdf.set_lang(document.language)
+    pdf.embed_file(
+        bytes=document.text.encode("utf-8"),
+        basename=attachment_name(document),
+        desc="The notice exactly as served (UTF-8 text)",
+        mime_type="text/plain",
+    )
+    pdf.add_page()
+    pdf.set_auto_page_break(True, margin=15)
+
+    def paragraph(text: str, size: float = 10, style: str = "", height: float = 5) -> None:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    paragraph("Record of service of a notice of removal to a third country", 14, "B", 8)
+    for label, value in record:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(70, 5, f"{label}:")
+        paragraph(_shown(value))
+    if undrawn:
+        pdf.ln(3)
+        paragraph(
+            "Note: part of this notice is in a script (such as Arabic) that this PDF cannot "
+            "draw: the fonts installed with Accords have no glyphs for it, so those lines are "
+            "marked below instead of drawn. Nothing is omitted from the record: the exact text "
+            f"as served is attached to this PDF as {attachment_name(document)} (UTF-8) and is "
+            "shown on the notice's page in Accords.",
+            10,
+            "B",
+        )
+    pdf.ln(4)
+    paragraph("Text of the notice as served", 12, "B", 7)
+    for line in lines:
+        paragraph(_shown(line), 11, "" if _drawable(line) else "I", 5.5)
+    return bytes(pdf.output())

@@ -1,0 +1,276 @@
+"""Reads of the transfer workflow, each scoped to what the asking user may see.
+
+A receiving officer sees only referrals to agreements whose receiving state they serve, each
+person's file only as far as that state needs it to answer by name, and the flights to it;
+plans and their scores stay with the sending side and its overseers.
+
+Any other referral is visible to whoever may see its person (cases.selectors.people_visible).
+Counsel's clients and their running deadlines are read here too, so counsel's portal, its
+calendar feed and the API agree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accords.cases.models import CriminalRecord, FearClaim, Person
+from accords.cases.screening import case_explanation
+from accords.cases.selectors import WHOLE_CASELOAD, people_visible
+from accords.core.roles import user_role
+from accords.registry.models import Agreement
+from accords.transfers.models import (
+    CounselFeedToken,
+    Flight,
+    Manifest,
+    ManifestEntry,
+    NoticeDocument,
+    Plan,
+    Referral,
+)
+
+
+def receiving_state_of(user) -> str | None:
+    """The state a receiving officer serves; None for every other role."""
+    role = user_role(user)
+    if role is None or role.key != "receiving_officer":
+        return None
+    return getattr(getattr(user, "profile", None), "receiving_state_id", None)
+
+
+def receiving_referrals(user) -> QuerySet[Referral]:
+    """Referrals to agreements whose receiving state the officer serves; none for others."""
+    state = receiving_state_of(user)
+    if not state:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(agreement__receiving_state=state)
+        .select_related("person", "agreement", "acceptance")
+        .order_by("-referred_at", "-pk")
+    )
+
+
+def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
+    """Each person's file as a receiving state is shown it, by referral id.
+
+    What the state needs to vet a person by name under the agreements: identity, birth date,
+    nationalities, languages, the family members referred with them under the same agreement,
+    and the categories of convictions (never charges, which prove nothing). Counsel, counsel's
+    notes and the rest of the case stay with the sending state; of a fear claim the state learns
+    only that one is pending, never whom or what it fears.
+    """
+    people = {r.person_id for r in referrals}
+    convictions = defaultdict(set)
+    for person_id, category in CriminalRecord.objects.filter(
+        person__in=people, kind=CriminalRecord.Kind.CONVICTION
+    ).values_list("person_id", "offence_category"):
+        convictions[person_id].add(category.replace("_", " "))
+    fear_pending = set(
+        FearClaim.objects.filter(person__in=people, outcome=FearClaim.Outcome.PENDING).values_list(
+            "person_id", flat=True
+        )
+    )
+    families = {(r.person.family_id, r.agreement_id) for r in referrals if r.person.family_id}
+    travelling = defaultdict(list)
+    if families:
+        together = Referral.objects.filter(
+            person__family__in={f for f, _ in families},
+            agreement__in={a for _, a in families},
+        ).exclude(status=Referral.Status.WITHDRAWN)
+        for other in together.select_related("person").order_by("person__birth_date"):
+            travelling[(other.person.family_id, other.agreement_id)].append(other.person)
+    files = {}
+    for referral in referrals:
+        person = referral.person
+        family = travelling.get((person.family_id, referral.agreement_id), [])
+        files[referral.pk] = {
+            "case_number": person.case_number,
+            "name": f"{person.given_name} {person.family_name}",
+            "birth_date": person.birth_date,
+            "nationalities": person.nationalities,
+            "languages": person.languages,
+            "family": [
+                {"name": f"{m.given_name} {m.family_name}", "birth_date": m.birth_date}
+                for m in family
+                if m.pk != person.pk
+            ],
+            "convictions": sorted(convictions[person.pk]),
+            "fear_claim_pending": person.pk in fear_pending,
+        }
+    return files
+
+
+def receiving_capacity(user) -> list[dict]:
+    """For each agreement to the officer's state: its capacity, the places taken, what is left."""
+    from accords.transfers.services import agreement_capacity, places_taken
+
+    state = receiving_state_of(user)
+    if not state:
+        return []
+    rows = []
+    for agreement in Agreement.objects.filter(receiving_state=state).order_by("name"):
+        capacity, taken = agreement_capacity(agreement), places_taken(agreement)
+        left = None if capacity is None else capacity - taken
+        rows.append({"agreement": agreement, "capacity": capacity, "taken": taken, "left": left})
+    return rows
+
+
+def flights_visible(user) -> QuerySet[Flight]:
+    """The sending side and its overseers see every flight; a receiving officer, the flights
+    to their state; everyone else none."""
+    role = user_role(user)
+    flights = Flight.objects.select_related("agreement", "manifest").order_by("-departs_on", "-pk")
+    if role is not None and role.key in WHOLE_CASELOAD:
+        return flights
+    state = receiving_state_of(user)
+    return flights.filter(agreement__receiving_state=state) if state else flights.none()
+
+
+def flights_listed(user) -> QuerySet[Flight]:
+    """Visible flights with how many people each manifest lists, and how many departed."""
+    return flights_visible(user).annotate(
+        listed=Count("manifest__entries", filter=Q(manifest__entries__status="listed")),
+        departed=Count(
+            "manifest__entries", filter=Q(manifest__entries__status__in=["departed", "handed_over"])
+        ),
+    )
+
+
+def manifest_get(*, user, pk: int) -> Manifest:
+    """One manifest the user may see; Manifest.DoesNotExist for any other."""
+    return Manifest.objects.select_related("flight__agreement", "plan", "locked_by").get(
+        pk=pk, flight__in=flights_visible(user)
+    )
+
+
+def manifest_entries(*, user, manifest: Manifest) -> list[ManifestEntry]:
+    """The manifest's people. A receiving officer learns who travelled and who did not, but
+    not why someone was taken off (a stay, a fear claim) nor how the plan scored them."""
+    entries = list(
+        manifest.entries.select_related("referral__person", "handed_over_by").order_by(
+            "referral__person__family_id", "referral__person__case_number"
+        )
+    )
+    if receiving_state_of(user):
+        for entry in entries:
+            entry.removed_reason, entry.score = [], {}
+    return entries
+
+
+def entry_get(*, user, pk: int) -> ManifestEntry:
+    """One manifest entry on a manifest the user may see; DoesNotExist for any other."""
+    return ManifestEntry.objects.select_related("manifest__flight", "referral__person").get(
+        pk=pk, manifest__flight__in=flights_visible(user)
+    )
+
+
+def plans_visible(user) -> QuerySet[Plan]:
+    """Plans, with their policies and scores, stay with the sending side and its overseers."""
+    role = user_role(user)
+    if role is not None and role.key in WHOLE_CASELOAD:
+        return Plan.objects.select_related("created_by")
+    return Plan.objects.none()
+
+
+def plan_get(*, user, pk: int) -> Plan:
+    return plans_visible(user).get(pk=pk)
+
+
+def plan_entries(plan: Plan) -> list[ManifestEntry]:
+    """Everyone the plan placed, with the flight it placed them on and why."""
+    return list(
+        ManifestEntry.objects.filter(score__plan=plan.pk)
+        .select_related("manifest__flight", "referral__person")
+        .order_by("manifest__flight__departs_on", "manifest_id", "-score__score", "pk")
+    )
+
+
+def referrals_visible(user) -> QuerySet[Referral]:
+    """The referrals of the people the user may see; a receiving officer's, those to their
+    state (as `receiving_referrals`)."""
+    referrals = Referral.objects.select_related(
+        "person", "agreement__receiving_state", "acceptance", "referred_by"
+    )
+    state = receiving_state_of(user)
+    if state:
+        return referrals.filter(agreement__receiving_state=state)
+    return referrals.filter(person__in=people_visible(user))
+
+
+def referral_list(*, user, status: str = "") -> QuerySet[Referral]:
+    referrals = referrals_visible(user).order_by("-referred_at", "-pk")
+    return referrals.filter(status=status) if status else referrals
+
+
+def referral_get(*, user, pk: int) -> Referral:
+    """One visible referral; Referral.DoesNotExist for any the user may not see."""
+    return referrals_visible(user).get(pk=pk)
+
+
+def notices_visible(user) -> QuerySet[NoticeDocument]:
+    return NoticeDocument.objects.select_related(
+        "notice", "referral__person", "referral__agreement__receiving_state"
+    ).filter(referral__in=referrals_visible(user))
+
+
+def notice_get(*, user, pk: int) -> NoticeDocument:
+    return notices_visible(user).get(pk=pk)
+
+
+def clients_visible(user) -> QuerySet[Person]:
+    """Counsel's own clients, and only while the user holds the counsel role."""
+    return people_visible(user).filter(counsel=user)
+
+
+def client_get(*, user, case_number: str) -> Person:
+    return clients_visible(user).get(case_number=case_number)
+
+
+def counsel_for_feed(token: str):
+    """The counsel whose calendar-feed address this is; CounselFeedToken.DoesNotExist if none."""
+    return CounselFeedToken.objects.select_related("counsel").get(token=token).counsel
+
+
+def explanation_moment(referral: Referral) -> datetime | date:
+    """When a referral's gates are checked: its proposed date if that is still ahead, otherwise
+    now (a date means its first moment, which would miss a notice served earlier today)."""
+    if referral.proposed_on > timezone.localdate():
+        return referral.proposed_on
+    return timezone.now().replace(tzinfo=None)
+
+
+def referral_explanation(referral: Referral) -> dict:
+    return case_explanation(referral.person, referral.agreement, explanation_moment(referral))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A gate whose clock is running: it could clear on `on`, and until then it holds."""
+
+    on: date
+    referral: Referral
+    gate: str
+    reason: str
+    clears_by: str
+    citation: str
+
+
+def deadlines_list(user) -> list[Deadline]:
+    """Every running clock in the open referrals of counsel's clients, soonest first: notice
+    windows, fear-claim and reopening windows, anything pending with a date it could clear."""
+    now = timezone.now().replace(tzinfo=None)
+    deadlines = []
+    referrals = referrals_visible(user).filter(
+        person__in=clients_visible(user), status=Referral.Status.OPEN
+    )
+    for referral in referrals.prefetch_related("agreement__statuses", "agreement__terms"):
+        explanation = case_explanation(referral.person, referral.agreement, now)
+        deadlines += [
+            Deadline(g["earliest_clear"], referral, g["gate"], g["reason"], g["clears_by"] or "",
+                     g["citation"] or "")
+            for g in explanation["gates"]
+            if g["outcome"] == "pending" and g["earliest_clear"]
+        ]  # fmt: skip
+    return sorted(deadlines, key=lambda d: (d.on, d.referral.person.case_number, d.gate))

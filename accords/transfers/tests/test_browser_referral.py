@@ -1,0 +1,87 @@
+"""Referral and counsel's portal in a real browser: an officer refers a person and serves
+notice; counsel records a client's fear claim."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from accords.cases.models import FearClaim, Person
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
+from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.registry.models import Agreement
+from accords.registry.reference import reference_data_load
+from accords.transfers import services
+from accords.transfers.models import NoticeDocument, Referral
+
+# The live server runs in a thread of this process; Playwright's sync API runs an event loop
+# in the main thread, which Django's async-safety check would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    reference_data_load(actor=None)
+    demo_accounts_ensure()
+    return live_server.url
+
+
+def _person(number: str, **person) -> Person:
+    doc = case_doc(number, notices=[], acceptances=[], person=person)
+    case_import(actor=None, records=[(1, doc)], source="browser test")
+    return Person.objects.get(case_number=number)
+
+
+def _sign_in(page, site: str, username: str) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+
+
+def test_an_officer_refers_a_person_and_serves_notice(site, page):
+    _person("W-1", languages=["fr"])
+    _sign_in(page, site, "sending.officer")
+    page.goto(f"{site}/referrals/new/?case=W-1")
+    page.select_option("select[name=agreement]", "us-rwanda")
+    page.fill("input[name=proposed_on]", timezone.localdate().isoformat())
+    page.click("button:has-text('Refer')")
+    referral = Referral.objects.get()
+    assert page.url.endswith(f"/referrals/{referral.pk}/")
+    notice_gate = page.locator("li.gate", has_text="us.notice")
+    assert "no written notice" in notice_gate.inner_text()
+
+    page.select_option("select[name=language]", "fr")
+    page.click("button:has-text('Serve notice')")
+    assert "Notice served." in page.locator("ul.messages").inner_text()
+    assert page.locator("table.notices tbody tr").count() == 1
+    assert (
+        "10 days to raise a fear claim"
+        in page.locator("li.gate", has_text="us.notice").inner_text()
+    )
+    document = NoticeDocument.objects.get()
+    assert document.language == "fr" and document.notice.understood
+
+    page.click("table.notices >> text=read")
+    assert "AVIS D'ÉLOIGNEMENT VERS UN PAYS TIERS" in page.locator(".notice-text").inner_text()
+
+
+def test_counsel_records_a_fear_claim_for_a_client(site, page):
+    person = _person("W-2", counsel="counsel")
+    officer = User.objects.get(username="sending.officer")
+    referral = services.referral_create(actor=officer, person=person,
+                                        agreement=Agreement.objects.get(key="us-rwanda"),
+                                        proposed_on=timezone.localdate())  # fmt: skip
+    services.notice_serve(actor=officer, referral=referral, language="es")
+    _sign_in(page, site, "counsel")
+    page.goto(f"{site}/counsel/")
+    client = page.locator("#client-W-2")
+    assert "10 days to raise a fear claim" in page.locator("table.deadlines").inner_text()
+    client.locator("form.fear-claim input[name$=country]").fill("RW")
+    client.locator("form.fear-claim button").click()
+    assert "Fear claim recorded for W-2." in page.locator("ul.messages").inner_text()
+    assert "fear of RW stated on" in page.locator("#client-W-2").inner_text()
+    claim = FearClaim.objects.get()
+    assert claim.person == person and claim.outcome == "pending"

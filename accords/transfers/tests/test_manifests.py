@@ -1,0 +1,183 @@
+"""Flights and manifests: lock, depart with every gate re-checked at that moment, hand over;
+each step by the role that may take it, and seen only by those who may see it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accords.audit.log import log_verify
+from accords.demo.accounts import DEMO_PASSWORD
+from accords.transfers import services
+from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
+from accords.transfers.tests import stages
+
+
+@pytest.fixture
+def world(db):
+    return stages.world_make()
+
+
+@pytest.fixture
+def signed_in(client, world):
+    def as_user(username: str):
+        client.logout()
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def listed(world):
+    """Three people cleared and planned on a flight to Rwanda."""
+    for person in stages.people("M-1", "M-2", "M-3"):
+        stages.ready(world, person)
+    flight = stages.flight(world, seats=5)
+    services.plan_create(
+        actor=world["sending.supervisor"], flight=flight, policy_name="default-2026"
+    )
+    return flight.manifest
+
+
+def _status(case: str) -> str:
+    return ManifestEntry.objects.get(referral__person__case_number=case).status
+
+
+@pytest.mark.django_db
+def test_a_stay_recorded_after_locking_takes_that_person_off_and_the_rest_depart(
+    world, listed, signed_in
+):
+    client = signed_in("sending.supervisor")
+    assert client.post(f"/manifests/{listed.pk}/lock").status_code == 302
+    stayed = ManifestEntry.objects.get(referral__person__case_number="M-2").referral.person
+    services.stay_record(actor=world["sending.officer"], person=stayed, granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+    assert client.post(f"/manifests/{listed.pk}/depart").status_code == 302
+
+    assert [_status(c) for c in ("M-1", "M-2", "M-3")] == ["departed", "removed", "departed"]
+    reasons = ManifestEntry.objects.get(referral__person__case_number="M-2").removed_reason
+    assert [g["gate"] for g in reasons] == ["us.no_stay"] and reasons[0]["citation"]
+    assert Referral.objects.get(person=stayed).status == "open"
+    page = client.get(f"/manifests/{listed.pk}/").content.decode()
+    assert "us.no_stay" in page and reasons[0]["citation"] in page and "2 departed" in page
+    assert log_verify().ok
+
+
+@pytest.mark.django_db
+def test_a_hand_over_is_recorded_only_after_departure(world, listed, signed_in):
+    entry = ManifestEntry.objects.get(referral__person__case_number="M-1")
+    client = signed_in("receiving.officer")
+    when = {"at": timezone.now().isoformat(), "place": "Kigali International Airport"}
+    early = client.post(f"/api/manifest-entries/{entry.pk}/hand-over", when, "application/json")
+    assert early.status_code == 422 and "departed" in early.content.decode()
+
+    services.manifest_lock(actor=world["sending.supervisor"], manifest=listed)
+    services.manifest_depart(actor=world["sending.supervisor"], manifest=listed)
+    before = (timezone.now() - timedelta(hours=1)).isoformat()
+    backwards = client.post(f"/api/manifest-entries/{entry.pk}/hand-over",
+                            {**when, "at": before}, "application/json")  # fmt: skip
+    assert backwards.status_code == 422 and backwards.json()["detail"][0]["loc"] == ["body", "at"]
+    later = (timezone.localtime() + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post(f"/manifest-entries/{entry.pk}/hand-over",
+                       {f"e{entry.pk}-at": later, f"e{entry.pk}-place": "Kigali"})  # fmt: skip
+    assert page.status_code == 302
+    other = ManifestEntry.objects.get(referral__person__case_number="M-3")
+    now = {**when, "at": timezone.now().isoformat()}
+    api = client.post(f"/api/manifest-entries/{other.pk}/hand-over", now, "application/json")
+    assert api.status_code == 200 and api.json()["status"] == "handed_over"
+    assert _status("M-1") == _status("M-3") == "handed_over"
+    handed = dict(Referral.objects.values_list("person__case_number", "status"))
+    assert handed == {"M-1": "handed_over", "M-2": "departed", "M-3": "handed_over"}
+    assert "handed over" in client.get(f"/manifests/{listed.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_a_supervisor_locks_and_departs(world, listed, signed_in):
+    for username in ("sending.officer", "receiving.officer", "monitor"):
+        client = signed_in(username)
+        assert client.post(f"/manifests/{listed.pk}/lock").status_code == 403
+        assert client.post(f"/api/manifests/{listed.pk}/lock").status_code == 403
+        assert client.post(f"/api/manifests/{listed.pk}/depart").status_code == 403
+    client = signed_in("sending.supervisor")
+    unlocked = client.post(f"/api/manifests/{listed.pk}/depart")
+    assert unlocked.status_code == 422 and "locked" in unlocked.content.decode()
+    assert client.post(f"/api/manifests/{listed.pk}/lock").json()["locked_at"]
+    departed = client.post(f"/api/manifests/{listed.pk}/depart").json()
+    assert departed["departed"] == ["M-1", "M-2", "M-3"] and departed["removed"] == []
+    assert client.post(f"/api/manifests/{listed.pk}/depart").status_code == 422
+    entry = ManifestEntry.objects.get(referral__person__case_number="M-1")
+    when = {"at": timezone.now().isoformat(), "place": "Kigali"}
+    refused = client.post(f"/api/manifest-entries/{entry.pk}/hand-over", when, "application/json")
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_receiving_officer_sees_only_flights_to_their_state_and_no_reasons(
+    world, listed, signed_in
+):
+    services.manifest_lock(actor=world["sending.supervisor"], manifest=listed)
+    person = ManifestEntry.objects.get(referral__person__case_number="M-2").referral.person
+    services.stay_record(actor=world["sending.officer"], person=person, granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+    services.manifest_depart(actor=world["sending.supervisor"], manifest=listed)
+    stages.flight(world, key="us-eswatini")
+
+    rwanda = signed_in("receiving.officer")
+    assert [f["agreement"] for f in rwanda.get("/api/flights").json()] == ["us-rwanda"]
+    page = rwanda.get(f"/manifests/{listed.pk}/").content.decode()
+    assert "did not travel" in page and "us.no_stay" not in page and "score" not in page
+    entries = rwanda.get(f"/api/manifests/{listed.pk}").json()["entries"]
+    assert all(e["removed_reason"] == [] and e["score"] == {} for e in entries)
+
+    eswatini = signed_in("eswatini.officer")
+    assert [f["agreement"] for f in eswatini.get("/api/flights").json()] == ["us-eswatini"]
+    assert eswatini.get(f"/manifests/{listed.pk}/").status_code == 404
+    assert eswatini.get(f"/api/manifests/{listed.pk}").status_code == 404
+    entry = ManifestEntry.objects.get(referral__person__case_number="M-1")
+    when = {"at": timezone.now().isoformat(), "place": "Mbabane"}
+    hidden = eswatini.post(f"/api/manifest-entries/{entry.pk}/hand-over", when, "application/json")
+    assert hidden.status_code == 404
+    for username in ("counsel", "finance"):
+        assert signed_in(username).get(f"/manifests/{listed.pk}/").status_code == 404
+        assert signed_in(username).get("/api/flights").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_supervisor_creates_flights_by_page_and_api(world, signed_in):
+    client = signed_in("sending.supervisor")
+    form = {"agreement": "us-rwanda", "departs_on": "2026-12-20", "route": "IAD-KGL",
+            "seats": 40, "escort_ratio": "1.5"}  # fmt: skip
+    response = client.post("/flights/", form)
+    flight = Flight.objects.get()
+    assert response.status_code == 302 and response.url == f"/manifests/{flight.manifest.pk}/"
+    assert "IAD-KGL" in client.get("/flights/").content.decode()
+    body = {"agreement": "us-eswatini", "departs_on": "2026-12-21", "route": "IAD-MTS", "seats": 12}
+    created = client.post("/api/flights", body, "application/json")
+    assert created.status_code == 201 and created.json()["manifest"]
+    bad = client.post("/api/flights", {**body, "seats": 0}, "application/json")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "seats"
+    assert (
+        client.post("/api/flights", {**body, "agreement": "nope"}, "application/json").status_code
+        == 404
+    )
+    officer = signed_in("sending.officer")
+    assert officer.post("/api/flights", body, "application/json").status_code == 403
+    assert officer.post("/flights/", form).status_code == 403
+    assert Flight.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_stages_every_state_and_a_manifest_that_takes_one_person_off(world):
+    from accords.demo.transfers import demo_transfers_ensure
+
+    first = demo_transfers_ensure()
+    assert demo_transfers_ensure() == first
+    referrals = Referral.objects.filter(person__case_number__startswith="DEMO-T-")
+    states = {(r.status, r.acceptance.decision if r.acceptance else None) for r in referrals}
+    assert states >= {("open", None), ("open", "accepted"), ("open", "declined"),
+                      ("withdrawn", None), ("departed", "accepted"), ("handed_over", "accepted")}  # fmt: skip
+    assert referrals.filter(person__fear_claims__outcome="pending").exists()
+    result = services.manifest_depart(actor=world["sending.supervisor"],
+                                      manifest=Manifest.objects.get(pk=first["manifest_ready"]))  # fmt: skip
+    assert result["removed"] == ["DEMO-T-13"] and len(result["departed"]) == 4

@@ -1,0 +1,156 @@
+"""Notices as served: only one in a language the person understands can clear the notice gate,
+and each notice reads as a web page and as a PDF in every language Accords has it in."""
+
+import re
+import zlib
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from accords.cases.models import Notice, Person
+from accords.cases.screening import case_explanation
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
+from accords.core.services import user_create
+from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.registry.models import Agreement
+from accords.registry.reference import reference_data_load
+from accords.transfers import services
+from accords.transfers.models import Referral
+from accords.transfers.notice_pdf import NOT_DRAWN
+
+
+@pytest.fixture
+def world(db):
+    reference_data_load(actor=None)
+    demo_accounts_ensure()
+    user_create(actor=None, username="counsel.two", password=DEMO_PASSWORD, role="counsel")
+    return {u.username: u for u in User.objects.all()}
+
+
+def _referral(world, number: str, **person) -> Referral:
+    doc = case_doc(number, notices=[], acceptances=[], person=person)
+    case_import(actor=None, records=[(1, doc)], source="test")
+    return services.referral_create(
+        actor=world["sending.officer"],
+        person=Person.objects.get(case_number=number),
+        agreement=Agreement.objects.get(key="us-rwanda"),
+        proposed_on=timezone.localdate(),
+    )
+
+
+def _notice_gate(referral: Referral) -> dict:
+    now = timezone.now().replace(tzinfo=None)
+    explanation = case_explanation(referral.person, referral.agreement, now)
+    return next(g for g in explanation["gates"] if g["gate"] == "us.notice")
+
+
+def _backdate(notice: Notice, days: int) -> None:
+    # Simulates the notice's window having run: served `days` ago rather than just now.
+    Notice.objects.filter(pk=notice.pk).update(served_at=timezone.now() - timedelta(days=days))
+
+
+def test_only_a_notice_the_person_understands_clears_the_notice_gate(world):
+    referral = _referral(world, "N-1", languages=["ti"], counsel="counsel")
+    officer = world["sending.officer"]
+    unread = services.notice_serve(actor=officer, referral=referral, language="en")
+    assert not unread.understood
+    gate = _notice_gate(referral)
+    assert gate["outcome"] != "pass" and "language the person understands" in gate["reason"]
+    # Its window running out changes nothing: the person could not read it.
+    _backdate(unread, 12)
+    assert _notice_gate(referral)["outcome"] != "pass"
+
+    read_aloud = services.notice_serve(
+        actor=officer, referral=referral, language="en", interpreter_name="T. Interpreter",
+        interpreter_language="ti",
+        interpreter_attestation="I read this notice aloud in Tigrinya; the person understood it.",
+    )  # fmt: skip
+    assert read_aloud.understood
+    running = _notice_gate(referral)
+    assert running["outcome"] == "pending" and running["earliest_clear"] > timezone.localdate()
+    _backdate(read_aloud, 11)
+    assert _notice_gate(referral)["outcome"] == "pass"
+
+
+def test_a_notice_in_the_persons_own_language_clears_once_its_window_has_run(world):
+    referral = _referral(world, "N-2", languages=["fr", "en"])
+    notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
+                                   language="fr")  # fmt: skip
+    assert _notice_gate(referral)["reason"] == "the 10 days to raise a fear claim are running"
+    _backdate(notice, 11)
+    assert _notice_gate(referral)["outcome"] == "pass"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The page content of an fpdf2 PDF: its Flate streams inflated (core-font text is kept
+    as literal strings in them)."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+    inflated = []
+    for stream in streams:
+        try:
+            inflated.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            inflated.append(stream.decode("latin-1"))
+    return "\n".join(inflated)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "ar"])
+def test_each_notice_is_a_real_pdf(world, client, language):
+    referral = _referral(world, "N-3", languages=[language], counsel="counsel")
+    notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
+                                   language=language)  # fmt: skip
+    document = notice.document
+    client.login(username="sending.officer", password=DEMO_PASSWORD)
+    response = client.get(f"/notices/{document.pk}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    text = _pdf_text(pdf)
+    for shown in ("N-3", "Rwanda", "us-rwanda", "Served electronically on counsel"):
+        assert shown in text
+    assert ("NOT checked" in text) is (not document.translation_checked)
+    # The exact text as served travels inside the PDF, whatever the fonts could draw.
+    assert document.text.encode("utf-8") in pdf
+    if language == "ar":
+        # No font shipped with Accords draws Arabic: the PDF says so instead of dropping it.
+        assert NOT_DRAWN in text and "cannot draw" in text
+    else:
+        assert NOT_DRAWN not in text
+        # The rights and deadlines, in the notice's own words.
+        first = document.text.split("\n")[0]
+        assert first.encode("cp1252").decode("latin-1") in text
+
+
+def test_the_notice_page_shows_the_text_and_the_record_of_service(world, client):
+    referral = _referral(world, "N-4", languages=["ti"], counsel="counsel")
+    services.notice_serve(
+        actor=world["sending.officer"], referral=referral, language="ar",
+        interpreter_name="T. Interpreter", interpreter_language="ti",
+        interpreter_attestation="Read aloud in Tigrinya.",
+    )  # fmt: skip
+    document = referral.notices.get()
+    client.login(username="counsel", password=DEMO_PASSWORD)
+    page = client.get(f"/notices/{document.pk}/").content.decode()
+    assert 'lang="ar" dir="rtl"' in page and "إشعار بالترحيل إلى بلد ثالث" in page
+    assert "translation not checked by a qualified translator" in page
+    assert "T. Interpreter" in page and "Read aloud in Tigrinya." in page
+    assert f"{document.served_electronically_at:%Y-%m-%d}" in page
+
+
+def test_notices_are_shown_only_to_who_may_see_the_person(world, client):
+    referral = _referral(world, "N-5", counsel="counsel.two")
+    notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
+                                   language="es")  # fmt: skip
+    pk = notice.document.pk
+    client.login(username="counsel", password=DEMO_PASSWORD)
+    assert client.get(f"/notices/{pk}/").status_code == 404
+    assert client.get(f"/notices/{pk}.pdf").status_code == 404
+    client.login(username="counsel.two", password=DEMO_PASSWORD)
+    assert client.get(f"/notices/{pk}.pdf").status_code == 200
+    client.login(username="finance", password=DEMO_PASSWORD)
+    assert client.get(f"/notices/{pk}/").status_code == 403
+    client.logout()
+    assert client.get(f"/notices/{pk}.pdf").status_code == 302

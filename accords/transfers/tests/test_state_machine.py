@@ -1,0 +1,395 @@
+"""Random journeys through the transfer workflow, with the invariants checked after every step.
+
+hypothesis drives the services in any order a busy office might: refer, serve notice (in a
+language understood or not, and let its window run), record and screen fear claims, record
+stays, accept or decline, withdraw, build a flight, list, lock, depart, hand over. Each call is
+made whether or not it should succeed; the machine knows which, and checks the service agrees.
+After every step:
+
+- nobody has departed unless every gate passed at the moment of their departure (checked
+  right after each departure, before anything else can happen to the case, at the entry's
+  own `departed_at`), and the departure took off exactly those the gates and the cap allowed;
+- no agreement has more places taken, or more people departed, than its capacity;
+- the audit log holds exactly one entry per successful call (a refused call leaves neither an
+  entry nor any change) and verifies end to end.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from collections import Counter
+STATS = Counter()
+def event(x): STATS[x] += 1
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from accords.audit.log import log_verify
+from accords.audit.models import AuditEntry
+from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
+from accords.cases.screening import case_explanation
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
+from accords.demo.accounts import demo_accounts_ensure
+from accords.registry.models import Agreement, Term
+from accords.registry.reference import reference_data_load
+from accords.transfers import services
+from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
+
+AGREEMENTS = ("us-rwanda", "us-eswatini")  # both in force for the test caseload
+PEOPLE = 4
+GONE = (Referral.Status.DEPARTED, Referral.Status.HANDED_OVER)
+ANY = st.integers(min_value=0, max_value=99)  # an index into what exists, taken modulo its size
+
+
+def _naive(moment):
+    return moment.replace(tzinfo=None)
+
+
+def _departed(agreement: Agreement) -> int:
+    return Referral.objects.filter(agreement=agreement, status__in=GONE).count()
+
+
+def _places_held(agreement: Agreement) -> int:
+    return (
+        Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
+        .exclude(status=Referral.Status.WITHDRAWN)
+        .count()
+    )
+
+
+def _snapshot() -> tuple:
+    """Everything the services write, to show a refused call changed none of it."""
+    return (
+        list(Referral.objects.order_by("pk").values_list("pk", "status", "acceptance_id")),
+        list(ManifestEntry.objects.order_by("pk").values_list("pk", "status")),
+        list(Manifest.objects.order_by("pk").values_list("pk", "locked_at", "departed_at")),
+        list(FearClaim.objects.order_by("pk").values_list("pk", "outcome", "screened_on")),
+        Flight.objects.count(),
+        Notice.objects.count(),
+        Stay.objects.count(),
+        Acceptance.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+class TransferJourneys(RuleBasedStateMachine):
+    world: dict  # set by the test: users, agreements and the people, made once
+
+    def __init__(self):
+        super().__init__()
+        # hypothesis makes a fresh machine for each example, inside the one test's
+        # transaction; a savepoint per machine, rolled back at teardown, gives every example
+        # the same clean database (a hypothesis TestCase resets per @given example only).
+        self._savepoint = transaction.atomic()
+        self._savepoint.__enter__()
+        self.audited = AuditEntry.objects.count()
+        self.capacity: dict[str, int] = {}
+        self.referrals: list[int] = []
+        self.claims: list[int] = []
+        self.manifests: list[int] = []
+        self.entries: list[int] = []
+        self.cleared_at_departure: set[int] = set()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._savepoint.__exit__(None, None, None)
+
+    def _user(self, name: str) -> User:
+        return self.world[name]
+
+    def _call(self, service, should_succeed: bool, **kwargs):
+        """Call a service as `actor`; check it succeeds or refuses as it should, and that a
+        success writes one audit entry of its own name and a refusal writes nothing."""
+        before = _snapshot()
+        try:
+            result = service(**kwargs)
+        except ValidationError as refusal:
+            assert not should_succeed, f"{service.action_name} refused: {refusal}"
+            event(f"{service.action_name} refused")
+            assert _snapshot() == before, f"{service.action_name} was refused half-way"
+            return None
+        assert should_succeed, f"{service.action_name} did what it should have refused"
+        event(f"{service.action_name} ok")
+        if isinstance(result, dict):
+            event(f"departed {len(result['departed'])} removed {len(result['removed'])}")
+        self.audited += 1
+        assert AuditEntry.objects.order_by("-seq").first().action == service.action_name
+        return result
+
+    @staticmethod
+    def _pick(pks: list[int], index: int) -> int:
+        return pks[index % len(pks)]
+
+    # The set-up of an example: how tight each agreement's quota is, and who is under way.
+
+    @initialize(
+        capacities=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+        under_way=st.lists(st.tuples(st.integers(0, PEOPLE - 1), st.sampled_from(AGREEMENTS)),
+                           unique_by=lambda pair: pair[0], min_size=1, max_size=PEOPLE),
+    )  # fmt: skip
+    def set_up(self, capacities, under_way):
+        for key, quantity in zip(AGREEMENTS, capacities, strict=True):
+            # Small caps, so that examples reach them; the real quotas are in the hundreds.
+            self.world[key].terms.filter(
+                kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL
+            ).update(quantity=quantity)
+            self.capacity[key] = quantity
+        # Some people come referred, served and answered, so that journeys reach departure
+        # within the steps an example has; they go through the same rules as every step.
+        for person, key in under_way:
+            self.refer(person, key)
+            self.serve_notice(len(self.referrals) - 1, understood=True, window_has_run=True)
+            self.decide(len(self.referrals) - 1, accept=True)
+
+    # The sending state's steps.
+
+    @rule(person=st.integers(0, PEOPLE - 1), key=st.sampled_from(AGREEMENTS))
+    def refer(self, person, key):
+        person = self.world["people"][person]
+        already = Referral.objects.filter(person=person, status=Referral.Status.OPEN).exists()
+        referral = self._call(services.referral_create, not already,
+                              actor=self._user("sending.officer"), person=person,
+                              agreement=self.world[key], proposed_on=timezone.localdate())  # fmt: skip
+        if referral:
+            self.referrals.append(referral.pk)
+
+    @precondition(lambda self: self.referrals)
+    @rule(referral=ANY, understood=st.booleans(), window_has_run=st.booleans())
+    def serve_notice(self, referral, understood, window_has_run):
+        referral = Referral.objects.get(pk=self._pick(self.referrals, referral))
+        # The test people speak Spanish only: an English notice is served but not understood.
+        notice = self._call(services.notice_serve, referral.status == Referral.Status.OPEN,
+                            actor=self._user("sending.officer"), referral=referral,
+                            language="es" if understood else "en")  # fmt: skip
+        if notice:
+            assert notice.understood == understood
+            if window_has_run:
+                # Windows run in days: serving the notice a month ago lets this one have run.
+                Notice.objects.filter(pk=notice.pk).update(
+                    served_at=timezone.now() - timedelta(days=30)
+                )
+
+    @precondition(lambda self: self.referrals)  # a fact that matters to a referral
+    @rule(person=st.integers(0, PEOPLE - 1), country=st.sampled_from(["RW", "SZ"]),
+          days_ago=st.integers(0, 20))  # fmt: skip
+    def record_fear_claim(self, person, country, days_ago):
+        claim = self._call(services.fear_claim_record, True, actor=self._user("sending.officer"),
+                           person=self.world["people"][person], country=country,
+                           stated_on=timezone.localdate() - timedelta(days=days_ago))  # fmt: skip
+        self.claims.append(claim.pk)
+
+    @precondition(lambda self: self.claims)
+    @rule(claim=ANY, outcome=st.sampled_from(["positive", "negative", "pending"]),
+          days_after=st.integers(-2, 3))  # fmt: skip
+    def screen_fear_claim(self, claim, outcome, days_after):
+        claim = FearClaim.objects.get(pk=self._pick(self.claims, claim))
+        valid = outcome != "pending" and days_after >= 0
+        self._call(services.fear_claim_screen, valid, actor=self._user("sending.officer"),
+                   claim=claim, outcome=outcome,
+                   screened_on=claim.stated_on + timedelta(days=days_after))  # fmt: skip
+
+    @precondition(lambda self: self.referrals)  # a fact that matters to a referral
+    @rule(person=st.integers(0, PEOPLE - 1),
+          kind=st.sampled_from(["in force", "expired", "from next month"]))  # fmt: skip
+    def record_stay(self, person, kind):
+        today = timezone.localdate()
+        valid_from, valid_until = {
+            "in force": (date(2025, 1, 1), None),
+            "expired": (date(2025, 1, 1), date(2025, 2, 1)),
+            "from next month": (today + timedelta(days=30), None),
+        }[kind]
+        self._call(services.stay_record, True, actor=self._user("sending.officer"),
+                   person=self.world["people"][person], granted_by="BIA",
+                   valid_from=valid_from, valid_until=valid_until)  # fmt: skip
+
+    @precondition(lambda self: self.referrals)
+    @rule(referral=ANY, reason=st.sampled_from(["the case was reopened", ""]))
+    def withdraw(self, referral, reason):
+        referral = Referral.objects.get(pk=self._pick(self.referrals, referral))
+        allowed = referral.status == Referral.Status.OPEN and bool(reason)
+        self._call(services.referral_withdraw, allowed, actor=self._user("sending.officer"),
+                   referral=referral, reason=reason)  # fmt: skip
+
+    # The receiving state's answer.
+
+    @precondition(lambda self: self.referrals)
+    @rule(referral=ANY, accept=st.booleans())
+    def decide(self, referral, accept):
+        referral = Referral.objects.get(pk=self._pick(self.referrals, referral))
+        agreement = referral.agreement
+        answerable = referral.status == Referral.Status.OPEN and not referral.acceptance_id
+        room = _places_held(agreement) < self.capacity[agreement.key]
+        self._call(services.acceptance_decide, answerable and (room or not accept),
+                   actor=self._user("receiving.officer"), referral=referral,
+                   decision="accepted" if accept else "declined",
+                   reasons="" if accept else "the reception site is full")  # fmt: skip
+
+    # Flights: build, list, lock, depart, hand over.
+
+    @precondition(lambda self: self.referrals)
+    @rule(key=st.sampled_from(AGREEMENTS), chosen=st.lists(ANY, min_size=1, max_size=3),
+          spare_seats=st.integers(-1, 1),
+          then=st.sampled_from(["lock and depart", "lock", "leave open"]))  # fmt: skip
+    def build_flight(self, key, chosen, spare_seats, then):
+        """Create a flight, list people referred under its agreement (one seat short now and
+        then), and perhaps lock it, and perhaps depart it at once."""
+        supervisor = self._user("sending.supervisor")
+        candidates = list(
+            Referral.objects.filter(agreement=self.world[key], status=Referral.Status.OPEN)
+            .order_by("pk").values_list("pk", flat=True)
+        )  # fmt: skip
+        listing = sorted({self._pick(candidates, i) for i in chosen}) if candidates else []
+        flight = self._call(services.flight_create, True, actor=supervisor,
+                            agreement=self.world[key], departs_on=timezone.localdate(),
+                            route="charter", seats=max(1, len(listing) + spare_seats))  # fmt: skip
+        self.manifests.append(flight.manifest.pk)
+        if listing:
+            self._list(flight.manifest, listing)
+        if then != "leave open":
+            self._call(services.manifest_lock, True, actor=supervisor, manifest=flight.manifest)
+        if then == "lock and depart":
+            self._depart(flight.manifest)
+
+    @precondition(lambda self: self.manifests and self.referrals)
+    @rule(manifest=ANY, chosen=st.lists(ANY, min_size=1, max_size=3))
+    def list_on_manifest(self, manifest, chosen):
+        manifest = Manifest.objects.get(pk=self._pick(self.manifests, manifest))
+        self._list(manifest, [self._pick(self.referrals, i) for i in chosen])
+
+    def _list(self, manifest: Manifest, pks: list[int]):
+        referrals = [Referral.objects.get(pk=pk) for pk in pks]
+        on_board = set(manifest.entries.values_list("referral_id", flat=True))
+        listed = manifest.entries.filter(status=ManifestEntry.Status.LISTED).count()
+        allowed = (
+            not manifest.locked_at
+            and listed + len(referrals) <= manifest.flight.seats
+            and all(r.agreement_id == manifest.flight.agreement_id for r in referrals)
+            and len(set(pks)) == len(pks)
+            and not on_board & set(pks)
+        )
+        if self._call(services.manifest_list, allowed, actor=self._user("sending.supervisor"),
+                      manifest=manifest, referrals=referrals):  # fmt: skip
+            self.entries = list(ManifestEntry.objects.order_by("pk").values_list("pk", flat=True))
+
+    @precondition(lambda self: self.manifests)
+    @rule(manifest=ANY)
+    def lock(self, manifest):
+        manifest = Manifest.objects.get(pk=self._pick(self.manifests, manifest))
+        self._call(services.manifest_lock, not manifest.locked_at,
+                   actor=self._user("sending.supervisor"), manifest=manifest)  # fmt: skip
+
+    @precondition(lambda self: self.manifests)
+    @rule(manifest=ANY, ready_one=st.booleans())
+    def depart(self, manifest, ready_one):
+        # A supervisor mostly departs a manifest that is ready, and sometimes the wrong one.
+        ready = Manifest.objects.filter(pk__in=self.manifests, locked_at__isnull=False,
+                                        departed_at=None, entries__status="listed")  # fmt: skip
+        choices = sorted(set(ready.values_list("pk", flat=True))) if ready_one else []
+        self._depart(Manifest.objects.get(pk=self._pick(choices or self.manifests, manifest)))
+
+    def _depart(self, manifest: Manifest):
+        manifest.refresh_from_db()
+        departs = bool(manifest.locked_at) and not manifest.departed_at
+        expected = self._who_may_depart(manifest) if departs else None
+        result = self._call(services.manifest_depart, departs,
+                            actor=self._user("sending.supervisor"), manifest=manifest)  # fmt: skip
+        if result is None:
+            return
+        for e in ManifestEntry.objects.filter(manifest=manifest, status="removed"):
+            event("removed for " + ",".join(g["gate"] for g in e.removed_reason))
+        assert result["departed"] == expected
+        # Nothing has happened to anyone's case since: the facts are those the departure saw.
+        for entry in ManifestEntry.objects.filter(manifest=manifest, status="departed"):
+            person, agreement = entry.referral.person, entry.referral.agreement
+            explanation = case_explanation(person, agreement, _naive(entry.departed_at))
+            closed = [g["gate"] for g in explanation["gates"] if g["outcome"] != "pass"]
+            assert not closed, f"{person} departed with {closed} not passed"
+            self.cleared_at_departure.add(entry.pk)
+
+    def _who_may_depart(self, manifest: Manifest) -> list[str]:
+        """The case numbers that should depart now: listed, referral open, every gate
+        passed, in listing order until the agreement's cap is reached."""
+        agreement = manifest.flight.agreement
+        room = self.capacity[agreement.key] - _departed(agreement)
+        now, going = _naive(timezone.now()), []
+        listed = manifest.entries.filter(status=ManifestEntry.Status.LISTED).order_by("pk")
+        for entry in listed.select_related("referral__person"):
+            referral = entry.referral
+            explanation = case_explanation(referral.person, agreement, now)
+            if (
+                referral.status == Referral.Status.OPEN
+                and explanation["decision"] == "cleared"
+                and len(going) < room
+            ):
+                going.append(referral.person.case_number)
+        return going
+
+    @precondition(lambda self: self.entries)
+    @rule(entry=ANY, departed_one=st.booleans(), hours_after=st.integers(-1, 48),
+          place=st.sampled_from(["Kigali International Airport", ""]))  # fmt: skip
+    def hand_over(self, entry, departed_one, hours_after, place):
+        departed = ManifestEntry.objects.filter(status=ManifestEntry.Status.DEPARTED)
+        choices = list(departed.order_by("pk").values_list("pk", flat=True)) if departed_one else []
+        entry = ManifestEntry.objects.get(pk=self._pick(choices or self.entries, entry))
+        allowed = entry.status == ManifestEntry.Status.DEPARTED and hours_after >= 0 and place
+        at = (entry.departed_at or timezone.now()) + timedelta(hours=hours_after)
+        self._call(services.handover_record, bool(allowed), actor=self._user("receiving.officer"),
+                   entry=entry, at=at, place=place)  # fmt: skip
+
+    # The invariants.
+
+    @invariant()
+    def nobody_departed_without_every_gate_passed(self):
+        gone = set(ManifestEntry.objects.filter(status__in=GONE).values_list("pk", flat=True))
+        assert gone <= self.cleared_at_departure
+        # A referral is departed or handed over exactly when one of its entries is.
+        assert set(Referral.objects.filter(status__in=GONE).values_list("pk", flat=True)) == set(
+            ManifestEntry.objects.filter(status__in=GONE).values_list("referral_id", flat=True)
+        )
+
+    @invariant()
+    def no_agreement_is_over_capacity(self):
+        for key, capacity in self.capacity.items():
+            assert _places_held(self.world[key]) <= capacity
+            assert _departed(self.world[key]) <= capacity
+
+    @invariant()
+    def one_audit_entry_per_change_and_the_log_verifies(self):
+        assert AuditEntry.objects.count() == self.audited
+        assert log_verify().ok
+
+
+@pytest.mark.django_db
+def test_any_sequence_of_steps_keeps_the_transfer_invariants():
+    reference_data_load(actor=None)
+    demo_accounts_ensure()
+    docs = [case_doc(f"M-{i}", notices=[], acceptances=[]) for i in range(PEOPLE)]
+    case_import(actor=None, records=list(enumerate(docs, 1)), source="test")
+    TransferJourneys.world = {
+        **{u.username: u for u in User.objects.all()},
+        **{a.key: a for a in Agreement.objects.filter(key__in=AGREEMENTS)},
+        "people": list(Person.objects.filter(case_number__startswith="M-").order_by("pk")),
+    }
+    run_state_machine_as_test(
+        TransferJourneys,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=15,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+    print(sorted(STATS.items()))
