@@ -146,7 +146,7 @@ def _gate_blocks(results: pl.DataFrame) -> int | None:
     order; it lets `decide` line the blocks up instead of grouping millions of rows by case.
     """
     gates = results["gate"].to_physical().to_numpy()
-    starts = np.flatnonzero(np.diff(gates, prepend=-1) != 0)
+    starts = np.flatnonzero(np.append(True, gates[1:] != gates[:-1]))
     size = results.height // max(len(starts), 1)
     evenly = size > 0 and np.array_equal(starts, np.arange(0, results.height, size))
     if not evenly or len(np.unique(gates[starts])) != len(starts):

@@ -5,16 +5,18 @@ million rows, so the country-sequence and stay gates flatten their lists once in
 arrays, work on those with numpy, and hand back one plain column per fact. The rules in `us.py`
 then read those columns like any other.
 
-A country becomes an integer by reading its two letters in base 36; a (row, country) pair
-becomes one integer key, so matching lists against lists is a sorted-array lookup.
+A country becomes an integer, its place among all two-capital-letter codes; a (row, country)
+pair becomes one integer key, so matching lists against lists is a sorted-array lookup.
 """
 
 from datetime import date
+from string import ascii_uppercase
 
 import numpy as np
 import polars as pl
 
-_BITS = 11  # a two-letter code read in base 36 is at most 1295 < 2**11
+_CODES = pl.Enum([a + b for a in ascii_uppercase for b in ascii_uppercase])
+_BITS = 10  # 26 * 26 codes < 2**10
 _NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
 _OPEN = np.iinfo(np.int32).max  # an open-ended stay
 
@@ -37,8 +39,9 @@ def _days(series: pl.Series, missing: int) -> np.ndarray:
 
 
 def _country(values: pl.Series) -> np.ndarray:
-    """Codes of countries; anything that is not a code becomes -1."""
-    return values.str.to_integer(base=36, strict=False).fill_null(-1).to_numpy().astype(np.int64)
+    """Codes of countries; anything that is not two capital letters becomes -1."""
+    codes = values.cast(_CODES, strict=False).to_physical().cast(pl.Int64)
+    return codes.fill_null(-1).to_numpy()
 
 
 def _keys(series: pl.Series) -> np.ndarray:

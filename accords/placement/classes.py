@@ -13,8 +13,8 @@ capacity and money (both never negative), so dropping it from any plan keeps the
 and its score no lower. Some optimum never uses them, and leaving them out merges more units.
 
 Domain features are categorical (language spoken yes/no, family ties yes/no, service need
-categories), so 100,000 units typically fall into a few thousand classes and the model shrinks
-from millions of yes/no choices to tens of thousands of counts. If the features make every unit
+categories), so 100,000 units fall into a few thousand classes: in the benchmark, 5,000,000
+yes/no choices become 125,564 counts over 4,645 classes. If the features make every unit
 unique, every class has one member and the model is the plain one: still exact, only slower.
 """
 

@@ -28,10 +28,10 @@ class Placement:
 class Plan:
     """The placements (one row per placed unit, in the caller's unit order) and the outcome.
 
-    `objective` is the plan's total score. `bound` is the best score any plan could reach as
-    far as the solver has proven; `proven_optimal` says the two meet (HiGHS closed the gap to
-    zero), so no plan under this policy scores higher. The greedy baseline proves nothing and
-    its bound is NaN.
+    `objective` is the plan's total score. `bound` is a score no plan can beat, as far as the
+    solver has proven; `proven_optimal` says the two meet (to floating-point rounding), so no
+    plan under this policy scores higher. `method` and `status` say how the solver got there.
+    The greedy baseline proves nothing and its bound is NaN.
     """
 
     policy: Policy
@@ -70,6 +70,7 @@ class Plan:
         return None if row is None else self._placement(row)
 
     def placements(self) -> Iterator[Placement]:
+        """Every placement with its reasons, in unit order: the plan page's rows."""
         return (self._placement(row) for row in range(len(self)))
 
     def _placement(self, row: int) -> Placement:

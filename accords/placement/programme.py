@@ -1,4 +1,4 @@
-"""The integer programme behind a placement round, as the arrays HiGHS takes, and its LP bound.
+"""The integer programme behind a placement round, its LP relaxation and a bound it proves.
 
 For each class of interchangeable units c and compatible slot s, x[c,s] counts the members
 of c placed in s (classes.py explains why counting is exact):
@@ -11,21 +11,37 @@ of c placed in s (classes.py explains why counting is exact):
                 0 ≤ x[c,s] ≤ upper[c,s], whole
 
 A family is one unit weighted by its size, so it is never split and never squeezed into a slot
-with fewer seats than it has people.
+with fewer seats than it has people. Each (class, slot) pair is a column of the programme.
 """
 
+import time
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 
+# A column is worth adding to the LP when its reduced score is above this.
+PRICE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The LP relaxation as far as it got: counts per column, a proven bound, reduced scores,
+    and the columns it generated."""
+
+    counts: np.ndarray
+    bound: float
+    reduced: np.ndarray
+    generated: np.ndarray
+
 
 @dataclass(frozen=True)
 class Programme:
-    """Columns are class pairs; each column has at most four entries, one per kind of row."""
+    """Each column has at most four entries, one per kind of row; `group` is its class."""
 
     score: np.ndarray
     upper: np.ndarray
+    group: np.ndarray
     row: np.ndarray
     coefficient: np.ndarray
     present: np.ndarray
@@ -33,9 +49,6 @@ class Programme:
 
     def highs(self, columns: np.ndarray, *, integer: bool, time_limit: float) -> highspy.Highs:
         """HiGHS loaded with the given columns, as integers or as the LP relaxation."""
-        present = self.present[columns]
-        entries = present.sum(axis=1)
-        n_cols = int(present.shape[0])
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("time_limit", max(time_limit, 0.0))
@@ -45,24 +58,64 @@ class Programme:
         # by 15 s) and, measured on these programmes, made no solve faster.
         highs.setOptionValue("presolve", "off")
         kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+        n_cols = int(np.count_nonzero(columns))
+        n_entries, starts, rows, coefficients = self._entries(columns)
         highs.passModel(
             n_cols,
             self.row_limit.size,
-            int(present.sum()),
+            n_entries,
             int(highspy.MatrixFormat.kColwise),
             int(highspy.ObjSense.kMaximize),
             0.0,
-            self.score[columns],
-            np.zeros(n_cols),
-            self.upper[columns].astype(np.float64),
+            *self._bounds(columns),
             np.full(self.row_limit.size, -highs.inf),
             self.row_limit.astype(np.float64),
-            (np.cumsum(entries) - entries).astype(np.int32),
-            self.row[columns][present].astype(np.int32),
-            self.coefficient[columns][present].astype(np.float64),
+            starts,
+            rows,
+            coefficients,
             np.full(n_cols, int(kind), dtype=np.int32),
         )
         return highs
+
+    def relax(self, start: np.ndarray, deadline: float) -> Relaxation:
+        """The LP relaxation by column generation, from the given columns.
+
+        Why not all columns at once: with hundreds of thousands of them HiGHS's dual simplex
+        was seen to spend over a minute on one iteration, past any time limit, and most
+        columns are never worth using. Prices from the LP over a few columns per class show
+        which other columns are worth more than the capacity and money they use; the best
+        of those are added and the LP is solved again, from where it was, until none is
+        left, and then the LP is optimal over all columns. Every round's prices give a valid
+        bound, so stopping at the deadline still leaves a sound one.
+        """
+        active = start.copy()
+        generated = np.flatnonzero(active)
+        highs = self.highs(active, integer=False, time_limit=deadline - time.perf_counter())
+        bound, reduced = self.bound(np.zeros(self.row_limit.size))
+        counts = np.zeros(self.score.size)
+        while True:
+            highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.0))
+            highs.run()
+            solution = highs.getSolution()
+            if solution.value_valid:
+                counts = np.zeros(self.score.size)
+                counts[generated] = solution.col_value
+            if not solution.dual_valid:
+                break
+            priced_bound, priced = self.bound(np.array(solution.row_dual))
+            if priced_bound < bound:
+                bound, reduced = priced_bound, priced
+            worth = ~active & (priced > PRICE_TOLERANCE)
+            if not worth.any() or time.perf_counter() >= deadline:
+                break
+            added = self.best_per_class(priced, worth, how_many=2)
+            n_entries, starts, rows, coefficients = self._entries(added)
+            highs.addCols(
+                int(added.sum()), *self._bounds(added), n_entries, starts, rows, coefficients
+            )
+            generated = np.concatenate([generated, np.flatnonzero(added)])
+            active |= added
+        return Relaxation(counts=counts, bound=bound, reduced=reduced, generated=active)
 
     def bound(self, row_price: np.ndarray) -> tuple[float, np.ndarray]:
         """An upper bound on every plan's score, and each column's reduced score.
@@ -70,16 +123,40 @@ class Programme:
         For any prices y ≥ 0 on the rows and any feasible x, weak duality gives
         score·x ≤ y·limit + Σ reduced·x with reduced = score − Aᵀy, and so
         score·x ≤ y·limit + Σ max(reduced, 0)·upper. Prices from the LP relaxation make
-        this the LP bound, but it holds for any prices: it is recomputed here rather than
+        this the LP bound, but it holds for any prices: it is computed here rather than
         taken from the LP solver, so solver tolerances cannot make it claim too much.
-        It also gives each column's reduced score: a plan placing at least one member of a
-        column scores at most bound + reduced for that column.
+        It also bounds every plan using a column: such a plan scores at most
+        bound + reduced for that column.
         """
         price = np.maximum(np.nan_to_num(row_price), 0.0)
         charged = np.where(self.present, price[np.maximum(self.row, 0)] * self.coefficient, 0.0)
         reduced = self.score - charged.sum(axis=1)
         total = price @ self.row_limit + np.maximum(reduced, 0.0) @ self.upper
         return float(total), reduced
+
+    def best_per_class(self, value: np.ndarray, among: np.ndarray, how_many: int) -> np.ndarray:
+        """The columns of highest value among the given ones, at most `how_many` per class."""
+        index = np.flatnonzero(among)
+        index = index[np.lexsort((-value[index], self.group[index]))]
+        group = self.group[index]
+        rank = np.arange(index.size) - np.searchsorted(group, group)
+        chosen = np.zeros(self.score.size, dtype=bool)
+        chosen[index[rank < how_many]] = True
+        return chosen
+
+    def _bounds(self, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        upper = self.upper[columns].astype(np.float64)
+        return self.score[columns], np.zeros(upper.size), upper
+
+    def _entries(self, columns: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        present = self.present[columns]
+        per_column = present.sum(axis=1)
+        return (
+            int(per_column.sum()),
+            (np.cumsum(per_column) - per_column).astype(np.int32),
+            self.row[columns][present].astype(np.int32),
+            self.coefficient[columns][present].astype(np.float64),
+        )
 
 
 def programme(
@@ -117,6 +194,7 @@ def programme(
     return Programme(
         score=pair_score,
         upper=upper,
+        group=pair_class,
         row=np.stack(
             [
                 row_of_class,

@@ -187,6 +187,21 @@ def test_a_transfer_to_the_persons_own_country_is_not_a_third_country_transfer()
     assert "return, not a third-country transfer" in row["reason"]
 
 
+def test_an_agreement_for_west_african_nationals_only():
+    on = date(2025, 9, 15)
+    ghana = replace(
+        US_UGANDA,
+        id="us-gh",
+        receiving_state="GH",
+        excluded=frozenset(),
+        allowed_nationalities=frozenset({"NG", "SN", "GM", "TG"}),
+    )
+    salvadoran = gate(us_ready(on), ghana, on, "agreement.nationality")
+    assert salvadoran["outcome"] == "block"
+    nigerian = gate(us_ready(on, nationalities=["NG"]), ghana, on, "agreement.nationality")
+    assert nigerian["outcome"] == "pass"
+
+
 def test_the_agreement_must_be_in_force_on_the_day():
     before = date(2025, 8, 1)
     row = gate(us_ready(before), US_UGANDA, before, "agreement.in_force")
@@ -231,6 +246,17 @@ class TestFearOfTheReceivingState:
     @staticmethod
     def afraid(on, **changes):
         return us_ready(on, fear_stated=True, fear_country="RW", **changes)
+
+    def test_before_the_litigation_a_stated_fear_waited_for_screening_whatever_the_assurances(
+        self,
+    ):
+        on = date(2025, 3, 20)
+        case = self.afraid(on)
+        fear = gate(case, US_RWANDA_WITH_ASSURANCES, on, "us.fear_claim")
+        assert (fear["outcome"], fear["reason"]) == (
+            "pending",
+            "the stated fear has not been referred for screening",
+        )
 
     def test_a_positive_screening_blocks(self):
         on = date(2025, 8, 1)

@@ -112,7 +112,9 @@ def test_each_placement_says_why_in_the_policy_s_own_terms():
         weights={"placed": 2.0, "language_spoken": 1.5, "family_ties": 4.0},
         per_person=True,
     )
-    placement = solve(problem, policy).placement("U0")
+    plan = solve(problem, policy)
+    placement = plan.placement("U0")
+    assert list(plan.placements()) == [placement]
     assert placement.slot_id == "S0"
     assert placement.contributions == {"family_ties": 0.0, "language_spoken": 4.5, "placed": 6.0}
     assert placement.score == pytest.approx(sum(placement.contributions.values()))

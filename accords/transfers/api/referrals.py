@@ -7,7 +7,7 @@ from typing import Literal
 
 import ninja
 from django.urls import reverse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.security import django_auth
@@ -22,9 +22,6 @@ from accords.transfers.models import NoticeDocument, Referral
 
 router = Router(tags=["transfers"], auth=django_auth)
 
-# Database keys are signed 64-bit: anything larger is no referral, not a database error.
-ReferralId = Path(..., ge=1, le=2**63 - 1)
-ClaimId = Path(..., ge=1, le=2**63 - 1)
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 
 
@@ -208,14 +205,14 @@ def referral_list(request, filters: Query[ReferralFilters]):
 
 
 @router.get("/referrals/{referral_id}", response=documented({200: ReferralDetailOut}))
-def referral_detail(request, referral_id: int = ReferralId):
+def referral_detail(request, referral_id: int):
     """One referral with every gate: what it waits for and the earliest it could clear."""
     _require(request, "transfers.view_referral")
     return _referral(request, referral_id)
 
 
 @router.post("/referrals/{referral_id}/notices", response=documented({201: NoticeOut}))
-def notice_serve(request, payload: NoticeIn, referral_id: int = ReferralId):
+def notice_serve(request, payload: NoticeIn, referral_id: int):
     """Serve written notice naming the destination, in the language asked for."""
     _require(request, "transfers.add_noticedocument")
     referral = _referral(request, referral_id)
@@ -224,7 +221,7 @@ def notice_serve(request, payload: NoticeIn, referral_id: int = ReferralId):
 
 
 @router.post("/referrals/{referral_id}/fear-claims", response=documented({201: FearClaimOut}))
-def fear_claim_record(request, payload: FearClaimIn, referral_id: int = ReferralId):
+def fear_claim_record(request, payload: FearClaimIn, referral_id: int):
     """Record a fear the person stated; counsel may do this for their own clients."""
     _require(request, "cases.add_fearclaim")
     referral = _referral(request, referral_id)
@@ -236,9 +233,7 @@ def fear_claim_record(request, payload: FearClaimIn, referral_id: int = Referral
     "/referrals/{referral_id}/fear-claims/{claim_id}/screening",
     response=documented({200: FearClaimOut}),
 )
-def fear_claim_screen(
-    request, payload: FearScreeningIn, referral_id: int = ReferralId, claim_id: int = ClaimId
-):
+def fear_claim_screen(request, payload: FearScreeningIn, referral_id: int, claim_id: int):
     """Record the outcome of a fear claim's screening."""
     _require(request, "cases.change_fearclaim")
     referral = _referral(request, referral_id)
@@ -250,7 +245,7 @@ def fear_claim_screen(
 
 
 @router.post("/referrals/{referral_id}/stays", response=documented({201: StayOut}))
-def stay_record(request, payload: StayIn, referral_id: int = ReferralId):
+def stay_record(request, payload: StayIn, referral_id: int):
     """Record a stay of removal granted; counsel may do this for their own clients."""
     _require(request, "cases.add_stay")
     referral = _referral(request, referral_id)
@@ -259,7 +254,7 @@ def stay_record(request, payload: StayIn, referral_id: int = ReferralId):
 
 
 @router.post("/referrals/{referral_id}/withdraw", response=documented({200: ReferralOut}))
-def referral_withdraw(request, payload: WithdrawIn, referral_id: int = ReferralId):
+def referral_withdraw(request, payload: WithdrawIn, referral_id: int):
     """Withdraw an open referral, saying why."""
     _require(request, "transfers.change_referral")
     referral = _referral(request, referral_id)

@@ -244,10 +244,11 @@ def test_the_api_names_the_field_at_fault_and_writes_nothing(world, signed_in):
         "language": "en", "interpreter_language": "ti"}))  # fmt: skip
     assert "language" in fields(_post(client, f"{url}/notices", {"language": "ti"}))
     assert "reason" in fields(_post(client, f"{url}/withdraw", {"reason": ""}))
+    assert "reason" in fields(_post(client, f"{url}/withdraw", {"reason": "nul \u0000 byte"}))
     assert "valid_until" in fields(_post(client, f"{url}/stays", {
         "granted_by": "BIA", "valid_from": "2026-11-20", "valid_until": "2026-11-01"}))  # fmt: skip
     assert AuditEntry.objects.count() == before and not Notice.objects.exists()
-    assert client.get("/api/referrals/99999999999999999999").status_code == 422
+    assert client.get("/api/referrals/99999999999999999999").status_code == 404
     assert client.get("/api/referrals/9223372036854775807").status_code == 404
 
 

@@ -3,6 +3,8 @@ a named policy, locks the manifest and departs it (every gate re-checked at that
 with a gate closed taken off with the reason); the receiving officer records each hand-over.
 Reads go through accords.transfers.selectors, writes through accords.transfers.services."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,6 +57,7 @@ class PlanForm(forms.Form):
 
 class AgreementPlanForm(PlanForm):
     agreement = forms.ChoiceField(label=gettext_lazy("Agreement"))
+    field_order = ["agreement", "policy"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,12 +157,13 @@ def flight_plan(request, pk: int):
 
 def _manifest_page(request, manifest: Manifest, hand_over: dict | None = None):
     entries = selectors.manifest_entries(user=request.user, manifest=manifest)
-    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    # The form offers the next whole minute: a hand-over cannot precede the departure.
+    soon = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None) + timedelta(minutes=1)
     given = hand_over or {}
     for entry in entries:
         if entry.status == ManifestEntry.Status.DEPARTED:
             entry.hand_over_form = given.get(entry.pk) or HandOverForm(
-                initial={"at": now, "place": manifest.flight.route}, prefix=f"e{entry.pk}"
+                initial={"at": soon}, prefix=f"e{entry.pk}"
             )
     context = {
         "manifest": manifest,

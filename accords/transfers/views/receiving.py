@@ -41,13 +41,13 @@ def _state(request) -> str:
 
 @login_required
 def receiving_list(request):
-    state = _state(request)
+    _state(request)
     referrals = list(selectors.receiving_referrals(request.user))
     files = selectors.receiving_files(referrals)
     rows = [(r, files[r.pk]) for r in referrals]
     open_ = [row for row in rows if row[0].status == Referral.Status.OPEN]
     context = {
-        "state": state,
+        "state": request.user.profile.receiving_state,
         "awaiting": [row for row in open_ if not row[0].acceptance_id],
         "answered": [row for row in open_ if row[0].acceptance_id],
         "closed": [row for row in rows if row[0].status != Referral.Status.OPEN],

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,14 +95,13 @@ def _detail(request, referral: Referral, bound: dict | None = None, status: int 
     """The referral page; `bound` holds a form that came back with errors, by its name."""
     bound = bound or {}
     person = referral.person
+    today = timezone.localdate()
     screen_error = bound.get("screen")
     claims = [
         (claim, screen_error[1] if screen_error and screen_error[0] == claim.pk
-         else FearScreenForm(prefix=f"screen-{claim.pk}",
-                             initial={"screened_on": timezone.localdate()}))
+         else FearScreenForm(prefix=f"screen-{claim.pk}", initial={"screened_on": today}))
         for claim in person.fear_claims.order_by("stated_on", "pk")
     ]  # fmt: skip
-    today = timezone.localdate()
     destination = referral.agreement.receiving_state_id
     explanation = selectors.referral_explanation(referral)
     moment = explanation["as_of"]
@@ -236,7 +236,7 @@ def notice_pdf(request, pk: int):
     document = _notice(request, pk)
     response = HttpResponse(render_notice_pdf(document), content_type="application/pdf")
     name = f"notice-{document.referral.person.case_number}-{document.pk}-{document.language}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(False, name)
     return response
 
 
