@@ -64,6 +64,10 @@ def browser():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # The live server runs in a thread of this process; Playwright's sync API runs an event
+    # loop in the main thread, which Django's async-safety check would otherwise refuse.
+    # Set for the browser's lifetime only; subprocesses the tests start must not inherit it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -72,6 +76,7 @@ def browser():
         )  # fmt: skip
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The pages in a real browser, as a reader and an officer use them."""
 
-import os
 from datetime import date
 
 import pytest
@@ -10,10 +9,6 @@ from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.registry.reference import reference_data_load
-
-# The live server runs in a thread of this process; Playwright's sync API runs an event loop
-# in the main thread, which Django's async-safety check would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

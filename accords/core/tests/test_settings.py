@@ -6,7 +6,12 @@ import sys
 
 
 def _accords(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ACCORDS_")}
+    # A clean environment, as on a server: none of the test run's own settings leak in.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ACCORDS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "accords", *args],

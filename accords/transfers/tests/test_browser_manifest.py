@@ -1,7 +1,5 @@
 """A supervisor departs a manifest in a real browser, and one person is taken off with the reason."""
 
-import os
-
 import pytest
 from django.utils import timezone
 
@@ -9,10 +7,6 @@ from accords.demo.accounts import DEMO_PASSWORD
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
 from accords.transfers.tests import stages
-
-# The live server runs in a thread of this process; Playwright's sync API runs an event loop
-# in the main thread, which Django's async-safety check would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Referral and counsel's portal in a real browser: an officer refers a person and serves
 notice; counsel records a client's fear claim."""
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -15,10 +13,6 @@ from accords.registry.models import Agreement
 from accords.registry.reference import reference_data_load
 from accords.transfers import services
 from accords.transfers.models import NoticeDocument, Referral
-
-# The live server runs in a thread of this process; Playwright's sync API runs an event loop
-# in the main thread, which Django's async-safety check would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
