@@ -1,13 +1,18 @@
 """`accords demo`: a ready demo database: migrated, reference data loaded, one account per role,
-and a synthetic caseload imported as case files."""
+a synthetic caseload imported as case files and screened as of today, and a handful of
+referrals staged at every step of the transfer workflow."""
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from tqdm import tqdm
 
+from accords.cases.models import Screening
+from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.demo.services import caseload_import
+from accords.demo.transfers import demo_transfers_ensure
 
 DEMO_CASES, DEMO_SEED = 3000, 2026
 
@@ -26,18 +31,18 @@ class Command(BaseCommand):
     def handle(self, *args, cases: int, **options):
         database = settings.DATABASES["default"]
         self.stdout.write(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
-        self.stdout.write("[1/5] migrating the database")
+        self.stdout.write("[1/7] migrating the database")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("[2/5] loading the reference data (agreements and their sources)")
+        self.stdout.write("[2/7] loading the reference data (agreements and their sources)")
         call_command("reference", "load", stdout=self.stdout)
-        self.stdout.write("[3/5] collecting static files")
+        self.stdout.write("[3/7] collecting static files")
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"[4/5] demo accounts (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(f"[4/7] demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, state in demo_accounts_ensure():
             where = f" (serves {state})" if state else ""
             self.stdout.write(f"    {username:20s} {role}{where}")
         self.stdout.write(
-            f"[5/5] importing {cases} synthetic cases (seed {DEMO_SEED}; all invented), "
+            f"[5/7] importing {cases} synthetic cases (seed {DEMO_SEED}; all invented), "
             'some with "counsel" as counsel of record'
         )
         with tqdm(total=cases, unit="case", desc="cases", file=self.stderr) as bar:
@@ -47,4 +52,28 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged"
+        )
+        self.stdout.write("[6/7] staging referrals at every step of the transfer workflow")
+        staged = demo_transfers_ensure()
+        self.stdout.write(
+            f"    {staged['referrals']} demo referrals; manifest {staged['manifest_ready']} is "
+            "locked and ready to depart"
+        )
+        self._screen()
+
+    def _screen(self):
+        today = timezone.localdate()
+        if Screening.objects.filter(as_of=today).exists():
+            self.stdout.write(f"[7/7] the caseload was screened as of {today} already "
+                              "(`accords screen --as-of` screens it again)")  # fmt: skip
+            return
+        total = len(agreements_in_force(today))
+        self.stdout.write(f"[7/7] screening every open case against the {total} agreements in "
+                          f"force on {today}")  # fmt: skip
+        with tqdm(total=total, unit="agreement", desc="screening", file=self.stderr) as bar:
+            screening = screening_run(actor=None, as_of=today, progress=lambda *_: bar.update(1))
+        decisions = screening.summary["decisions"]
+        self.stdout.write(
+            "    "
+            + ", ".join(f"{decisions.get(o, 0)} {o}" for o in ("cleared", "pending", "blocked"))
         )

@@ -1,0 +1,50 @@
+"""`accords demo`, as `make demo` runs it: everything a first visit needs, and nothing twice."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accords.audit.models import AuditEntry
+from accords.cases.models import Decision, Person, Screening
+from accords.transfers.models import Manifest, Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(cases: int) -> str:
+    out = StringIO()
+    call_command("demo", cases=cases, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_demo_prepares_accounts_a_screened_caseload_and_the_transfer_workflow():
+    said = _demo(cases=60)
+    for username in ("sending.officer", "receiving.officer", "counsel", "monitor", "auditor"):
+        assert username in said
+    assert Person.objects.filter(case_number__startswith="S2026-").count() == 60
+
+    screening = Screening.objects.get()
+    screened = set(Decision.objects.filter(screening=screening).values_list("person", flat=True))
+    # The staged transfer cases are screened too: the worklist covers every open case.
+    assert set(Person.objects.filter(status="open").values_list("pk", flat=True)) <= screened
+    assert sum(screening.summary["decisions"].values()) == len(
+        Decision.objects.filter(screening=screening)
+    )
+
+    ready = Manifest.objects.get(locked_at__isnull=False, departed_at=None)
+    assert f"manifest {ready.pk} is locked and ready to depart" in said
+    assert Referral.objects.filter(status="open").exists()
+    assert Referral.objects.filter(status="handed_over").exists()
+
+
+def test_running_the_demo_again_changes_nothing():
+    _demo(cases=30)
+    last, referrals = AuditEntry.objects.latest("seq").seq, Referral.objects.count()
+    said = _demo(cases=30)
+    assert "screened as of" in said and "already" in said
+    assert "0 created, 0 updated, 30 unchanged" in said
+    assert (Referral.objects.count(), Screening.objects.count()) == (referrals, 1)
+    # The log still records that the loads ran again (finding everything unchanged).
+    again = AuditEntry.objects.filter(seq__gt=last)
+    assert set(again.values_list("action", flat=True)) == {"reference_data.load", "case.import"}
