@@ -141,6 +141,8 @@ class Term(models.Model):
     class MoneyKind(models.TextChoices):
         LUMP_SUM = "lump_sum", "lump sum"
         PER_PERSON_FEE = "per_person_fee", "per-person fee"
+        # The most the sending state will pay in per-person fees: it caps the people sent.
+        FEE_BUDGET = "fee_budget", "fee budget"
         STIPEND = "stipend"
         JOB_ASSISTANCE = "job_assistance", "job assistance"
         FUND = "fund"

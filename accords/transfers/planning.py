@@ -5,9 +5,9 @@ A round places the open referrals of one agreement on one or more of its open fl
 - Units: a family travels together (Person.family), counted by its size; anyone else alone.
   A family is placed only whole: every member still to travel must hold an open referral
   under the agreement, not yet listed, and every one must be compatible with the flight.
-- Slots: each flight, with its seats not yet listed; the agreement's total capacity left
-  (capacity less the people who departed and the people listed on manifests not yet departed)
-  binds across the flights.
+- Slots: each flight, with its seats not yet listed; the places left under the agreement
+  (`places.agreement_limit`, its capacity or what its fee budget pays for, less the people
+  who departed and the people listed on manifests not yet departed) bind across the flights.
 - Compatibility: the safeguards engine's decision for each candidate on the flight's date,
   all candidates at once (`screen_frame`, one frame per flight date): cleared, or pending with
   an earliest clearing date on or before that day. The engine's common gates carry the
@@ -35,6 +35,7 @@ from accords.placement import Agreements, Pairs, Policy, Problem, Slots, Units
 from accords.placement import Plan as Solution
 from accords.registry.models import Agreement, Term
 from accords.transfers.models import Flight, ManifestEntry, Referral
+from accords.transfers.places import agreement_fee
 
 FEATURES = {
     "placed": "1 for every person placed: a seat used is a transfer that can go ahead.",
@@ -114,10 +115,10 @@ class Round:
     def listings(self, solution: Solution, plan_id: int):
         """Per flight: the referrals placed on it and each one's score, per person."""
         unit_index = {label: i for i, label in enumerate(self.labels)}
+        slot_index = {f.pk: i for i, f in enumerate(self.flights)}
         by_flight: dict[int, tuple[list, dict]] = {f.pk: ([], {}) for f in self.flights}
         for placement in solution.placements():
-            unit = unit_index[placement.unit_id]
-            slot = next(i for i, f in enumerate(self.flights) if f.pk == placement.slot_id)
+            unit, slot = unit_index[placement.unit_id], slot_index[placement.slot_id]
             referrals, scores = by_flight[placement.slot_id]
             for referral in self.units[unit]:
                 referrals.append(referral)
@@ -133,17 +134,6 @@ class Round:
                     "features": self.features[(unit, slot)],
                 }
         return [(f, *by_flight[f.pk]) for f in self.flights]
-
-
-def _fee(agreement: Agreement) -> int:
-    """The agreement's per-person fee in minor units (committed or paid), 0 where none."""
-    term = (
-        agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.PER_PERSON_FEE)
-        .exclude(amount=None)
-        .order_by("-amount")
-        .first()
-    )
-    return int(term.amount * 100) if term else 0
 
 
 def _services(agreement: Agreement, day: date) -> set[str]:
@@ -175,7 +165,7 @@ def _units(agreement: Agreement) -> tuple[list[list[Referral]], list[dict]]:
     candidates = (
         Referral.objects.filter(agreement=agreement, status=Referral.Status.OPEN)
         .exclude(pk__in=listed)
-        .select_related("person")
+        .select_related("person__family")
         .order_by("referred_at", "pk")
     )
     groups: dict[object, list[Referral]] = {}
@@ -210,9 +200,9 @@ def _units(agreement: Agreement) -> tuple[list[list[Referral]], list[dict]]:
     return units, held_back
 
 
-def _compatible(units, flights, agreement) -> tuple[dict[date, set[str]], dict[str, list[str]]]:
-    """Per flight date, the case numbers the engine clears by then; and for the latest date,
-    each other case's gates still closed (why it was not placed)."""
+def _compatible(units, flights, agreement) -> tuple[dict[date, set[str]], dict[str, str]]:
+    """Per flight date, the case numbers the engine clears by then; and on the latest date,
+    why each other case is not cleared: its gates still closed, and when it could clear."""
     person_ids = [r.person_id for unit in units for r in unit]
     tables = facts_from_database(person_ids)
     ready, closed = {}, {}
@@ -225,7 +215,8 @@ def _compatible(units, flights, agreement) -> tuple[dict[date, set[str]], dict[s
         ).fill_null(False)
         ready[day] = set(decisions.filter(cleared)["case_id"].to_list())
         closed = {
-            row["case_id"]: [str(g) for g in row["blocked_by"] + row["pending_on"]]
+            row["case_id"]: ", ".join(str(g) for g in row["blocked_by"] + row["pending_on"])
+            + (f" (could clear on {row['earliest_clear']})" if row["earliest_clear"] else "")
             for row in decisions.filter(~cleared).iter_rows(named=True)
         }
     return ready, closed
@@ -251,7 +242,7 @@ def placement_round(
     family_ties = _families_there(agreement)
     ready, closed = _compatible(units, flights, agreement) if units else ({}, {})
     spoken = RECEIVING_LANGUAGES.get(agreement.receiving_state_id, set())
-    fee = _fee(agreement)
+    fee = agreement_fee(agreement).minor
     offered = {f.departs_on: _services(agreement, f.departs_on) for f in flights}
     seats = [f.seats - f.manifest.entries.filter(status="listed").count() for f in flights]
 
@@ -262,9 +253,8 @@ def placement_round(
         cases = [r.person.case_number for r in referrals]
         slots = [s for s, f in enumerate(flights) if all(c in ready[f.departs_on] for c in cases)]
         if not slots:
-            gates = sorted({g for c in cases for g in closed.get(c, [])})
-            held_back.append({"cases": cases, "reason": "not cleared by the flight date: "
-                              + ", ".join(gates or ["the engine's decision"])})  # fmt: skip
+            why = "; ".join(f"{c}: {closed[c]}" for c in cases if c in closed)
+            held_back.append({"cases": cases, "reason": f"not cleared by the flight date ({why})"})
             continue
         unit = len(kept)
         kept.append(referrals)
@@ -280,7 +270,7 @@ def placement_round(
                 "family_ties": float(referrals[0].person.family_id in family_ties),
                 "services_met": round(
                     _needs_met(people, offered[flight.departs_on], flight.departs_on), 4
-                ),  # fmt: skip
+                ),
                 "cost": -fee / 100 / FEE_SCALE,
                 "escorts": -float(flight.escort_ratio),
             }
@@ -301,8 +291,8 @@ def placement_round(
             capacity=np.array([max(s, 0) for s in seats], dtype=np.int64),
             cost_per_person=np.full(len(flights), fee, dtype=np.int64),
         ),
-        # No agreement states a transfer budget that could bind here; the fee is counted
-        # so the plan's cost is known, against a budget that covers everyone.
+        # A fee budget is already in `capacity_left` as the places it pays for (one fee a
+        # person); the money row here prices the plan against a budget that covers everyone.
         agreements=Agreements(
             ids=np.array([agreement.key], dtype=object),
             capacity=np.array([quota], dtype=np.int64),

@@ -30,6 +30,7 @@ from accords.transfers.models import (
     Plan,
     Referral,
 )
+from accords.transfers.places import agreement_limit, places_taken
 
 
 def receiving_state_of(user) -> str | None:
@@ -103,17 +104,17 @@ def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
 
 
 def receiving_capacity(user) -> list[dict]:
-    """For each agreement to the officer's state: its capacity, the places taken, what is left."""
-    from accords.transfers.services import agreement_capacity, places_taken
-
+    """For each agreement to the officer's state: the people it can take (its capacity or what
+    its fee budget pays for, whichever is less) and why, the places taken, what is left."""
     state = receiving_state_of(user)
     if not state:
         return []
     rows = []
     for agreement in Agreement.objects.filter(receiving_state=state).order_by("name"):
-        capacity, taken = agreement_capacity(agreement), places_taken(agreement)
-        left = None if capacity is None else capacity - taken
-        rows.append({"agreement": agreement, "capacity": capacity, "taken": taken, "left": left})
+        limit, taken = agreement_limit(agreement), places_taken(agreement)
+        left = None if limit.people is None else limit.people - taken
+        rows.append({"agreement": agreement, "capacity": limit.people, "why": limit.why,
+                     "taken": taken, "left": left})  # fmt: skip
     return rows
 
 

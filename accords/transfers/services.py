@@ -17,7 +17,7 @@ from accords.cases.screening import case_explanation
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
-from accords.registry.models import Agreement, Term
+from accords.registry.models import Agreement
 from accords.transfers import planning
 from accords.transfers.models import (
     CounselFeedToken,
@@ -29,37 +29,28 @@ from accords.transfers.models import (
     Referral,
 )
 from accords.transfers.notices import notice_text
+from accords.transfers.places import (
+    GONE,
+    agreement_limit,
+    people_gone,
+    people_listed,
+    places_taken,
+)
 
 
 def _locked_person(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
-def agreement_capacity(agreement: Agreement) -> int | None:
-    """The agreement's total capacity in people (None: no cap stated)."""
-    term = (
-        agreement.terms.filter(kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL)
-        .exclude(quantity=None)
-        .order_by("-valid_from")
-        .first()
-    )
-    return term.quantity if term else None
-
-
-def places_taken(agreement: Agreement) -> int:
-    """People accepted under the agreement and not withdrawn: each holds one place."""
-    return (
-        Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
-        .exclude(status=Referral.Status.WITHDRAWN)
-        .count()
-    )
-
-
 @action("referral.create")
 def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on) -> Referral:
-    _locked_person(person)
+    person = _locked_person(person)
     if person.status != Person.Status.OPEN:
         raise ValidationError({"person": "Only an open case can be referred."})
+    # Departure is the one thing the gates cannot see: without this, a person already
+    # transferred could be referred, listed and marked departed again, taking a second place.
+    if person.referrals.filter(status__in=GONE).exists():
+        raise ValidationError({"person": "This person has already been transferred."})
     referral = Referral(person=person, agreement=agreement, referred_by=actor,
                         proposed_on=proposed_on)  # fmt: skip
     referral.full_clean()
@@ -163,9 +154,12 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
         raise ValidationError({"decision": "Accept or decline."})
     if decision == Acceptance.Decision.DECLINED and not reasons:
         raise ValidationError({"reasons": "A decline gives its reasons."})
-    capacity = agreement_capacity(agreement)
-    if decision == "accepted" and capacity is not None and places_taken(agreement) >= capacity:
-        raise ValidationError({"decision": f"The agreement's {capacity} places are all taken."})
+    limit = agreement_limit(agreement)
+    if decision == "accepted" and limit.people is not None:
+        if places_taken(agreement) >= limit.people:
+            raise ValidationError(
+                {"decision": f"The agreement's places are all taken: {limit.why}."}
+            )
     referral.acceptance = Acceptance.objects.create(
         person=referral.person,
         receiving_state=agreement.receiving_state_id,
@@ -247,10 +241,8 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     if not manifest.locked_at or manifest.departed_at:
         raise ValidationError({"manifest": "Only a locked manifest that has not left departs."})
     agreement = Agreement.objects.select_for_update().get(pk=manifest.flight.agreement_id)
-    capacity = agreement_capacity(agreement)
-    departed_before = Referral.objects.filter(
-        agreement=agreement, status__in=[Referral.Status.DEPARTED, Referral.Status.HANDED_OVER]
-    ).count()
+    limit = agreement_limit(agreement)
+    departed_before = people_gone(agreement)
     moment = timezone.now()
     departed, removed = [], []
     entries = manifest.entries.filter(status=ManifestEntry.Status.LISTED).select_related(
@@ -267,8 +259,8 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
         ]  # fmt: skip
         if referral.status != Referral.Status.OPEN:
             closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
-        if capacity is not None and departed_before + len(departed) >= capacity:
-            full = f"all {capacity} places under the agreement are used"
+        if limit.people is not None and departed_before + len(departed) >= limit.people:
+            full = f"every place under the agreement is used: {limit.why}"
             closed.append({"gate": "agreement.capacity", "outcome": "block", "reason": full})
         if closed:
             entry.status, entry.removed_reason = ManifestEntry.Status.REMOVED, closed
@@ -345,15 +337,9 @@ def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
     )
     if not flights:
         raise ValidationError({"flight": "No open flight: a locked manifest cannot change."})
-    capacity, left = agreement_capacity(agreement), None
-    if capacity is not None:
-        gone = Referral.objects.filter(
-            agreement=agreement, status__in=[Referral.Status.DEPARTED, Referral.Status.HANDED_OVER]
-        ).count()
-        listed = ManifestEntry.objects.filter(
-            manifest__flight__agreement=agreement, status=ManifestEntry.Status.LISTED
-        ).count()
-        left = capacity - gone - listed
+    limit, left = agreement_limit(agreement), None
+    if limit.people is not None:
+        left = limit.people - people_gone(agreement) - people_listed(agreement)
     placement = planning.placement_round(agreement=agreement, flights=flights, capacity_left=left)
     solution = solve(placement.problem, policy, time_limit=PLAN_TIME_LIMIT)
     plan = Plan.objects.create(
@@ -367,7 +353,7 @@ def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
             "bound": _finite(solution.bound), "classes": solution.classes,
             "seconds": {k: round(v, 4) for k, v in solution.seconds.items()},
             "agreement": agreement.key, "flights": [f.pk for f in flights],
-            "capacity_left": left, "units_placed": len(solution),
+            "capacity_left": left, "limit": limit.why, "units_placed": len(solution),
             "people_placed": solution.people_placed, "held_back": placement.held_back,
             "fee_per_person_minor": placement.fee,
             "fee_total_minor": placement.fee * solution.people_placed,

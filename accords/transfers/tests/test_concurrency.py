@@ -6,8 +6,9 @@ is proven:
 
 - a stay and a departure of the same person happen one after the other, never half-and-half:
   whichever took the person's row first is the one the other sees (invariant 1);
-- officers accepting the last places of a quota at once never overfill it, and exactly the
-  ones refused are told why (invariant 2);
+- officers accepting the last places of a quota at once never overfill it, whether the
+  agreement's capacity or its fee budget is the limit, and exactly the ones refused are told
+  why (invariant 2);
 - two manifests under one agreement departing at once never exceed its capacity (invariant 2).
 
 The order in which the racers committed is read from the audit log: every action appends its
@@ -37,7 +38,7 @@ from accords.cases.tests.conftest import case_doc
 from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement, Term
 from accords.registry.reference import reference_data_load
-from accords.transfers import services
+from accords.transfers import places, services
 from accords.transfers.models import ManifestEntry, Referral
 
 ROUNDS = 30
@@ -174,7 +175,23 @@ def test_a_stay_and_a_departure_at_once_never_both_win(world):
     print(f"first to commit over {ROUNDS} rounds: {dict(orders)}")
 
 
-def test_officers_racing_for_the_last_places_never_overfill_the_quota(world):
+FEE = 20_000  # US dollars a person, for the fee-budget race
+
+
+def _set_fee_budget(agreement: Agreement, people: int):
+    """Make the fee budget, not the capacity, the limit: it pays for exactly `people`."""
+    agreement.terms.filter(kind=Term.Kind.CAPACITY).update(quantity=None)
+    for key, kind, amount in [("race-fee", Term.MoneyKind.PER_PERSON_FEE, FEE),
+                              ("race-budget", Term.MoneyKind.FEE_BUDGET, FEE * people)]:  # fmt: skip
+        Term.objects.update_or_create(
+            agreement=agreement, key=key,
+            defaults={"kind": Term.Kind.MONEY, "money_kind": kind, "money_status": "committed",
+                      "amount": amount, "currency": "USD", "text": key},
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("limited_by", ["capacity", "fee budget"])
+def test_officers_racing_for_the_last_places_never_overfill_the_quota(world, limited_by):
     officer, rwanda = world["sending.officer"], world["rwanda"]
     receiving = world["receiving.officer"]
     people = _people("A", ROUNDS * 3, notices=[], acceptances=[])
@@ -185,9 +202,11 @@ def test_officers_racing_for_the_last_places_never_overfill_the_quota(world):
     ]  # fmt: skip
     for round_ in range(ROUNDS):
         racing = referrals[round_ * 3 : round_ * 3 + 3]
-        places = 1 + round_ % 2  # one place for three officers, or two
-        taken = services.places_taken(rwanda)
-        _set_capacity(rwanda, taken + places)
+        free = 1 + round_ % 2  # one place for three officers, or two
+        taken = places.places_taken(rwanda)
+        limit = _set_capacity if limited_by == "capacity" else _set_fee_budget
+        limit(rwanda, taken + free)
+        assert places.agreement_limit(rwanda).people == taken + free
         before = AuditEntry.objects.count()
 
         outcomes = _race(*(
@@ -196,14 +215,15 @@ def test_officers_racing_for_the_last_places_never_overfill_the_quota(world):
         ))  # fmt: skip
 
         refused = [r for r, o in zip(racing, outcomes, strict=True) if isinstance(o, Exception)]
-        assert len(refused) == len(racing) - places
-        assert all("places are all taken" in str(o) for o in outcomes if isinstance(o, Exception))
-        assert services.places_taken(rwanda) == taken + places
+        assert len(refused) == len(racing) - free
+        said = [str(o) for o in outcomes if isinstance(o, Exception)]
+        assert all("places are all taken" in s and limited_by in s for s in said), said
+        assert places.places_taken(rwanda) == taken + free
         for referral in racing:
             referral.refresh_from_db()
             assert (referral.acceptance_id is None) == (referral in refused)
         # One audit entry per acceptance that happened, none for a refusal.
-        assert AuditEntry.objects.count() == before + places
+        assert AuditEntry.objects.count() == before + free
     assert log_verify().ok
 
 
@@ -220,7 +240,9 @@ def test_two_manifests_departing_at_once_never_exceed_the_agreements_capacity(wo
     ]  # fmt: skip
     winners = Counter()
     for round_ in range(ROUNDS):
-        first, second = (_locked_manifest(world, [r]) for r in referrals[round_ * 2 : round_ * 2 + 2])
+        first, second = (
+            _locked_manifest(world, [r]) for r in referrals[round_ * 2 : round_ * 2 + 2]
+        )
         departed = _departed(rwanda)
         _set_capacity(rwanda, departed + 1)  # one place left, two people on two flights
 
@@ -229,7 +251,7 @@ def test_two_manifests_departing_at_once_never_exceed_the_agreements_capacity(wo
             for m in (first, second)
         ))  # fmt: skip
 
-        assert _departed(rwanda) == departed + 1 <= services.agreement_capacity(rwanda)
+        assert _departed(rwanda) == departed + 1 <= places.agreement_limit(rwanda).people
         assert sorted(len(o["departed"]) for o in outcomes) == [0, 1]
         loser = next(o for o in outcomes if o["removed"])
         entry = ManifestEntry.objects.get(manifest_id=loser["manifest"])

@@ -15,7 +15,7 @@ from accords.cases.tests.conftest import case_doc
 from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.registry.reference import reference_data_load
-from accords.transfers import services
+from accords.transfers import places, services
 from accords.transfers.models import ManifestEntry, Referral
 
 
@@ -80,7 +80,7 @@ def test_a_notice_in_a_language_not_understood_is_recorded_as_such(world):
 @pytest.mark.django_db
 def test_the_last_place_can_be_taken_once(world):
     palau = Agreement.objects.get(key="us-palau")
-    capacity = services.agreement_capacity(palau)
+    capacity = places.agreement_limit(palau).people
     assert capacity == 75
     referrals = []
     for i in range(2):
@@ -88,10 +88,14 @@ def test_the_last_place_can_be_taken_once(world):
         referrals.append(services.referral_create(actor=world["sending.officer"], person=person,
                                                   agreement=palau, proposed_on=date(2026, 1, 1)))  # fmt: skip
     palau.terms.filter(kind="capacity").update(quantity=1)
-    services.acceptance_decide(actor=world["receiving.officer"], referral=referrals[0], decision="accepted")
+    services.acceptance_decide(
+        actor=world["receiving.officer"], referral=referrals[0], decision="accepted"
+    )
     with pytest.raises(ValidationError, match="places are all taken"):
-        services.acceptance_decide(actor=world["receiving.officer"], referral=referrals[1], decision="accepted")
-    assert services.places_taken(palau) == 1
+        services.acceptance_decide(
+            actor=world["receiving.officer"], referral=referrals[1], decision="accepted"
+        )
+    assert places.places_taken(palau) == 1
 
 
 @pytest.mark.django_db

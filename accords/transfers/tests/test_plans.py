@@ -145,3 +145,32 @@ def test_a_locked_manifest_is_not_planned(world, client):
     assert page.status_code == 302
     assert "locked manifest cannot change" in client.get(page.url).content.decode()
     assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_plan_command_places_as_the_page_does_and_names_bad_input(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    stages.ready(world, stages.people("CLI-1")[0])
+    stages.referred(world, stages.people("CLI-2")[0])  # no notice yet: held back, with why
+    flight = stages.flight(world)
+    out = StringIO()
+    call_command("plan", agreement="us-rwanda", username="sending.supervisor", stdout=out)
+    said = out.getvalue()
+    plan = Plan.objects.get()
+    assert f"plan #{plan.pk} under default-2026: people placed 1 (travelling units 1)" in said
+    assert "proven optimal" in said and "held back CLI-2: not cleared" in said
+    assert _listed(flight) == {"CLI-1"} and plan.created_by.username == "sending.supervisor"
+
+    for kwargs, field in [
+        ({"agreement": "us-rwanda", "username": "sending.officer"}, "--as"),
+        ({"agreement": "nowhere", "username": "sending.supervisor"}, "--agreement"),
+        ({"flight": 999999, "username": "sending.supervisor"}, "--flight"),
+        ({"agreement": "us-rwanda", "username": "sending.supervisor", "policy": "x"}, "policy"),
+    ]:
+        with pytest.raises(CommandError, match=field):
+            call_command("plan", stdout=StringIO(), **kwargs)
+    assert Plan.objects.count() == 1

@@ -1,0 +1,106 @@
+"""How many people an agreement can take, and how many places are already held.
+
+An agreement limits the people sent under it in two ways. Its total capacity (a capacity term
+"in total") is a number of people. Its fee budget (a money term of kind "fee budget") is money
+for per-person fees: at the agreement's fee it pays for so many people and no more. The
+smaller of the two binds; an agreement that states neither takes anyone it accepts.
+
+Each person accepted by name and not withdrawn holds a place. The services read these counts
+inside their transactions with the agreement's row locked, so nothing can change between
+counting and acting (invariant 2 of ARCHITECTURE.md).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accords.registry.models import Agreement, Term
+from accords.transfers.models import ManifestEntry, Referral
+
+GONE = [Referral.Status.DEPARTED, Referral.Status.HANDED_OVER]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The most people the agreement can take in all (None: no limit stated), and why."""
+
+    people: int | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Fee:
+    """The agreement's per-person fee in minor units of its currency (0: none stated)."""
+
+    minor: int
+    currency: str
+
+
+def _minor(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def agreement_fee(agreement: Agreement) -> Fee:
+    """The highest per-person fee the agreement states, committed or paid: the cost of a
+    place can only be counted on the safe side."""
+    term = (
+        agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.PER_PERSON_FEE)
+        .exclude(amount=None)
+        .order_by("-amount")
+        .first()
+    )
+    return Fee(_minor(term.amount), term.currency) if term else Fee(0, "")
+
+
+def agreement_limit(agreement: Agreement) -> Limit:
+    """The binding limit of the agreement's total capacity and its fee budget."""
+    limits = []
+    capacity = (
+        agreement.terms.filter(kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL)
+        .exclude(quantity=None)
+        .order_by("-valid_from")
+        .first()
+    )
+    if capacity:
+        limits.append(Limit(capacity.quantity, f"its capacity of {capacity.quantity} people"))
+    budget = (
+        agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.FEE_BUDGET)
+        .exclude(amount=None)
+        .order_by("-valid_from")
+        .first()
+    )
+    fee = agreement_fee(agreement)
+    if budget and fee.minor:
+        stated = f"its fee budget of {budget.currency} {budget.amount:,.2f}"
+        if fee.currency != budget.currency:
+            # Money in two currencies cannot be compared here; no place is paid for until
+            # the agreement's terms state the fee and the budget in one currency.
+            why = f"{stated}, which is not in the fee's currency ({fee.currency})"
+            limits.append(Limit(0, why))
+        else:
+            funded = _minor(budget.amount) // fee.minor
+            per = f"{fee.currency} {Decimal(fee.minor) / 100:,.2f}"
+            limits.append(Limit(funded, f"{stated}, {funded} people at {per} each"))
+    if not limits:
+        return Limit(None, "it states no capacity and no fee budget")
+    return min(limits, key=lambda limit: limit.people)
+
+
+def places_taken(agreement: Agreement) -> int:
+    """People accepted under the agreement and not withdrawn: each holds one place."""
+    return (
+        Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
+        .exclude(status=Referral.Status.WITHDRAWN)
+        .count()
+    )
+
+
+def people_gone(agreement: Agreement) -> int:
+    """People who departed under the agreement (handed over or not)."""
+    return Referral.objects.filter(agreement=agreement, status__in=GONE).count()
+
+
+def people_listed(agreement: Agreement) -> int:
+    """People listed on the agreement's manifests that have not departed."""
+    return ManifestEntry.objects.filter(
+        manifest__flight__agreement=agreement, status=ManifestEntry.Status.LISTED
+    ).count()
