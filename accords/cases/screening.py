@@ -14,7 +14,13 @@ import polars as pl
 from accords.cases.facts import engine_columns, facts_from_database
 from accords.cases.models import Decision, Person, Screening
 from accords.core.actions import action
-from accords.law.columns import EXCLUSION_CATEGORIES, AgreementTerms, Assurances, ForcePeriod
+from accords.law.columns import (
+    EXCLUSION_CATEGORIES,
+    NATIONALITY_REGIONS,
+    AgreementTerms,
+    Assurances,
+    ForcePeriod,
+)
 from accords.law.evaluate import decide, evaluate, explain
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement, Status, Term
@@ -23,6 +29,9 @@ from accords.registry.models import Agreement, Status, Term
 _STOPS = {Status.SUSPENDED, Status.ENJOINED, Status.RULED_UNLAWFUL, Status.ENDED}
 # Registry eligibility categories the engine checks under another name.
 _SAME_AS = {"criminal_charges": "pending_case"}
+# "Accepts only" terms about the process rather than the person: the regime's own gates
+# (us.final_order, us.receiving_acceptance) check them for every agreement.
+_PROCESS_CONDITIONS = {"final_removal_order", "receiving_state_approval"}
 
 
 def _valid_on(term: Term, day: date) -> bool:
@@ -50,7 +59,18 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
                 excluded.add(category)
         if term.kind == Term.Kind.ELIGIBILITY and term.rule == Term.Rule.ONLY:
             if category == "nationality" and term.values:
-                allowed = frozenset(term.values) & (allowed or frozenset(term.values))
+                nationals = frozenset(term.values)
+            elif category in NATIONALITY_REGIONS:
+                nationals = NATIONALITY_REGIONS[category]
+            elif category in _PROCESS_CONDITIONS:
+                continue
+            else:
+                # A condition the engine cannot check must not pass unseen.
+                raise ValueError(
+                    f"agreement {agreement.key}, term {term.key}: the engine cannot check "
+                    f'"accepts only {category}"'
+                )
+            allowed = nationals & (allowed if allowed is not None else nationals)
         if term.kind == Term.Kind.ASSURANCE and term.given:
             if term.category == "no_onward_removal":
                 onward = True

@@ -1,13 +1,15 @@
 """Reads of the caseload, each scoped to what the asking user may see.
 
 Sending-state officers, monitors and auditors see the whole caseload; counsel see only their
-own clients; a receiving officer sees only people their state has been asked about; everyone
-else (finance, the public) sees no one. Enforced here, so no page or endpoint can forget it.
+own clients; everyone else (finance, the public) sees no one. A receiving officer sees no case
+file either: only the people referred to their state, each file only as far as their state
+needs it to answer (`accords.transfers.selectors.receiving_files`). Enforced here, so no page
+or endpoint can forget it.
 """
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accords.cases.models import Decision, Person, Screening
 from accords.core.roles import user_role
@@ -24,11 +26,6 @@ def people_visible(user) -> QuerySet[Person]:
         return people
     if role.key == "counsel":
         return people.filter(counsel=user)
-    if role.key == "receiving_officer":
-        state = getattr(getattr(user, "profile", None), "receiving_state_id", None)
-        return people.filter(
-            Q(acceptances__receiving_state=state) | Q(notices__destination=state)
-        ).distinct()
     return people.none()
 
 

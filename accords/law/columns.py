@@ -182,6 +182,16 @@ EXCLUSION_CATEGORIES = frozenset(
     }
 )
 
+# Agreements that accept only the nationals of a region name the region; these are its
+# members, as ISO 3166 codes. West Africa: the members of ECOWAS, whose nationals may enter
+# Ghana without a visa (the reason given for the US–Ghana arrangement), after Burkina Faso,
+# Mali and Niger left it on 2025-01-29.
+NATIONALITY_REGIONS = {
+    "region:west_africa": frozenset(
+        {"BJ", "CV", "CI", "GM", "GH", "GN", "GW", "LR", "NG", "SN", "SL", "TG"}
+    ),
+}
+
 
 @dataclass(frozen=True)
 class ForcePeriod:

@@ -5,13 +5,15 @@ An agreement limits the people sent under it in two ways. Its total capacity (a 
 for per-person fees: at the agreement's fee it pays for so many people and no more. The
 smaller of the two binds; an agreement that states neither takes anyone it accepts.
 
-Each person accepted by name and not withdrawn holds a place. The services read these counts
-inside their transactions with the agreement's row locked, so nothing can change between
-counting and acting (invariant 2 of ARCHITECTURE.md).
+Each person accepted by name and not withdrawn holds a place, and so does each person gone.
+The services read these counts inside their transactions with the agreement's row locked, so
+nothing can change between counting and acting (invariant 2 of ARCHITECTURE.md).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models import Q
 
 from accords.registry.models import Agreement, Term
 from accords.transfers.models import ManifestEntry, Referral
@@ -86,12 +88,10 @@ def agreement_limit(agreement: Agreement) -> Limit:
 
 
 def places_taken(agreement: Agreement) -> int:
-    """People accepted under the agreement and not withdrawn: each holds one place."""
-    return (
-        Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
-        .exclude(status=Referral.Status.WITHDRAWN)
-        .count()
-    )
+    """People holding a place: accepted through Accords and not withdrawn, or gone (someone
+    the receiving state accepted outside Accords holds a place once they depart)."""
+    accepted = Q(acceptance__decision="accepted") & ~Q(status=Referral.Status.WITHDRAWN)
+    return Referral.objects.filter(accepted | Q(status__in=GONE), agreement=agreement).count()
 
 
 def people_gone(agreement: Agreement) -> int:

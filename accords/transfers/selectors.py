@@ -4,7 +4,8 @@ A receiving officer sees only referrals to agreements whose receiving state they
 person's file only as far as that state needs it to answer by name, and the flights to it;
 plans and their scores stay with the sending side and its overseers.
 
-Any other referral is visible to whoever may see its person (cases.selectors.people_visible).
+Any other referral is visible to whoever may see its person (cases.selectors.people_visible),
+which a receiving officer never is: the sending side's record is not theirs.
 Counsel's clients and their running deadlines are read here too, so counsel's portal, its
 calendar feed and the API agree.
 """
@@ -150,7 +151,7 @@ def manifest_entries(*, user, manifest: Manifest) -> list[ManifestEntry]:
     """The manifest's people. A receiving officer learns who travelled and who did not, but
     not why someone was taken off (a stay, a fear claim) nor how the plan scored them."""
     entries = list(
-        manifest.entries.select_related("referral__person", "handed_over_by").order_by(
+        manifest.entries.select_related("referral__person__family", "handed_over_by").order_by(
             "referral__person__family_id", "referral__person__case_number"
         )
     )
@@ -189,14 +190,11 @@ def plan_entries(plan: Plan) -> list[ManifestEntry]:
 
 
 def referrals_visible(user) -> QuerySet[Referral]:
-    """The referrals of the people the user may see; a receiving officer's, those to their
-    state (as `receiving_referrals`)."""
+    """The referrals of the people the user may see. None for a receiving officer, whose
+    view of a referral is `receiving_referrals` with the file as their state sees it."""
     referrals = Referral.objects.select_related(
-        "person", "agreement__receiving_state", "acceptance", "referred_by"
+        "person__counsel", "agreement__receiving_state", "acceptance", "referred_by"
     )
-    state = receiving_state_of(user)
-    if state:
-        return referrals.filter(agreement__receiving_state=state)
     return referrals.filter(person__in=people_visible(user))
 
 

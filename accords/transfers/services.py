@@ -232,11 +232,27 @@ def manifest_lock(*, actor, manifest: Manifest) -> Manifest:
     return manifest
 
 
+def _closed_at(entry: ManifestEntry, agreement: Agreement, moment) -> tuple[Referral, list]:
+    """Lock the person and the referral, then every gate not passing at this moment."""
+    person = _locked_person(entry.referral.person)
+    referral = Referral.objects.select_for_update().get(pk=entry.referral_id)
+    explanation = case_explanation(person, agreement, moment.replace(tzinfo=None))
+    closed = [
+        {"gate": g["gate"], "outcome": g["outcome"], "reason": g["reason"],
+         "citation": g["citation"]}
+        for g in explanation["gates"] if g["outcome"] != "pass"
+    ]  # fmt: skip
+    if referral.status != Referral.Status.OPEN:
+        closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
+    return referral, closed
+
+
 @action("manifest.depart")
 def manifest_depart(*, actor, manifest: Manifest) -> dict:
     """Depart a locked manifest. Each person's row is locked and every gate evaluated at this
     moment, inside this transaction; anyone with a gate closed is taken off with the reason,
-    the rest depart. Capacity is counted under the agreement's row lock."""
+    the rest depart. A family travels together: if one member cannot go, the family stays.
+    Places are counted under the agreement's row lock."""
     manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
     if not manifest.locked_at or manifest.departed_at:
         raise ValidationError({"manifest": "Only a locked manifest that has not left departs."})
@@ -248,29 +264,32 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     entries = manifest.entries.filter(status=ManifestEntry.Status.LISTED).select_related(
         "referral__person"
     )
+    units: dict[tuple, list[ManifestEntry]] = {}
     for entry in entries.order_by("pk"):
-        person = _locked_person(entry.referral.person)
-        referral = Referral.objects.select_for_update().get(pk=entry.referral_id)
-        explanation = case_explanation(person, agreement, moment.replace(tzinfo=None))
-        closed = [
-            {"gate": g["gate"], "outcome": g["outcome"], "reason": g["reason"],
-             "citation": g["citation"]}
-            for g in explanation["gates"] if g["outcome"] != "pass"
-        ]  # fmt: skip
-        if referral.status != Referral.Status.OPEN:
-            closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
-        if limit.people is not None and departed_before + len(departed) >= limit.people:
-            full = f"every place under the agreement is used: {limit.why}"
-            closed.append({"gate": "agreement.capacity", "outcome": "block", "reason": full})
-        if closed:
-            entry.status, entry.removed_reason = ManifestEntry.Status.REMOVED, closed
-            removed.append(person.case_number)
-        else:
-            entry.status, entry.departed_at = ManifestEntry.Status.DEPARTED, moment
-            referral.status = Referral.Status.DEPARTED
-            referral.save(update_fields=["status"])
-            departed.append(person.case_number)
-        entry.save(update_fields=["status", "removed_reason", "departed_at"])
+        family = entry.referral.person.family_id
+        units.setdefault(("family", family) if family else ("entry", entry.pk), []).append(entry)
+    for unit in units.values():
+        checked = [(entry, *_closed_at(entry, agreement, moment)) for entry in unit]
+        held = [e.referral.person.case_number for e, _, closed in checked if closed]
+        full = (
+            limit.people is not None and departed_before + len(departed) + len(unit) > limit.people
+        )
+        for entry, referral, closed in checked:
+            if full:
+                why = f"every place under the agreement is used: {limit.why}"
+                closed.append({"gate": "agreement.capacity", "outcome": "block", "reason": why})
+            if held and not closed:
+                why = f"travels with family, and {', '.join(held)} cannot depart"
+                closed.append({"gate": "family", "outcome": "block", "reason": why})
+            if closed:
+                entry.status, entry.removed_reason = ManifestEntry.Status.REMOVED, closed
+                removed.append(entry.referral.person.case_number)
+            else:
+                entry.status, entry.departed_at = ManifestEntry.Status.DEPARTED, moment
+                referral.status = Referral.Status.DEPARTED
+                referral.save(update_fields=["status"])
+                departed.append(entry.referral.person.case_number)
+            entry.save(update_fields=["status", "removed_reason", "departed_at"])
     manifest.departed_at = moment
     manifest.save(update_fields=["departed_at"])
     return {"manifest": manifest.pk, "departed": departed, "removed": removed}

@@ -65,6 +65,46 @@ def test_a_stay_recorded_after_locking_takes_that_person_off_and_the_rest_depart
 
 
 @pytest.mark.django_db
+def test_a_family_stays_together_when_one_member_cannot_depart(world):
+    family = stages.people("FAM-D1", "FAM-D2", "FAM-D3", family="FAM-D")
+    alone = stages.people("ALONE-1")
+    for person in family + alone:
+        stages.ready(world, person)
+    flight = stages.flight(world, seats=5, in_days=0)
+    supervisor = world["sending.supervisor"]
+    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
+    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    services.stay_record(actor=world["sending.officer"], person=family[1], granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+
+    result = services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    assert result["departed"] == ["ALONE-1"]
+    assert sorted(result["removed"]) == ["FAM-D1", "FAM-D2", "FAM-D3"]
+    reasons = {c: [g["gate"] for g in ManifestEntry.objects.get(
+        referral__person__case_number=c).removed_reason] for c in result["removed"]}  # fmt: skip
+    assert reasons == {"FAM-D1": ["family"], "FAM-D2": ["us.no_stay"], "FAM-D3": ["family"]}
+    said = ManifestEntry.objects.get(referral__person__case_number="FAM-D1").removed_reason
+    assert "FAM-D2 cannot depart" in said[0]["reason"]
+
+
+@pytest.mark.django_db
+def test_a_family_that_does_not_fit_in_the_places_left_stays_whole(world):
+    family = stages.people("FAM-E1", "FAM-E2", family="FAM-E")
+    for person in family:
+        stages.ready(world, person)
+    flight = stages.flight(world, seats=5, in_days=0)
+    supervisor = world["sending.supervisor"]
+    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
+    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    flight.agreement.terms.filter(kind="capacity").update(quantity=1)  # cut after locking
+
+    result = services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    assert result["departed"] == [] and sorted(result["removed"]) == ["FAM-E1", "FAM-E2"]
+    for entry in ManifestEntry.objects.all():
+        assert [g["gate"] for g in entry.removed_reason] == ["agreement.capacity"]
+
+
+@pytest.mark.django_db
 def test_a_hand_over_is_recorded_only_after_departure(world, listed, signed_in):
     entry = ManifestEntry.objects.get(referral__person__case_number="M-1")
     client = signed_in("receiving.officer")

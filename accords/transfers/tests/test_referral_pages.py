@@ -172,8 +172,13 @@ def test_nobody_sees_a_referral_whose_person_is_not_theirs(world, signed_in, cli
     assert "Serve notice" not in counsel.get(f"/referrals/{mine.pk}/").content.decode()
     assert counsel.post(f"/referrals/{mine.pk}/withdraw/", {"reason": "x"}).status_code == 403
     receiving = signed_in("receiving.officer")  # serves RW
-    assert receiving.get(f"/referrals/{mine.pk}/").status_code == 200
+    # Their view of a referral to their state is the receiving page, never the sending side's.
+    assert receiving.get(f"/referrals/{mine.pk}/")["Location"] == f"/receiving/referrals/{mine.pk}/"
     assert receiving.get(f"/referrals/{ghana.pk}/").status_code == 404
+    assert receiving.get(f"/api/referrals/{mine.pk}").status_code == 404
+    assert receiving.get("/api/referrals").json()["items"] == []
+    notice = services.notice_serve(actor=world["sending.officer"], referral=mine, language="es")
+    assert receiving.get(f"/notices/{notice.document.pk}/").status_code == 404
     finance = signed_in("finance")
     assert finance.get("/referrals/").status_code == 403
     assert finance.get(f"/referrals/{mine.pk}/").status_code == 403

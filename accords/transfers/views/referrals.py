@@ -127,6 +127,12 @@ def _detail(request, referral: Referral, bound: dict | None = None, status: int 
 @login_required
 @permission_required("transfers.view_referral", raise_exception=True)
 def referral_detail(request, pk: int):
+    if selectors.receiving_state_of(request.user):
+        # A receiving officer's view of a referral is the receiving page, with the person's
+        # file as far as their state needs it; the sending side's record is not theirs.
+        if selectors.receiving_referrals(request.user).filter(pk=pk).exists():
+            return redirect("receiving_referral", pk=pk)
+        raise Http404("No such referral")
     return _detail(request, _referral(request, pk))
 
 
