@@ -5,8 +5,9 @@ from decimal import Decimal
 from typing import Literal
 
 import ninja
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from accords.core.api_auth import documented, require_permission
@@ -19,6 +20,9 @@ from accords.registry.models import (
     Status,
     Term,
 )
+
+# A state filter is empty or two letters (case-insensitive); anything else names the field.
+STATE_CODE = r"^([A-Za-z]{2})?$"
 
 router = Router(tags=["registry"])
 
@@ -154,8 +158,8 @@ def _credits(sources: list[CreditIn]) -> list[dict]:
 @router.get("/agreements", response=documented({200: list[AgreementOut]}))
 def agreements(
     request,
-    sending: str = "",
-    receiving: str = "",
+    sending: str = Query("", pattern=STATE_CODE, description="ISO 3166-1 alpha-2"),
+    receiving: str = Query("", pattern=STATE_CODE, description="ISO 3166-1 alpha-2"),
     status: Literal[("", *Status.values)] = "",  # type: ignore[valid-type]
 ):
     return list(selectors.agreement_list(sending=sending, receiving=receiving, status=status))
@@ -163,6 +167,8 @@ def agreements(
 
 @router.get("/agreements/{key}", response=documented({200: AgreementDetailOut}))
 def agreement(request, key: str):
+    if "\x00" in key:  # PostgreSQL text cannot hold NUL, and no key has one
+        raise Http404("No such agreement")
     get_object_or_404(Agreement, key=key)
     return selectors.agreement_get(key=key)
 

@@ -12,7 +12,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
+from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
 from accords.cases.screening import case_explanation
 from accords.core.actions import action
 from accords.core.roles import user_role
@@ -36,6 +36,12 @@ from accords.transfers.places import (
     people_listed,
     places_taken,
 )
+
+# The UK's two notices, and the fact each one sets when it is understood.
+UK_STEPS = {
+    "notice_of_intent": "intent_notice_served_on",
+    "removal_directions": "removal_directions_notified_at",
+}
 
 
 def _locked_person(person: Person) -> Person:
@@ -70,14 +76,25 @@ def notice_serve(
     interpreter_language: str = "",
     interpreter_attestation: str = "",
     exigent: bool = False,
+    uk_step: str = "",
 ) -> Notice:
     """Serve written notice naming the destination. In a language the person understands when
     a translation exists; otherwise read by an interpreter in such a language, whose name and
     attestation are recorded. A notice in no language the person understands is recorded as
-    such, and it does not satisfy the notice gate."""
+    such, and it does not satisfy the notice gate.
+
+    Under the UK regime a notice is one of two steps (`UK_STEPS`): the notice of intent, then
+    removal directions; an understood one is what the UK notice gates count."""
     person = _locked_person(referral.person)
     if referral.status != Referral.Status.OPEN:
         raise ValidationError({"referral": "The referral is not open."})
+    if referral.agreement.regime == "uk" and uk_step not in UK_STEPS:
+        raise ValidationError(
+            {"uk_step": "Under the UK regime say which notice: notice of intent or removal "
+                        "directions."}
+        )  # fmt: skip
+    if referral.agreement.regime != "uk" and uk_step:
+        raise ValidationError({"uk_step": "Only the UK regime serves notices in steps."})
     text, checked = notice_text(referral, language)
     if interpreter_language and not (interpreter_name and interpreter_attestation):
         raise ValidationError(
@@ -107,6 +124,12 @@ def notice_serve(
         interpreter_attestation=interpreter_attestation,
         served_electronically_at=notice.served_at if person.counsel_id else None,
     )
+    if uk_step and understood:
+        served = UK_STEPS[uk_step]
+        moment = notice.served_at if served == "removal_directions_notified_at" else None
+        UkProcess.objects.update_or_create(
+            person=person, defaults={served: moment or timezone.localdate()}
+        )
     return notice
 
 

@@ -51,6 +51,13 @@ def test_filters_by_state_and_status(client, reference_data):
     assert "uk-rwanda" in {a["key"] for a in ended}
     assert all(a["status"] == "ended" for a in ended)
     assert client.get("/api/agreements?status=bogus").status_code == 422
+    # A state filter is a two-letter code: anything else is refused naming the field (a NUL
+    # byte once reached PostgreSQL, which cannot hold one, as a server error).
+    for bad in ("RWA", "R%00", "%00%3E"):
+        response = client.get(f"/api/agreements?receiving={bad}")
+        assert response.status_code == 422, bad
+        assert "receiving" in str(response.json()["detail"])
+    assert client.get("/api/agreements/us%00rwanda").status_code == 404
 
 
 @pytest.mark.django_db

@@ -133,6 +133,9 @@ class NoticeIn(Schema):
     interpreter_language: str = Field("", max_length=8, pattern=NO_NUL)
     interpreter_attestation: str = Field("", max_length=5000, pattern=NO_NUL)
     exigent: bool = False
+    uk_step: Literal["", "notice_of_intent", "removal_directions"] = Field(
+        "", description="Under the UK regime: which of its two notices this is."
+    )
 
 
 class FearClaimIn(Schema):

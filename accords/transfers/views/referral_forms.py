@@ -61,6 +61,16 @@ class NoticeServeForm(forms.Form):
         help_text=_("Counsel of record is always served as well."),
     )
     method = forms.CharField(label=_("Method"), max_length=40, initial="in person")
+    uk_step = forms.ChoiceField(
+        label=_("UK notice"),
+        required=False,
+        choices=[
+            ("", _("not under the UK regime")),
+            ("notice_of_intent", _("notice of intent")),
+            ("removal_directions", _("removal directions")),
+        ],  # fmt: skip
+        help_text=_("Under the UK regime a notice of intent comes first, then removal directions."),
+    )
     interpreter_name = forms.CharField(
         label=_("Interpreter's name"), max_length=100, required=False
     )
