@@ -2,14 +2,15 @@
 
 hypothesis drives the services in any order a busy office might: refer, serve notice (in a
 language understood or not, and let its window run), record and screen fear claims, record
-stays, accept or decline, withdraw, build a flight, list, lock, depart, hand over. Each call is
+stays, accept or decline, withdraw, build a flight, list, plan, lock, depart, hand over. Each call is
 made whether or not it should succeed; the machine knows which, and checks the service agrees.
 After every step:
 
 - nobody has departed unless every gate passed at the moment of their departure (checked
   right after each departure, before anything else can happen to the case, at the entry's
   own `departed_at`), and the departure took off exactly those the gates and the cap allowed;
-- no agreement has more places taken, or more people departed, than its capacity;
+- no agreement has more places taken, or more people departed, than its capacity, and no plan
+  places more people than the places left or a flight has seats;
 - the audit log holds exactly one entry per successful call (a refused call leaves neither an
   entry nor any change) and verifies end to end.
 """
@@ -59,11 +60,15 @@ def _departed(agreement: Agreement) -> int:
 
 
 def _places_held(agreement: Agreement) -> int:
-    return (
+    """Accepted and not withdrawn, or gone: written apart from `places.places_taken`."""
+    held = set(
         Referral.objects.filter(agreement=agreement, acceptance__decision="accepted")
         .exclude(status=Referral.Status.WITHDRAWN)
-        .count()
+        .values_list("pk", flat=True)
     )
+    return len(held | set(
+        Referral.objects.filter(agreement=agreement, status__in=GONE).values_list("pk", flat=True)
+    ))  # fmt: skip
 
 
 def _snapshot() -> tuple:
@@ -106,10 +111,12 @@ class TransferJourneys(RuleBasedStateMachine):
     def _user(self, name: str) -> User:
         return self.world[name]
 
-    def _call(self, service, should_succeed: bool, **kwargs):
+    def _call(self, service, should_succeed: bool, lists: bool = False, **kwargs):
         """Call a service; check it succeeds or refuses as it should, and that a success
-        writes one audit entry of its own name and a refusal writes nothing at all."""
+        writes one audit entry of its own name (after one `manifest.list` entry per manifest
+        it listed people on, for a plan: `lists`) and a refusal writes nothing at all."""
         before = None if should_succeed else _snapshot()
+        seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         try:
             result = service(**kwargs)
         except ValidationError as refusal:
@@ -117,8 +124,13 @@ class TransferJourneys(RuleBasedStateMachine):
             assert _snapshot() == before, f"{service.action_name} was refused half-way"
             return None
         assert should_succeed, f"{service.action_name} did what it should have refused"
-        self.audited += 1
-        assert AuditEntry.objects.order_by("-seq").first().action == service.action_name
+        written = list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq"))
+        expected = [service.action_name]
+        if lists:
+            listed_on = ManifestEntry.objects.filter(score__plan=result.pk).values("manifest")
+            expected = ["manifest.list"] * listed_on.distinct().count() + expected
+        assert [e.action for e in written] == expected
+        self.audited += len(written)
         return result
 
     @staticmethod
@@ -278,6 +290,39 @@ class TransferJourneys(RuleBasedStateMachine):
         if self._call(services.manifest_list, allowed, actor=self._user("sending.supervisor"),
                       manifest=manifest, referrals=referrals):  # fmt: skip
             self.entries = list(ManifestEntry.objects.order_by("pk").values_list("pk", flat=True))
+
+    @precondition(lambda self: self.referrals)
+    @rule(key=st.sampled_from(AGREEMENTS), new_flight_seats=st.integers(0, 3))
+    def plan(self, key, new_flight_seats):
+        """Place the agreement's open referrals on its open flights, as a supervisor would,
+        perhaps adding a flight first."""
+        agreement = self.world[key]
+        today = timezone.localdate()
+        if new_flight_seats:
+            flight = self._call(services.flight_create, True,
+                                actor=self._user("sending.supervisor"), agreement=agreement,
+                                departs_on=today, route="charter", seats=new_flight_seats)  # fmt: skip
+            self.manifests.append(flight.manifest.pk)
+        flights = Flight.objects.filter(agreement=agreement, departs_on__gte=today,
+                                        manifest__locked_at=None)  # fmt: skip
+        gone = _departed(agreement)
+        listed = ManifestEntry.objects.filter(manifest__flight__agreement=agreement,
+                                              status=ManifestEntry.Status.LISTED).count()  # fmt: skip
+        plan = self._call(services.plan_create, flights.exists(),
+                          actor=self._user("sending.supervisor"), agreement=agreement,
+                          policy_name="default-2026", lists=True)  # fmt: skip
+        if plan is None:
+            return
+        placed = ManifestEntry.objects.filter(score__plan=plan.pk)
+        assert placed.count() == plan.solver["people_placed"]
+        assert placed.count() <= max(self.capacity[key] - gone - listed, 0)
+        for flight in flights:
+            assert flight.manifest.entries.filter(status="listed").count() <= flight.seats
+        for entry in placed.select_related("referral__person"):
+            explanation = case_explanation(entry.referral.person, agreement,
+                                           entry.manifest.flight.departs_on)  # fmt: skip
+            assert explanation["decision"] != "blocked", f"{entry.referral} placed though blocked"
+        self.entries = list(ManifestEntry.objects.order_by("pk").values_list("pk", flat=True))
 
     @precondition(lambda self: self.manifests)
     @rule(manifest=ANY)
