@@ -2,10 +2,11 @@
 States–Rwanda agreement at every stage a referral can be in, through the services.
 
 It leaves referrals open awaiting notice, with notice served and the window running, with a
-fear claim pending, accepted, declined, withdrawn, departed and handed over; one to Eswatini
-(which Rwanda's officer does not see); and a locked manifest ready to depart in which one
-person was granted a stay after the manifest was locked, so departing it takes that person
-off with the reason and departs the rest.
+fear claim pending, accepted, declined, withdrawn, departed and handed over; one cleared and
+waiting for a flight; one served through an interpreter whose fear claim was screened
+negative; one to Eswatini (which Rwanda's officer does not see); and a locked manifest ready
+to depart in which one person was granted a stay after the manifest was locked, so departing
+it takes that person off with the reason and departs the rest.
 
 Only the clock is staged by hand: notices and referrals are backdated (marked "demo staging")
 so that windows have run, or are running, as they would have in the days since.
@@ -44,6 +45,8 @@ PEOPLE = [
     ("12", "Omar", "Haddad", "1983-05-09", "SY", ["ar", "fr"], "", ""),
     ("13", "Luis", "Paredes", "1989-12-24", "CO", ["es"], "", "counsel"),
     ("14", "Nadia", "Karimi", "1993-04-30", "AF", ["fa", "en"], "", ""),
+    ("15", "Tomás", "Villalba", "1982-02-11", "PY", ["es"], "", ""),
+    ("16", "Selam", "Gebre", "1994-07-07", "ER", ["ti"], "", ""),
 ]
 
 
@@ -166,4 +169,23 @@ def demo_transfers_ensure() -> dict:
         services.plan_create(actor=supervisor, flight=ready, policy_name="default-2026")
         services.manifest_lock(actor=supervisor, manifest=ready.manifest)
         services.stay_record(actor=officer, person=p["13"], granted_by="BIA", valid_from=today)
+
+        # Cleared and waiting for the next flight to be planned.
+        waiting = _refer(officer, p["15"], rwanda, days_ago=22)
+        _staged_notice(officer, waiting, days_ago=16)
+        services.acceptance_decide(actor=receiving, referral=waiting, decision="accepted")
+        # No template in Tigrinya: the English notice read by an interpreter; a fear of
+        # Rwanda stated, screened and found negative.
+        interpreted = _refer(officer, p["16"], rwanda, days_ago=10)
+        notice = services.notice_serve(
+            actor=officer, referral=interpreted, language="en",
+            interpreter_name="Interpreter on the demo roster", interpreter_language="ti",
+            interpreter_attestation="I read the whole notice aloud in Tigrinya; she said she "
+                                    "understood it and asked no questions.",
+        )  # fmt: skip
+        Notice.objects.filter(pk=notice.pk).update(served_at=timezone.now() - timedelta(days=8))
+        claim = services.fear_claim_record(actor=officer, person=interpreted.person, country="RW",
+                                           stated_on=today - timedelta(days=7))  # fmt: skip
+        services.fear_claim_screen(actor=officer, claim=claim, outcome="negative",
+                                   screened_on=today - timedelta(days=6))  # fmt: skip
     return _summary()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accords.audit.log import log_verify
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.transfers import services
-from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
+from accords.transfers.models import Flight, Manifest, ManifestEntry, NoticeDocument, Referral
 from accords.transfers.tests import stages
 
 
@@ -218,6 +218,11 @@ def test_the_demo_stages_every_state_and_a_manifest_that_takes_one_person_off(wo
     assert states >= {("open", None), ("open", "accepted"), ("open", "declined"),
                       ("withdrawn", None), ("departed", "accepted"), ("handed_over", "accepted")}  # fmt: skip
     assert referrals.filter(person__fear_claims__outcome="pending").exists()
+    assert referrals.filter(person__fear_claims__outcome="negative").exists()
+    interpreted = NoticeDocument.objects.get(referral__person__case_number="DEMO-T-16")
+    assert interpreted.notice.understood and interpreted.interpreter_attestation
+    waiting = referrals.get(person__case_number="DEMO-T-15")
+    assert waiting.acceptance.decision == "accepted" and not waiting.entries.exists()
     result = services.manifest_depart(actor=world["sending.supervisor"],
                                       manifest=Manifest.objects.get(pk=first["manifest_ready"]))  # fmt: skip
     assert result["removed"] == ["DEMO-T-13"] and len(result["departed"]) == 4
