@@ -131,6 +131,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     summary: Counter = Counter()
     blocked_by: Counter = Counter()
     pending_on: Counter = Counter()
+    clears_by: Counter = Counter()
     versions = {}
     for agreement in agreements:
         results, decisions = screen_frame(tables, agreement, as_of)
@@ -156,6 +157,8 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         summary.update(decisions["decision"].cast(pl.String).to_list())
         blocked_by.update(g for gates in decisions["blocked_by"].to_list() for g in gates)
         pending_on.update(g for gates in decisions["pending_on"].to_list() for g in gates)
+        waiting = results.filter(pl.col("outcome") == "pending")["clears_by"].cast(pl.String)
+        clears_by.update(dict(waiting.fill_null("").value_counts().iter_rows()))
         if progress:
             progress(agreement, len(decisions))
     screening.regime_versions = versions
@@ -164,6 +167,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         "decisions": dict(summary),
         "blocked_by_gate": dict(blocked_by.most_common()),
         "pending_on_gate": dict(pending_on.most_common()),
+        "pending_clears_by": dict(clears_by.most_common()),
     }
     screening.save(update_fields=["regime_versions", "summary"])
     return screening

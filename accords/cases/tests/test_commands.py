@@ -80,8 +80,24 @@ def test_screen_stores_a_decision_per_case_and_agreement_in_force(reference_data
     blocked = Decision.objects.get(person__case_number="S-2", agreement__key="us-rwanda")
     assert blocked.outcome == "blocked" and ",us.withholding," in blocked.gate_ids
     assert blocked.regime_version == screening.regime_versions["us"]
+    captured = capsys.readouterr()
+    assert "cleared" in captured.out and "us.withholding" in captured.out
+    assert "screening: 100%" in captured.err  # the progress bar, one step an agreement
+
+
+@pytest.mark.django_db
+def test_screen_counts_pending_cases_by_what_would_clear_them(reference_data, capsys):
+    no_answer = case_doc("S-3", acceptances=[])  # Rwanda has not yet accepted this person
+    case_import(actor=None, records=[(1, no_answer)], source="t")
+    call_command("screen", "--as-of", "2025-09-01")
+    summary = Screening.objects.get().summary
+    rwanda = Decision.objects.get(person__case_number="S-3", agreement__key="us-rwanda")
+    waiting = next(g for g in rwanda.gates if g["gate"] == "us.receiving_acceptance")
+    assert waiting["outcome"] == "pending" and waiting["clears_by"]
+    assert summary["pending_clears_by"][waiting["clears_by"]] >= 1
+    assert sum(summary["pending_clears_by"].values()) >= summary["decisions"]["pending"]
     out = capsys.readouterr().out
-    assert "cleared" in out and "us.withholding" in out
+    assert "by what would clear them" in out and waiting["clears_by"] in out
 
 
 def test_check_runs_as_a_command_with_its_exit_status(tmp_path):

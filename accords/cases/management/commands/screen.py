@@ -34,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write("  blocked by gate:")
         for gate, n in summary["blocked_by_gate"].items():
             self.stdout.write(f"    {gate:32s} {n}")
-        self.stdout.write("  pending on gate (what would clear them):")
+        self.stdout.write("  pending on gate:")
         for gate, n in summary["pending_on_gate"].items():
             self.stdout.write(f"    {gate:32s} {n}")
+        self.stdout.write("  pending, by what would clear them (a case may wait on several):")
+        for clears_by, n in summary["pending_clears_by"].items():
+            self.stdout.write(f"    {n:8d}  {clears_by or '(not said)'}")
