@@ -44,12 +44,18 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 class CreditInline(admin.TabularInline):
+    """Every fact is credited to at least one source."""
+
     model = Credit
     fields = ["source", "confidence"]
     autocomplete_fields = ["source"]
     extra = 0
     min_num = 1
-    validate_min = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The admin passes min_num to the formset but not validate_min, without which a
+        # form posting no credit at all would pass.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 class StatusChangeInline(admin.TabularInline):
