@@ -17,10 +17,12 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accords.cases.facts import engine_columns, facts_from_database
 from accords.cases.models import CriminalRecord, FearClaim, Person
-from accords.cases.screening import case_explanation
+from accords.cases.screening import agreement_terms, case_explanation
 from accords.cases.selectors import WHOLE_CASELOAD, people_visible
 from accords.core.roles import user_role
+from accords.law.evaluate import decide, evaluate
 from accords.registry.models import Agreement
 from accords.transfers.models import (
     CounselFeedToken,
@@ -242,6 +244,33 @@ def explanation_moment(referral: Referral) -> datetime | date:
 
 def referral_explanation(referral: Referral) -> dict:
     return case_explanation(referral.person, referral.agreement, explanation_moment(referral))
+
+
+def referrals_waiting(referrals: list[Referral]) -> dict[int, dict]:
+    """For each open referral, the engine's decision at this moment: the gates it waits on or
+    is blocked by, and the earliest date it could clear. One evaluation per agreement for the
+    whole list (the bulk path), not one per row."""
+    moment = timezone.now().replace(tzinfo=None)
+    open_ = [r for r in referrals if r.status == Referral.Status.OPEN]
+    by_agreement = defaultdict(list)
+    for referral in open_:
+        by_agreement[referral.agreement_id].append(referral)
+    waiting = {}
+    for group in by_agreement.values():
+        agreement = group[0].agreement
+        terms = agreement_terms(agreement, moment.date())
+        tables = facts_from_database([r.person_id for r in group])
+        columns = engine_columns(tables, receiving=terms.receiving_state, as_of=moment.date())
+        decisions = decide(evaluate(columns, terms, moment))
+        rows = {row["case_id"]: row for row in decisions.iter_rows(named=True)}
+        for referral in group:
+            row = rows[referral.person.case_number]
+            waiting[referral.pk] = {
+                "decision": str(row["decision"]),
+                "gates": [str(g) for g in row["blocked_by"] + row["pending_on"]],
+                "earliest_clear": row["earliest_clear"],
+            }
+    return waiting
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from accords.core.services import user_create
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.registry.reference import reference_data_load
-from accords.transfers import services
+from accords.transfers import selectors, services
 from accords.transfers.models import NoticeDocument, Referral
 
 
@@ -158,6 +158,28 @@ def test_the_referral_list_filters_by_status(world, signed_in):
     open_only = client.get("/referrals/?status=open").content.decode()
     assert f"/referrals/{kept.pk}/" in open_only and f"/referrals/{dropped.pk}/" not in open_only
     assert client.get("/referrals/?status=nonsense").status_code == 200
+
+
+def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_in):
+    waiting = _refer(world, _person("R-9"))  # no notice, no answer from Rwanda
+    cleared = _refer(world, _imported_ready("R-10"))
+    services.referral_withdraw(actor=world["sending.officer"], referral=_refer(
+        world, _person("R-11")), reason="test")  # fmt: skip
+    rows = {r.pk: w for r, w in [(r, selectors.referrals_waiting([r]).get(r.pk))
+                                 for r in Referral.objects.all()]}  # fmt: skip
+    assert rows[waiting.pk]["decision"] == "pending"
+    assert {"us.notice", "us.receiving_acceptance"} <= set(rows[waiting.pk]["gates"])
+    assert rows[cleared.pk] == {"decision": "cleared", "gates": [], "earliest_clear": None}
+    assert rows[Referral.objects.get(status="withdrawn").pk] is None  # closed: nothing to wait on
+    page = signed_in("sending.officer").get("/referrals/").content.decode()
+    assert "Now waiting for" in page and "us.receiving_acceptance" in page
+    assert "no date: until someone acts" in page
+
+
+def _imported_ready(number: str) -> Person:
+    """A case file whose notice was served long ago and which Rwanda accepted: cleared."""
+    case_import(actor=None, records=[(1, case_doc(number))], source="test")
+    return Person.objects.get(case_number=number)
 
 
 def test_nobody_sees_a_referral_whose_person_is_not_theirs(world, signed_in, client):

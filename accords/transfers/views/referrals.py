@@ -55,9 +55,11 @@ def referral_list(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     referrals = selectors.referral_list(user=request.user, status=status)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    waiting = selectors.referrals_waiting(list(page))
+    rows = [(referral, waiting.get(referral.pk)) for referral in page]
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     return render(request, "transfers/referral_list.html", context)
 
 
