@@ -75,8 +75,126 @@ NOTICE_GATES = {
 }
 
 
-def rules_in_force(regime_id: str, day) -> list[str]:
-    """One line per notice-relevant gate: what it requires, under which rule, since when."""
+# What each kind of rule means for the person, in plain words in each notice language, with
+# the rule's parameters filled in. A rule of a kind not listed here (a court adds a new one)
+# is still spelled out, from the regime's own description, marked as given in English.
+RIGHTS = {
+    "none": {
+        "en": "No written notice period is set by the rules in force.",
+        "es": "Las normas vigentes no fijan un plazo de aviso por escrito.",
+        "fr": "Les règles en vigueur ne fixent pas de délai de préavis écrit.",
+        "ar": "لا تحدد القواعد السارية مهلة إشعار كتابية.",
+    },
+    "days_to_claim_fear": {
+        "en": "You have at least $days days from this notice to say you fear being sent there; "
+        "you will not be removed before then.",
+        "es": "Tiene al menos $days días desde este aviso para decir que teme ser enviado allí; "
+        "no será expulsado antes.",
+        "fr": "Vous disposez d'au moins $days jours à compter de cet avis pour dire que vous "
+        "craignez d'y être envoyé ; vous ne serez pas éloigné avant.",
+        "ar": "لديك $days أيام على الأقل من تاريخ هذا الإشعار لتقول إنك تخشى إرسالك إلى هناك، "
+        "ولن يتم ترحيلك قبل ذلك.",
+    },
+    "hours_before": {
+        "en": "This notice must reach you at least $hours hours before removal ($exigent_hours "
+        "hours in urgent cases, when you can reach a lawyer).",
+        "es": "Este aviso debe entregársele al menos $hours horas antes de la expulsión "
+        "($exigent_hours horas en casos urgentes, si puede contactar a un abogado).",
+        "fr": "Cet avis doit vous parvenir au moins $hours heures avant l'éloignement "
+        "($exigent_hours heures en cas d'urgence, si vous pouvez joindre un avocat).",
+        "ar": "يجب أن يصلك هذا الإشعار قبل الترحيل بـ $hours ساعة على الأقل ($exigent_hours "
+        "ساعات في الحالات العاجلة، إذا كان بإمكانك الوصول إلى محامٍ).",
+    },
+    "screening": {
+        "en": "If you say you are afraid, an asylum officer will screen your fear before any "
+        "removal.",
+        "es": "Si dice que tiene miedo, un funcionario de asilo evaluará su temor antes de "
+        "cualquier expulsión.",
+        "fr": "Si vous dites avoir peur, un agent de l'asile examinera votre crainte avant tout "
+        "éloignement.",
+        "ar": "إذا قلت إنك خائف، فسيفحص موظف لجوء خوفك قبل أي ترحيل.",
+    },
+    "reasonable_fear_interview": {
+        "en": "If you say you are afraid, you will have an interview about your fear, with "
+        "$interview_notice_hours hours' notice and access to a lawyer; if the officer "
+        "finds against you, you have $reopen_days_after_negative days to ask a court to "
+        "reopen your case.",
+        "es": "Si dice que tiene miedo, tendrá una entrevista sobre su temor, con "
+        "$interview_notice_hours horas de aviso y acceso a un abogado; si el funcionario "
+        "decide en su contra, tiene $reopen_days_after_negative días para pedir a un "
+        "tribunal que reabra su caso.",
+        "fr": "Si vous dites avoir peur, vous aurez un entretien sur votre crainte, avec un "
+        "préavis de $interview_notice_hours heures et l'accès à un avocat ; si l'agent "
+        "décide contre vous, vous avez $reopen_days_after_negative jours pour demander à "
+        "un tribunal de rouvrir votre dossier.",
+        "ar": "إذا قلت إنك خائف، فستُجرى لك مقابلة بشأن خوفك بإشعار مسبق مدته "
+        "$interview_notice_hours ساعة ومع إمكانية الوصول إلى محامٍ؛ وإذا قرر الموظف ضدك، "
+        "فلديك $reopen_days_after_negative يوماً لتطلب من محكمة إعادة فتح قضيتك.",
+    },
+    "timely_motion_bars": {
+        "en": "A motion to reopen your case filed within $days days of the final order "
+        "($in_absentia_days days for an order made in your absence), with a request for "
+        "a stay, stops removal while it is pending.",
+        "es": "Una moción para reabrir su caso presentada dentro de los $days días siguientes a "
+        "la orden final ($in_absentia_days días si la orden se dictó en su ausencia), con "
+        "una solicitud de suspensión, impide la expulsión mientras esté pendiente.",
+        "fr": "Une requête en réouverture déposée dans les $days jours suivant la décision "
+        "définitive ($in_absentia_days jours pour une décision rendue en votre absence), "
+        "avec une demande de sursis, empêche l'éloignement tant qu'elle est pendante.",
+        "ar": "إن طلب إعادة فتح قضيتك المقدم خلال $days يوماً من الأمر النهائي "
+        "($in_absentia_days يوماً إذا صدر الأمر في غيابك)، مع طلب وقف التنفيذ، يمنع "
+        "الترحيل طوال فترة النظر فيه.",
+    },
+    "response_window": {
+        "en": "You have $detained_days days to answer this notice if you are detained, "
+        "$not_detained_days days if you are not.",
+        "es": "Tiene $detained_days días para responder a este aviso si está detenido, "
+        "$not_detained_days días si no lo está.",
+        "fr": "Vous avez $detained_days jours pour répondre à cet avis si vous êtes détenu, "
+        "$not_detained_days jours sinon.",
+        "ar": "لديك $detained_days أيام للرد على هذا الإشعار إذا كنت محتجزاً، و"
+        "$not_detained_days يوماً إذا لم تكن محتجزاً.",
+    },
+    "notice_period": {
+        "en": "Removal directions must be given to you at least $detained_hours hours before "
+        "removal if you are detained ($not_detained_days days if not), including "
+        "$working_days working days.",
+        "es": "Las instrucciones de expulsión deben entregársele al menos $detained_hours horas "
+        "antes si está detenido ($not_detained_days días si no), incluidos $working_days "
+        "días hábiles.",
+        "fr": "Les instructions d'éloignement doivent vous être remises au moins "
+        "$detained_hours heures avant si vous êtes détenu ($not_detained_days jours "
+        "sinon), dont $working_days jours ouvrables.",
+        "ar": "يجب إبلاغك بتعليمات الترحيل قبل $detained_hours ساعة على الأقل إذا كنت محتجزاً "
+        "($not_detained_days أيام إذا لم تكن محتجزاً)، منها $working_days يوما عمل.",
+    },
+    "binding": {
+        "en": "If the European Court of Human Rights indicates an interim measure in your "
+        "case, you will not be removed while it stands.",
+        "es": "Si el Tribunal Europeo de Derechos Humanos indica una medida cautelar en su "
+        "caso, no será expulsado mientras esté vigente.",
+        "fr": "Si la Cour européenne des droits de l'homme indique une mesure provisoire dans "
+        "votre affaire, vous ne serez pas éloigné tant qu'elle s'applique.",
+        "ar": "إذا أشارت المحكمة الأوروبية لحقوق الإنسان بتدبير مؤقت في قضيتك، فلن يتم "
+        "ترحيلك ما دام سارياً.",
+    },
+    "minister_decides": {
+        "en": "If the European Court of Human Rights indicates an interim measure in your "
+        "case, a Minister decides whether to comply with it.",
+        "es": "Si el Tribunal Europeo de Derechos Humanos indica una medida cautelar en su "
+        "caso, un Ministro decide si la cumple.",
+        "fr": "Si la Cour européenne des droits de l'homme indique une mesure provisoire dans "
+        "votre affaire, un ministre décide s'il s'y conforme.",
+        "ar": "إذا أشارت المحكمة الأوروبية لحقوق الإنسان بتدبير مؤقت في قضيتك، فإن وزيراً "
+        "يقرر ما إذا كان سيمتثل له.",
+    },
+}
+IN_ENGLISH = {"en": "", "es": " (en inglés)", "fr": " (en anglais)", "ar": " (بالإنجليزية)"}
+
+
+def rules_in_force(regime_id: str, day, language: str = "en") -> list[str]:
+    """One line per notice-relevant gate: what it means for the person under the rule in
+    force, in `language`, with the rule's legal reference and since when."""
     regime = load_regime(regime_id)
     lines = []
     for gate_id in NOTICE_GATES[regime_id]:
@@ -84,10 +202,13 @@ def rules_in_force(regime_id: str, day) -> list[str]:
         version = gate.version_on(day)
         if version is None:
             continue
-        parameters = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in version.parameters.items())
-        since = f" (since {version.begins})" if version.begins else ""
-        detail = f" [{parameters}]" if parameters else ""
-        lines.append(f"- {' '.join(gate.description.split())}{detail}. {version.reference}{since}")
+        since = f" ({version.begins})" if version.begins else ""
+        phrases = RIGHTS.get(version.kind)
+        if phrases:
+            said = Template(phrases[language]).safe_substitute(version.parameters)
+        else:
+            said = " ".join(gate.description.split()) + IN_ENGLISH[language]
+        lines.append(f"- {said} [{version.reference}{since}]")
     return lines
 
 
@@ -109,7 +230,7 @@ def notice_text(referral: Referral, language: str) -> tuple[str, bool]:
         agreement=agreement.name,
         proposed=referral.proposed_on.isoformat(),
         today=today.isoformat(),
-        rules="\n".join(rules_in_force(agreement.regime, today)),
+        rules="\n".join(rules_in_force(agreement.regime, today, language)),
         counsel=person.counsel.get_username() if person.counsel_id else "none of record",
     )
     return text, checked
