@@ -4,7 +4,7 @@ Uses the database named by ACCORDS_DATABASE_URL (default: PostgreSQL on 127.0.0.
 accords_bench, or accords_bench_quick with --quick; created and migrated if missing), bulk-loads
 a seeded synthetic caseload into it once, then as of one date reads the facts of every open
 case (`facts_from_database`) and evaluates them under ten reference agreements: the engine's
-columns for each receiving state (`engine_columns`), then `evaluate` and `decide` for each
+columns for each receiving state (`engine_columns`), then `assess` and `decide` for each
 agreement. Agreements not in force on the date are evaluated all the same: their in-force gate
 decides. A sample of cases is decided again by the per-case reference evaluator of the law's
 tests, which must agree; it is timed on ready case records alone, its most favourable measure.
@@ -152,7 +152,7 @@ def evaluate_all(tables, keys: list[str], as_of: date):
 
     from accords.cases.facts import engine_columns
     from accords.cases.screening import agreement_terms
-    from accords.law.evaluate import decide, evaluate
+    from accords.law.evaluate import assess, decide
     from accords.registry.models import Agreement
 
     agreements = Agreement.objects.prefetch_related("statuses", "terms").in_bulk(
@@ -165,7 +165,7 @@ def evaluate_all(tables, keys: list[str], as_of: date):
         if agreement.receiving_state != receiving:  # the columns depend on the state alone
             receiving = agreement.receiving_state
             columns = engine_columns(tables, receiving=receiving, as_of=as_of)
-        decisions = decide(evaluate(columns, agreement, as_of))
+        decisions = decide(assess(columns, agreement, as_of))
         seconds += time.perf_counter() - started
         cpu += time.process_time() - cpu_started
         decided.append((agreement, decisions))
@@ -174,7 +174,7 @@ def evaluate_all(tables, keys: list[str], as_of: date):
         outcomes = ", ".join(f"{counts.get(o, 0):,} {o}" for o in ("cleared", "pending", "blocked"))
         print(f"  {agreement.id:22s} {outcomes}")
     total = sum(d.height for _, d in decided)
-    print(f"evaluation (engine_columns + evaluate + decide): {seconds:.2f}s ({cpu:.2f}s CPU) "
+    print(f"evaluation (engine_columns + assess + decide): {seconds:.2f}s ({cpu:.2f}s CPU) "
           f"for {total:,} decisions ({tables['persons'].height:,} cases x {len(keys)} agreements): "
           f"{total / seconds:,.0f} decisions/s")  # fmt: skip
     return decided, seconds

@@ -21,7 +21,7 @@ from accords.law.columns import (
     Assurances,
     ForcePeriod,
 )
-from accords.law.evaluate import decide, evaluate, explain
+from accords.law.evaluate import Evaluation, assess, decide, explain
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement, Status, Term
 
@@ -101,24 +101,22 @@ def agreements_in_force(as_of: date) -> list[Agreement]:
 
 def screen_frame(
     tables: dict[str, pl.DataFrame], agreement: Agreement, as_of: date
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Gate results and decisions for every case in `tables` under one agreement."""
+) -> tuple[Evaluation, pl.DataFrame]:
+    """Every gate on, and the decision for, every case in `tables` under one agreement."""
     terms = agreement_terms(agreement, as_of)
     columns = engine_columns(tables, receiving=terms.receiving_state, as_of=as_of)
-    results = evaluate(columns, terms, as_of)
-    return results, decide(results)
+    evaluation = assess(columns, terms, as_of)
+    return evaluation, decide(evaluation)
 
 
-def _gate_notes(results: pl.DataFrame) -> pl.DataFrame:
+def _gate_notes(not_passed: pl.DataFrame) -> pl.DataFrame:
     """Per case, the gates not passed, as the JSON list a Decision stores."""
+    text = ("gate", "outcome", "reason", "citation", "clears_by")
     return (
-        results.filter(pl.col("outcome") != "pass")
-        .with_columns(pl.col(c).cast(pl.String) for c in ("gate", "outcome", "reason", "citation",
-                                                         "clears_by"))
+        not_passed.with_columns(pl.col(c).cast(pl.String) for c in text)
         .group_by("case_id")
-        .agg(gates=pl.struct("gate", "outcome", "reason", "citation", "clears_by",
-                             pl.col("earliest_clear").cast(pl.String)))
-    )  # fmt: skip
+        .agg(gates=pl.struct(*text, pl.col("earliest_clear").cast(pl.String)))
+    )
 
 
 @action("screening.run")
@@ -134,9 +132,10 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     clears_by: Counter = Counter()
     versions = {}
     for agreement in agreements:
-        results, decisions = screen_frame(tables, agreement, as_of)
+        evaluation, decisions = screen_frame(tables, agreement, as_of)
         versions[agreement.regime] = load_regime(agreement.regime).version
-        notes = _gate_notes(results)
+        not_passed = evaluation.rows(passed=False)
+        notes = _gate_notes(not_passed)
         rows = decisions.join(notes, on="case_id", how="left")
         Decision.objects.bulk_create(
             (
@@ -157,7 +156,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         summary.update(decisions["decision"].cast(pl.String).to_list())
         blocked_by.update(g for gates in decisions["blocked_by"].to_list() for g in gates)
         pending_on.update(g for gates in decisions["pending_on"].to_list() for g in gates)
-        waiting = results.filter(pl.col("outcome") == "pending")["clears_by"].cast(pl.String)
+        waiting = not_passed.filter(pl.col("outcome") == "pending")["clears_by"].cast(pl.String)
         clears_by.update(dict(waiting.fill_null("").value_counts().iter_rows()))
         if progress:
             progress(agreement, len(decisions))

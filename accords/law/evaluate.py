@@ -1,16 +1,18 @@
 """The safeguards engine: every gate of an agreement's regime, on every case, on one date.
 
-`evaluate` runs all cases at once on columns: each gate's rule (chosen by date from the regime
+`assess` runs all cases at once on columns: each gate's rule (chosen by date from the regime
 file) is a list of branches (`rules.py`), compiled into one polars expression per gate that
 yields a branch number per case; the branch numbers are then looked up in a small table of
-outcomes, reasons, citations and what would clear them. `explain` is the same path on a
-one-row frame, and `decide` folds the gate rows into one decision per case.
+outcomes, reasons, citations and what would clear them. `decide` folds them into one
+decision per case; `evaluate` spells them out as one row per case and gate; `explain` is the
+same path on a one-row frame.
 
 Outcomes: `pass`; `pending` when the gate will clear by itself or by a step of the workflow
 (a window running, an acceptance awaited); `block` when a legal bar stands (a protection, a
 stay, an excluded category, the person's own country).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -74,37 +76,115 @@ def _earliest(branches: list[Branch], code: pl.Expr) -> pl.Expr:
     return pl.lit(None, pl.Date) if chained is None else chained.otherwise(None)
 
 
-def _rows_of_gate(
-    gate_id: str,
-    branches: list[Branch],
-    citation: str,
-    unconfirmed: bool,
-    regime_version: str,
-    wide: pl.DataFrame,
-    index: int,
-) -> pl.DataFrame:
-    """One gate's result rows: per-case branch numbers looked up in the gate's branch table."""
-    code, size = wide[f"code{index}"], wide.height
+_NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
+_OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOME.categories)}
 
-    def each(field: str) -> pl.Series:
-        values = [getattr(b, field) or None for b in branches]
-        return pl.Series(field, values, dtype=RESULT_SCHEMA[field]).gather(code)
 
-    def same(field: str, value: Any) -> pl.Series:
-        return pl.repeat(value, size, dtype=RESULT_SCHEMA[field], eager=True).alias(field)
+@dataclass(frozen=True)
+class GateRule:
+    """One gate as evaluated: its branches (a case's code is the first that matched), the
+    outcome of each branch as an OUTCOME code, and what every row of it shares."""
 
-    return pl.DataFrame(
-        [
-            wide["case_id"],
-            same("gate", gate_id),
-            each("outcome"),
-            each("reason"),
-            same("citation", citation),
-            each("clears_by"),
-            wide[f"day{index}"].alias("earliest_clear"),
-            same("unconfirmed", unconfirmed),
-            same("regime_version", regime_version),
-        ]
+    gate_id: str
+    branches: list[Branch]
+    outcomes: np.ndarray
+    citation: str
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every gate on every case, kept as the branch number each case took per gate (one small
+    integer per case and gate) and the day each could clear, rather than as rows: `decide`
+    reads these arrays directly, and `rows` spells them out only where they are wanted."""
+
+    case_id: pl.Series
+    gates: list[GateRule]
+    codes: np.ndarray  # gates x cases: the branch each case took
+    days: list[pl.Series]  # per gate: the earliest day each case could clear it
+    regime_version: str
+
+    def outcomes(self) -> np.ndarray:
+        """Gates x cases: each OUTCOME code."""
+        return np.stack([gate.outcomes[self.codes[i]] for i, gate in enumerate(self.gates)])
+
+    def rows(self, *, passed: bool = True) -> pl.DataFrame:
+        """One row per case and gate (RESULT_SCHEMA), gate by gate; only the gates not passed
+        with `passed=False`."""
+        outcomes = None if passed else self.outcomes()
+        return pl.concat(
+            [
+                self._rows_of_gate(i, None if passed else outcomes[i])
+                for i in range(len(self.gates))
+            ],
+            rechunk=False,
+        )
+
+    def _rows_of_gate(self, i: int, outcomes: np.ndarray | None) -> pl.DataFrame:
+        gate = self.gates[i]
+        code, case_id, day = pl.Series(self.codes[i]), self.case_id, self.days[i]
+        if outcomes is not None:
+            keep = pl.Series(np.flatnonzero(outcomes != _OUTCOME_CODE["pass"]))
+            code, case_id, day = code.gather(keep), case_id.gather(keep), day.gather(keep)
+        size = len(code)
+
+        def each(field: str) -> pl.Series:
+            values = [getattr(b, field) or None for b in gate.branches]
+            return pl.Series(field, values, dtype=RESULT_SCHEMA[field]).gather(code)
+
+        def same(field: str, value: Any) -> pl.Series:
+            return pl.repeat(value, size, dtype=RESULT_SCHEMA[field], eager=True).alias(field)
+
+        return pl.DataFrame(
+            [
+                case_id,
+                same("gate", gate.gate_id),
+                each("outcome"),
+                each("reason"),
+                same("citation", gate.citation),
+                each("clears_by"),
+                day.alias("earliest_clear"),
+                same("unconfirmed", gate.unconfirmed),
+                same("regime_version", self.regime_version),
+            ]
+        )
+
+
+def assess(cases: pl.DataFrame, agreement: AgreementTerms, as_of: date | datetime) -> Evaluation:
+    """Every gate on every case on `as_of`, under the rules then in force."""
+    cases = conform_cases(cases)
+    regime = load_regime(agreement.regime)
+    ctx = Context(agreement, _moment(as_of).date(), _moment(as_of))
+    gates = []
+    for gate in regime.gates:
+        version = gate.version_on(ctx.day)
+        branches = RULES[gate.id](ctx, version) if version else [_GAP]
+        if version and gate.id in DERIVED:
+            cases = cases.hstack(DERIVED[gate.id](cases, ctx, version))
+        outcomes = np.array([_OUTCOME_CODE[b.outcome] for b in branches], dtype=np.uint8)
+        citation = version.reference if version else gate.citation
+        gates.append(GateRule(gate.id, branches, outcomes, citation,
+                              bool(version and version.unconfirmed)))  # fmt: skip
+    wide = (
+        cases.lazy()
+        .with_columns(_first_match(g.branches).alias(f"code{i}") for i, g in enumerate(gates))
+        .select(
+            "case_id",
+            *(f"code{i}" for i in range(len(gates))),
+            *(
+                _earliest(g.branches, pl.col(f"code{i}")).alias(f"day{i}")
+                for i, g in enumerate(gates)
+            ),
+        )  # fmt: skip
+        .collect()
+    )
+    codes = np.stack([wide[f"code{i}"].to_numpy() for i in range(len(gates))]) if gates else None
+    return Evaluation(
+        case_id=wide["case_id"],
+        gates=gates,
+        codes=codes,
+        days=[wide[f"day{i}"] for i in range(len(gates))],
+        regime_version=regime.version,
     )
 
 
@@ -112,49 +192,7 @@ def evaluate(
     cases: pl.DataFrame, agreement: AgreementTerms, as_of: date | datetime
 ) -> pl.DataFrame:
     """One row per case and gate: the outcome on `as_of` under the rules then in force."""
-    cases = conform_cases(cases)
-    regime = load_regime(agreement.regime)
-    ctx = Context(agreement, _moment(as_of).date(), _moment(as_of))
-    plan = []
-    for gate in regime.gates:
-        version = gate.version_on(ctx.day)
-        branches = RULES[gate.id](ctx, version) if version else [_GAP]
-        if version and gate.id in DERIVED:
-            cases = cases.hstack(DERIVED[gate.id](cases, ctx, version))
-        citation = version.reference if version else gate.citation
-        unconfirmed = bool(version and version.unconfirmed)
-        plan.append((gate.id, branches, citation, unconfirmed, regime.version))
-    codes = [_first_match(branches).alias(f"code{i}") for i, (_, branches, *_) in enumerate(plan)]
-    earliest = [
-        _earliest(branches, pl.col(f"code{i}")).alias(f"day{i}")
-        for i, (_, branches, *_) in enumerate(plan)
-    ]
-    wide = (
-        cases.lazy()
-        .with_columns(codes)
-        .select("case_id", *(f"code{i}" for i in range(len(plan))), *earliest)
-        .collect()
-    )
-    # blocks share the case_id buffers of `wide`, so the result is not copied together
-    return pl.concat([_rows_of_gate(*step, wide, i) for i, step in enumerate(plan)], rechunk=False)
-
-
-def _gate_blocks(results: pl.DataFrame) -> int | None:
-    """How many gate blocks `results` has if it is laid out as `evaluate` returns it.
-
-    That layout is one block of rows per gate, each listing the same distinct cases in the same
-    order; it lets `decide` line the blocks up instead of grouping millions of rows by case.
-    """
-    gates = results["gate"].to_physical().to_numpy()
-    starts = np.flatnonzero(np.append(True, gates[1:] != gates[:-1]))
-    size = results.height // max(len(starts), 1)
-    evenly = size > 0 and np.array_equal(starts, np.arange(0, results.height, size))
-    if not evenly or len(np.unique(gates[starts])) != len(starts):
-        return None
-    cases = results["case_id"]
-    first = cases.slice(0, size)
-    same = all(cases.slice(k * size, size).equals(first) for k in range(1, len(starts)))
-    return len(starts) if same and first.n_unique() == size else None
+    return assess(cases, agreement, as_of).rows()
 
 
 def _bit(gate: pl.Expr) -> pl.Expr:
@@ -165,38 +203,27 @@ def _bit(gate: pl.Expr) -> pl.Expr:
     )
 
 
-def _per_case_by_blocks(results: pl.DataFrame, blocks: int) -> pl.DataFrame:
-    size = results.height // blocks
-
-    def block(column: str, k: int) -> pl.Series:
-        return results[column].slice(k * size, size).alias(f"{column}{k}")
-
-    wide = pl.DataFrame(
-        [block("case_id", 0), block("regime_version", 0)]
-        + [block(column, k) for column in ("outcome", "earliest_clear") for k in range(blocks)]
-    )
-    gates = [results["gate"][k * size] for k in range(blocks)]
-    bits = [pl.lit(1 << GATE_IDS.index(gate), pl.UInt64) for gate in gates]
-    outcome = [pl.col(f"outcome{k}") for k in range(blocks)]
-    earliest = [pl.col(f"earliest_clear{k}") for k in range(blocks)]
-
-    def mask(outcome_is: str) -> pl.Expr:
-        return pl.sum_horizontal(
-            pl.when(o == outcome_is).then(b).otherwise(0)
-            for o, b in zip(outcome, bits, strict=True)
-        )
-
-    return wide.select(
-        case_id="case_id0",
-        blocked=mask("block"),
-        pending=mask("pending"),
-        undated=pl.any_horizontal(
-            (o == "pending") & d.is_null() for o, d in zip(outcome, earliest, strict=True)
-        ),
-        earliest_clear=pl.max_horizontal(
-            pl.when(o == "pending").then(d) for o, d in zip(outcome, earliest, strict=True)
-        ),
-        regime_version="regime_version0",
+def _per_case_of_evaluation(evaluation: Evaluation) -> pl.DataFrame:
+    """The per-case masks and dates straight from the evaluation's arrays."""
+    outcomes = evaluation.outcomes()
+    bits = np.array([1 << GATE_IDS.index(g.gate_id) for g in evaluation.gates], dtype=np.uint64)
+    blocking = outcomes == _OUTCOME_CODE["block"]
+    waiting = outcomes == _OUTCOME_CODE["pending"]
+    days = np.stack([d.to_physical().fill_null(_NO_DAY).to_numpy() for d in evaluation.days])
+    latest = np.where(waiting, days, _NO_DAY).max(axis=0)
+    earliest = pl.Series(latest).cast(pl.Int32)
+    earliest = earliest.set(earliest == _NO_DAY, None).cast(pl.Date)
+    return pl.DataFrame(
+        {
+            "case_id": evaluation.case_id,
+            "blocked": (blocking * bits[:, None]).sum(axis=0, dtype=np.uint64),
+            "pending": (waiting * bits[:, None]).sum(axis=0, dtype=np.uint64),
+            "undated": (waiting & (days == _NO_DAY)).any(axis=0),
+            "earliest_clear": earliest,
+            "regime_version": pl.repeat(
+                evaluation.regime_version, len(latest), dtype=pl.Categorical, eager=True
+            ),
+        }
     )
 
 
@@ -218,14 +245,18 @@ def _gates_in(masks: pl.Series) -> pl.Series:
     return pl.Series(lists, dtype=pl.List(GATE)).gather(distinct.search_sorted(masks))
 
 
-def decide(results: pl.DataFrame) -> pl.DataFrame:
+def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
     """One decision per case: cleared only if every gate passes, blocked if any gate blocks.
 
     Also which gates block and which are pending; a pending case's `earliest_clear` is the
     latest of its pending gates' days, known only when every one of them clears by time alone.
+    From an `Evaluation` (the bulk path) it reads the arrays; from rows (in any order), it
+    groups them by case.
     """
-    blocks = _gate_blocks(results)
-    per_case = _per_case_by_blocks(results, blocks) if blocks else _per_case_by_grouping(results)
+    if isinstance(results, Evaluation):
+        per_case = _per_case_of_evaluation(results)
+    else:
+        per_case = _per_case_by_grouping(results)
     blocked, pending = pl.col("blocked") > 0, pl.col("pending") > 0
     return per_case.select(
         "case_id",

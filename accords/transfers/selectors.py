@@ -22,7 +22,7 @@ from accords.cases.models import CriminalRecord, FearClaim, Person
 from accords.cases.screening import agreement_terms, case_explanation
 from accords.cases.selectors import WHOLE_CASELOAD, people_visible
 from accords.core.roles import user_role
-from accords.law.evaluate import decide, evaluate
+from accords.law.evaluate import assess, decide
 from accords.registry.models import Agreement
 from accords.transfers.models import (
     CounselFeedToken,
@@ -261,7 +261,7 @@ def referrals_waiting(referrals: list[Referral]) -> dict[int, dict]:
         terms = agreement_terms(agreement, moment.date())
         tables = facts_from_database([r.person_id for r in group])
         columns = engine_columns(tables, receiving=terms.receiving_state, as_of=moment.date())
-        decisions = decide(evaluate(columns, terms, moment))
+        decisions = decide(assess(columns, terms, moment))
         rows = {row["case_id"]: row for row in decisions.iter_rows(named=True)}
         for referral in group:
             row = rows[referral.person.case_number]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from accords.law.columns import AgreementTerms, Assurances, ForcePeriod, cases_frame
-from accords.law.evaluate import decide, evaluate
+from accords.law.evaluate import assess, decide, evaluate
 from accords.law.tests.reference import reference_decision, reference_outcomes
 
 COUNTRIES = ["RW", "SV", "GT", "HN", "VE", "MX", "SS"]
@@ -176,6 +176,22 @@ def test_decide_does_not_depend_on_row_order(screening, random):
     shuffled = results[order]
     assert_frame_equal(
         decide(results).sort("case_id"), decide(shuffled).sort("case_id"), check_row_order=True
+    )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(screenings())
+def test_the_bulk_path_decides_as_the_rows_do(screening):
+    """`decide` on the evaluation's arrays (the bulk screen) and on its rows agree, and the
+    rows not passed are exactly the rows whose outcome is not pass."""
+    records, agreement, as_of = screening
+    frame = cases_frame([{"case_id": f"c{i}", **r} for i, r in enumerate(records)])
+    evaluation = assess(frame, agreement, as_of)
+    rows = evaluation.rows()
+    assert_frame_equal(decide(evaluation), decide(rows), check_row_order=True)
+    assert_frame_equal(
+        evaluation.rows(passed=False).sort("case_id", "gate"),
+        rows.filter(pl.col("outcome") != "pass").sort("case_id", "gate"),
     )
 
 
