@@ -275,9 +275,9 @@ def _latest(frame: pl.DataFrame, by: str, keep: list[str]) -> pl.DataFrame:
     return frame.sort(by).group_by("person_id").agg(pl.col(c).last() for c in keep)
 
 
-def engine_columns(tables: dict[str, pl.DataFrame], *, receiving: str, as_of: date) -> pl.DataFrame:
-    """The engine's case columns (`accords.law.columns.CASE_SCHEMA`) for transfers to one
-    receiving state, from the facts on record on `as_of`."""
+def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
+    """Every fact on record on `as_of` that is the same whatever the receiving state, one row
+    per person: computed once, it serves `engine_columns` for every receiving state."""
     on = pl.lit(as_of)
     persons = tables["persons"]
     # A family "has children" when any member is under 18 on the day considered.
@@ -356,6 +356,33 @@ def engine_columns(tables: dict[str, pl.DataFrame], *, receiving: str, as_of: da
         ).any(),
         serving_sentence=pl.col("serving_sentence").any(),
     )
+    requests = (
+        tables["country_requests"]
+        .filter(pl.col("asked_on") <= on)
+        .group_by("person_id")
+        .agg(country_requests=pl.struct("country", "asked_on", "answer"))
+    )
+    uk = tables["uk"].with_columns(
+        pl.col("removal_directions_notified_at").dt.replace_time_zone(None)
+    )
+    frame = persons.join(families, on="family_id", how="left")
+    for part in (orders, protections, motions, petitions, appeals, stays, crimes, requests, uk):
+        frame = frame.join(part, on="person_id", how="left")
+    return frame
+
+
+def engine_columns(
+    tables: dict[str, pl.DataFrame],
+    *,
+    receiving: str,
+    as_of: date,
+    base: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The engine's case columns (`accords.law.columns.CASE_SCHEMA`) for transfers to one
+    receiving state, from the facts on record on `as_of`; `base` is `engine_base(tables,
+    as_of)` when the caller has it already (screening several states)."""
+    on = pl.lit(as_of)
+    frame = engine_base(tables, as_of) if base is None else base
     day_ends = pl.lit(as_of).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") + pl.duration(
         days=1
     )
@@ -403,18 +430,7 @@ def engine_columns(tables: dict[str, pl.DataFrame], *, receiving: str, as_of: da
         pl.when(pl.col("decision") == "accepted").then("decided_on").alias("accepted_on"),
         (pl.col("decision") == "declined").alias("acceptance_declined"),
     )
-    requests = (
-        tables["country_requests"]
-        .filter(pl.col("asked_on") <= on)
-        .group_by("person_id")
-        .agg(country_requests=pl.struct("country", "asked_on", "answer"))
-    )
-    uk = tables["uk"].with_columns(
-        pl.col("removal_directions_notified_at").dt.replace_time_zone(None)
-    )
-    frame = persons.join(families, on="family_id", how="left")
-    for part in (orders, protections, motions, petitions, appeals, stays, crimes, notices, fear,
-                 acceptance, requests, uk):  # fmt: skip
+    for part in (notices, fear, acceptance):
         frame = frame.join(part, on="person_id", how="left")
     frame = frame.select(
         pl.col("case_number").alias("case_id"),

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from accords.cases.facts import engine_columns, facts_from_database
+from accords.cases.facts import engine_base, engine_columns, facts_from_database
 from accords.cases.models import Decision, Person, Screening
 from accords.core.actions import action
 from accords.law.columns import (
@@ -100,11 +100,15 @@ def agreements_in_force(as_of: date) -> list[Agreement]:
 
 
 def screen_frame(
-    tables: dict[str, pl.DataFrame], agreement: Agreement, as_of: date
+    tables: dict[str, pl.DataFrame],
+    agreement: Agreement,
+    as_of: date,
+    base: pl.DataFrame | None = None,
 ) -> tuple[Evaluation, pl.DataFrame]:
-    """Every gate on, and the decision for, every case in `tables` under one agreement."""
+    """Every gate on, and the decision for, every case in `tables` under one agreement
+    (`base`: `engine_base(tables, as_of)`, when screening several agreements)."""
     terms = agreement_terms(agreement, as_of)
-    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=as_of)
+    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=as_of, base=base)
     evaluation = assess(columns, terms, as_of)
     return evaluation, decide(evaluation)
 
@@ -124,6 +128,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     """Screen every open case against every agreement in force on `as_of`; store decisions."""
     agreements = agreements_in_force(as_of)
     tables = facts_from_database()
+    base = engine_base(tables, as_of)
     ids = dict(Person.objects.filter(status="open").values_list("case_number", "id"))
     screening = Screening.objects.create(as_of=as_of)
     summary: Counter = Counter()
@@ -132,7 +137,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     clears_by: Counter = Counter()
     versions = {}
     for agreement in agreements:
-        evaluation, decisions = screen_frame(tables, agreement, as_of)
+        evaluation, decisions = screen_frame(tables, agreement, as_of, base)
         versions[agreement.regime] = load_regime(agreement.regime).version
         not_passed = evaluation.rows(passed=False)
         notes = _gate_notes(not_passed)
