@@ -118,9 +118,11 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def _fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
+    # Only the columns that have nulls: a frame conformed once passes through unchanged.
     return frame.with_columns(
         pl.col(name).fill_null(pl.lit(value, dtype=CASE_SCHEMA[name]))
         for name, value in _DEFAULTS.items()
+        if frame[name].null_count()
     )
 
 

@@ -204,24 +204,34 @@ def _bit(gate: pl.Expr) -> pl.Expr:
 
 
 def _per_case_of_evaluation(evaluation: Evaluation) -> pl.DataFrame:
-    """The per-case masks and dates straight from the evaluation's arrays."""
-    outcomes = evaluation.outcomes()
-    bits = np.array([1 << GATE_IDS.index(g.gate_id) for g in evaluation.gates], dtype=np.uint64)
-    blocking = outcomes == _OUTCOME_CODE["block"]
-    waiting = outcomes == _OUTCOME_CODE["pending"]
-    days = np.stack([d.to_physical().fill_null(_NO_DAY).to_numpy() for d in evaluation.days])
-    latest = np.where(waiting, days, _NO_DAY).max(axis=0)
-    earliest = pl.Series(latest).cast(pl.Int32)
+    """The per-case masks and dates straight from the evaluation's arrays, gate by gate; a
+    gate every case passes costs one comparison."""
+    size = len(evaluation.case_id)
+    blocked, pending = np.zeros(size, np.uint64), np.zeros(size, np.uint64)
+    undated, latest = np.zeros(size, bool), np.full(size, _NO_DAY, np.int32)
+    for gate, codes, days in zip(evaluation.gates, evaluation.codes, evaluation.days, strict=True):
+        outcomes = gate.outcomes[codes]
+        bit = np.uint64(1 << GATE_IDS.index(gate.gate_id))
+        blocking = outcomes == _OUTCOME_CODE["block"]
+        if blocking.any():
+            blocked[blocking] |= bit
+        waiting = outcomes == _OUTCOME_CODE["pending"]
+        if waiting.any():
+            pending[waiting] |= bit
+            day = days.to_physical().fill_null(_NO_DAY).to_numpy()
+            undated |= waiting & (day == _NO_DAY)
+            np.maximum(latest, np.where(waiting, day, _NO_DAY), out=latest)
+    earliest = pl.Series(latest)
     earliest = earliest.set(earliest == _NO_DAY, None).cast(pl.Date)
     return pl.DataFrame(
         {
             "case_id": evaluation.case_id,
-            "blocked": (blocking * bits[:, None]).sum(axis=0, dtype=np.uint64),
-            "pending": (waiting * bits[:, None]).sum(axis=0, dtype=np.uint64),
-            "undated": (waiting & (days == _NO_DAY)).any(axis=0),
+            "blocked": blocked,
+            "pending": pending,
+            "undated": undated,
             "earliest_clear": earliest,
             "regime_version": pl.repeat(
-                evaluation.regime_version, len(latest), dtype=pl.Categorical, eager=True
+                evaluation.regime_version, size, dtype=pl.Categorical, eager=True
             ),
         }
     )
