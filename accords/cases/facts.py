@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 import polars as pl
 from django.db import connection
 
+from accords.law.columns import conform_cases, fill_defaults
+
 Str, Date, Bool = pl.String(), pl.Date(), pl.Boolean()
 Instant = pl.Datetime("us", "UTC")
 Countries = pl.List(pl.String)
@@ -368,7 +370,8 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
     frame = persons.join(families, on="family_id", how="left")
     for part in (orders, protections, motions, petitions, appeals, stays, crimes, requests, uk):
         frame = frame.join(part, on="person_id", how="left")
-    return frame
+    # Once here rather than for every receiving state: the lists and flags no fact filled.
+    return fill_defaults(frame)
 
 
 def engine_columns(
@@ -478,6 +481,4 @@ def engine_columns(
         "serving_sentence",
         *[c for c in TABLES["uk"] if c != "person_id"],
     )
-    from accords.law.columns import conform_cases
-
     return conform_cases(frame)

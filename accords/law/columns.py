@@ -117,12 +117,15 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def _fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
-    # Only the columns that have nulls: a frame conformed once passes through unchanged.
+def fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nulls in the frame's flag and list columns of CASE_SCHEMA made "not so" and "none".
+
+    Only columns that have nulls are touched, so a frame filled once passes through unchanged.
+    """
     return frame.with_columns(
         pl.col(name).fill_null(pl.lit(value, dtype=CASE_SCHEMA[name]))
         for name, value in _DEFAULTS.items()
-        if frame[name].null_count()
+        if name in frame.columns and frame[name].null_count()
     )
 
 
@@ -147,7 +150,7 @@ def cases_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
         if unknown:
             raise ValueError(f"case record {index}: unknown column(s) {', '.join(unknown)}")
     rows = [{key: _plain(value, CASE_SCHEMA[key]) for key, value in r.items()} for r in records]
-    return _fill_defaults(pl.DataFrame(rows, schema=CASE_SCHEMA))
+    return fill_defaults(pl.DataFrame(rows, schema=CASE_SCHEMA))
 
 
 def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
@@ -169,7 +172,7 @@ def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
         *missing,
         *(pl.col(n).cast(CASE_SCHEMA[n]) for n, dt in cases.schema.items() if dt == pl.Null),
     )
-    return _fill_defaults(typed.select(list(CASE_SCHEMA)))
+    return fill_defaults(typed.select(list(CASE_SCHEMA)))
 
 
 # Exclusion categories an agreement may list; "conviction:<category>" names one offence
