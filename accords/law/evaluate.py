@@ -22,11 +22,11 @@ import polars as pl
 from accords.law.columns import AgreementTerms, cases_frame, conform_cases
 from accords.law.regime import KINDS, load_regime
 from accords.law.rules import PENDING, SHARED_RULES, Branch, Context
-from accords.law.uk import UK_RULES
+from accords.law.uk import UK_DERIVED, UK_RULES
 from accords.law.us import US_DERIVED, US_RULES
 
 RULES = {**SHARED_RULES, **US_RULES, **UK_RULES}
-DERIVED = US_DERIVED
+DERIVED = {**US_DERIVED, **UK_DERIVED}
 
 OUTCOME = pl.Enum(["pass", "pending", "block"])
 GATE_IDS = list(KINDS)

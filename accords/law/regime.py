@@ -74,6 +74,7 @@ KINDS: dict[str, dict[str, dict[str, Any]]] = {
         "notice_period": {"detained_hours": int, "not_detained_days": int, "working_days": int}
     },
     "uk.rule39": {"binding": {}, "minister_decides": {}},
+    "uk.no_court_order": {"court_order_bars": {}},
     "uk.safe_country": {"listed_safe": {"safe_states": _COUNTRIES}},
     "uk.compelling_circumstances": {"none": {}, "pending_claim_bars": {}},
 }

@@ -5,6 +5,7 @@ The conventions are those of `rules.py`; the dated versions live in `regimes/uk.
 
 import polars as pl
 
+from accords.law import lists
 from accords.law.regime import RuleVersion
 from accords.law.rules import (
     BLOCK,
@@ -12,6 +13,7 @@ from accords.law.rules import (
     PENDING,
     Branch,
     Context,
+    Derivation,
     RuleFunction,
     c,
     clears_after,
@@ -157,6 +159,19 @@ def rule39(ctx: Context, version: RuleVersion) -> list[Branch]:
     ]
 
 
+def no_court_order(ctx: Context, version: RuleVersion) -> list[Branch]:
+    return [
+        Branch(
+            BLOCK,
+            "a court order (an injunction or a stay of removal) is in force",
+            c("stay_in_force"),
+            "the order expires or the court lifts it",
+            c("stay_clears"),
+        ),
+        Branch(PASS, "no court order bars removal"),
+    ]
+
+
 def safe_country(ctx: Context, version: RuleVersion) -> list[Branch]:
     if ctx.receiving in version.parameters["safe_states"]:
         return [Branch(PASS, f"{ctx.receiving} counts as a safe third country on this date")]
@@ -183,12 +198,18 @@ def compelling_circumstances(ctx: Context, version: RuleVersion) -> list[Branch]
     ]
 
 
+# Columns derived from lists before the rules run (see lists.py)
+UK_DERIVED: dict[str, Derivation] = {
+    "uk.no_court_order": lambda cases, ctx, version: lists.stay_columns(cases, ctx.day),
+}
+
 UK_RULES: dict[str, RuleFunction] = {
     "uk.inadmissible": inadmissible,
     "uk.scheme_eligible": scheme_eligible,
     "uk.notice_of_intent": notice_of_intent,
     "uk.removal_notice": removal_notice,
     "uk.rule39": rule39,
+    "uk.no_court_order": no_court_order,
     "uk.safe_country": safe_country,
     "uk.compelling_circumstances": compelling_circumstances,
 }

@@ -108,18 +108,25 @@ class Reference:
             return ("pending", final_from)
         return ("pass", None)
 
-    def us_no_stay(self, kind, p):
-        k = self.case
+    def _stays_in_force(self):
+        """None when no stay is in force; else the outcome: blocked, until when if known."""
         in_force = []
-        for stay in k["stays"]:
+        for stay in self.case["stays"]:
             started = stay["from"] is None or stay["from"] <= self.day
             running = stay["until"] is None or stay["until"] >= self.day
             if started and running:
                 in_force.append(stay)
-        if in_force:
-            if any(stay["until"] is None for stay in in_force):
-                return ("block", None)
-            return ("block", max(stay["until"] for stay in in_force) + timedelta(days=1))
+        if not in_force:
+            return None
+        if any(stay["until"] is None for stay in in_force):
+            return ("block", None)
+        return ("block", max(stay["until"] for stay in in_force) + timedelta(days=1))
+
+    def us_no_stay(self, kind, p):
+        k = self.case
+        stayed = self._stays_in_force()
+        if stayed:
+            return stayed
         if k["appeal_pending"]:
             return ("block", None)
         entered = _on_or_before(k["order_date"], self.day)
@@ -345,6 +352,9 @@ class Reference:
         if kind == "minister_decides" and self.case["rule39_disapplied_by_minister"]:
             barred = False
         return ("block", None) if barred else ("pass", None)
+
+    def uk_no_court_order(self, kind, p):
+        return self._stays_in_force() or ("pass", None)
 
     def uk_safe_country(self, kind, p):
         return ("pass", None) if self.r in p["safe_states"] else ("block", None)

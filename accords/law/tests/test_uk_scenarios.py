@@ -117,3 +117,22 @@ def test_a_pending_compelling_circumstances_claim_blocks_from_the_act():
     assert gate(uk_ready(after, **claim), UK_RWANDA, after, "uk.compelling_circumstances")[
         "outcome"
     ] == ("block")
+
+
+def test_a_domestic_court_order_bars_removal_while_it_stands():
+    on = date(2024, 5, 1)
+    until_further_order = uk_ready(on, stays=[{"granted_by": "High Court", "from": on,
+                                               "until": None}])  # fmt: skip
+    barred = gate(until_further_order, UK_RWANDA, on, "uk.no_court_order")
+    assert (barred["outcome"], barred["earliest_clear"]) == ("block", None)
+    assert decision(until_further_order, UK_RWANDA, on) == "blocked"
+    for_a_week = uk_ready(on, stays=[{"granted_by": "Upper Tribunal", "from": on,
+                                      "until": on + timedelta(days=7)}])  # fmt: skip
+    assert gate(for_a_week, UK_RWANDA, on, "uk.no_court_order")["earliest_clear"] == (
+        on + timedelta(days=8)
+    )
+    assert (
+        gate(for_a_week, UK_RWANDA, on + timedelta(days=8), "uk.no_court_order")["outcome"]
+        == "pass"
+    )
+    assert gate(uk_ready(on), UK_RWANDA, on, "uk.no_court_order")["outcome"] == "pass"

@@ -214,3 +214,24 @@ def test_every_step_leaves_exactly_one_audit_entry(world):
     assert actions == ["case.import", "referral.create", "notice.serve", "referral.withdraw"]
     assert Referral.objects.get().status == "withdrawn"
     assert timedelta(0) <= timezone.now() - referral.referred_at
+
+
+@pytest.mark.django_db
+def test_under_the_uk_regime_a_court_order_recorded_after_locking_keeps_the_person_here(world):
+    officer, supervisor = world["sending.officer"], world["sending.supervisor"]
+    agreement = _uk_partnership_in_force()
+    served = {**UK_CASE, "intent_notice_served_on": "2026-01-05",
+              "removal_directions_notified_at": "2026-01-20T09:00:00Z"}  # fmt: skip
+    person = _person("J-UK3", person={"languages": ["en"]}, uk=served)
+    referral = services.referral_create(actor=officer, person=person, agreement=agreement,
+                                        proposed_on=timezone.localdate())  # fmt: skip
+    flight = services.flight_create(actor=supervisor, agreement=agreement,
+                                    departs_on=timezone.localdate(), route="LGW-KGL", seats=5)  # fmt: skip
+    services.manifest_list(actor=supervisor, manifest=flight.manifest, referrals=[referral])
+    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    services.stay_record(actor=officer, person=person, granted_by="High Court",
+                         valid_from=timezone.localdate())  # fmt: skip
+    result = services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    assert result["removed"] == ["J-UK3"]
+    entry = ManifestEntry.objects.get(referral=referral)
+    assert [g["gate"] for g in entry.removed_reason] == ["uk.no_court_order"]
