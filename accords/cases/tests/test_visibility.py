@@ -103,6 +103,21 @@ def test_the_worklist_filters_by_gate_and_decision(caseload, login):
 
 
 @pytest.mark.django_db
+def test_the_worklist_filters_by_agreement_and_clearing_date_by_page_and_api(caseload, login):
+    client = login("sending.officer")
+    rwanda = client.get("/api/cases?agreement=us-rwanda&limit=1000").json()["items"]
+    assert rwanda and {d["agreement"] for d in rwanda} == {"us-rwanda"}
+    assert {d["case_number"] for d in rwanda} == {"V-1", "V-2", "V-3", "V-4"}
+    # V-4 was accepted by Eswatini, not Rwanda: it waits for Rwanda's answer with no date.
+    dated = client.get("/api/cases?clears_before=2030-01-01&limit=1000").json()["items"]
+    assert all(d["earliest_clear"] and d["earliest_clear"] <= "2030-01-01" for d in dated)
+    page = client.get("/cases/?agreement=us-eswatini").content.decode()
+    assert "us-eswatini</td>" in page and "us-rwanda</td>" not in page
+    cleared = client.get("/cases/?agreement=us-rwanda&outcome=cleared").content.decode()
+    assert ">V-1</a>" in cleared and ">V-3</a>" not in cleared
+
+
+@pytest.mark.django_db
 def test_only_roles_allowed_may_import_and_screen(caseload, login):
     counsel = login("counsel")
     assert (
