@@ -322,3 +322,81 @@ def test_assurances_are_recorded_and_never_block():
     assert row["outcome"] == "pass"
     assert "found credible" in row["reason"]
     assert gate(us_ready(on), US_RWANDA, on, "us.assurances")["outcome"] == "pass"
+
+
+class TestFearClaimAcrossTheTimeline:
+    """us.fear_claim passes, blocks and waits on dates either side of each change."""
+
+    afraid = staticmethod(TestFearOfTheReceivingState.afraid)
+
+    @pytest.mark.parametrize(
+        "on",
+        [date(2025, 3, 20), date(2025, 5, 1), date(2025, 6, 30), date(2025, 7, 20),
+         date(2026, 3, 20)],
+    )  # fmt: skip
+    def test_a_positive_finding_blocks_under_every_rule(self, on):
+        case = self.afraid(
+            on, fear_referred_on=on - timedelta(days=10),
+            fear_interview_noticed_at=at(on - timedelta(days=9)),
+            fear_screened_on=on - timedelta(days=5), fear_outcome="positive",
+        )  # fmt: skip
+        assert gate(case, US_RWANDA, on, "us.fear_claim")["outcome"] == "block"
+
+    @pytest.mark.parametrize("on", [date(2025, 3, 20), date(2025, 6, 30), date(2025, 7, 20)])
+    def test_under_screening_a_negative_finding_clears_at_once(self, on):
+        case = self.afraid(on, fear_referred_on=on - timedelta(days=3),
+                           fear_screened_on=on - timedelta(days=1), fear_outcome="negative")  # fmt: skip
+        assert gate(case, US_RWANDA, on, "us.fear_claim")["outcome"] == "pass"
+
+    def test_between_the_stay_and_the_ice_memo_a_referred_fear_waits_for_its_screening(self):
+        on = date(2025, 6, 30)
+        case = self.afraid(on, fear_referred_on=date(2025, 6, 29), fear_outcome="pending")
+        assert gate(case, US_RWANDA, on, "us.fear_claim")["outcome"] == "pending"
+
+    def test_after_the_final_judgment_a_negative_finding_leaves_fifteen_days_again(self):
+        on = date(2026, 3, 20)
+        case = self.afraid(
+            on, fear_referred_on=date(2026, 3, 13),
+            fear_interview_noticed_at=at(date(2026, 3, 14)),
+            fear_screened_on=date(2026, 3, 18), fear_outcome="negative",
+        )  # fmt: skip
+        fear = gate(case, US_RWANDA, on, "us.fear_claim")
+        # As under the injunction: the fifteen days after the finding, then the next day.
+        assert (fear["outcome"], fear["earliest_clear"]) == ("pending", date(2026, 4, 3))
+        assert fear["unconfirmed"]
+        assert gate(case, US_RWANDA, date(2026, 4, 2), "us.fear_claim")["outcome"] == "pending"
+        assert gate(case, US_RWANDA, date(2026, 4, 3), "us.fear_claim")["outcome"] == "pass"
+        # The same finding under the ICE memo, before the judgment's stay ran out: no wait.
+        before = date(2026, 3, 5)
+        earlier = {**case, "fear_screened_on": date(2026, 3, 3), "fear_referred_on": date(2026, 3, 2),
+                   "fear_interview_noticed_at": at(date(2026, 3, 2))}  # fmt: skip
+        assert gate(earlier, US_RWANDA, before, "us.fear_claim")["outcome"] == "pass"
+
+
+class TestNoticeForExpeditedOrders:
+    """The restraining order covered every final order; the injunction's class did not include
+    expedited removal orders."""
+
+    @staticmethod
+    def expedited(on, **changes):
+        return us_ready(on, **{"order_basis": "expedited", "notice_served_at": None, **changes})
+
+    def test_under_the_restraining_order_an_expedited_order_needs_notice(self):
+        on = date(2025, 4, 10)
+        notice = gate(self.expedited(on), US_RWANDA, on, "us.notice")
+        assert notice["outcome"] == "pending"
+        served = self.expedited(on, notice_served_at=at(date(2025, 3, 29)),
+                                notice_destination="RW", notice_in_language_understood=True,
+                                notice_served_on_counsel=True)  # fmt: skip
+        assert gate(served, US_RWANDA, on, "us.notice")["outcome"] == "pass"
+
+    def test_under_the_injunction_an_expedited_order_is_outside_its_class(self):
+        on = date(2025, 4, 25)
+        notice = gate(self.expedited(on), US_RWANDA, on, "us.notice")
+        assert notice["outcome"] == "pass" and "outside the class" in notice["reason"]
+
+    def test_between_the_judgment_and_the_end_of_its_stay_the_ice_memo_still_applies(self):
+        served = us_ready(date(2026, 3, 5), notice_served_at=at(date(2026, 3, 4), 10))
+        early = gate(served, US_RWANDA, at(date(2026, 3, 5), 9), "us.notice")
+        assert early["outcome"] == "pending"  # 23 hours after service: the memo's 24 not yet
+        assert gate(served, US_RWANDA, at(date(2026, 3, 5), 11), "us.notice")["outcome"] == "pass"
