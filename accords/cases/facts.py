@@ -433,8 +433,12 @@ def engine_columns(
         pl.when(pl.col("decision") == "accepted").then("decided_on").alias("accepted_on"),
         (pl.col("decision") == "declined").alias("acceptance_declined"),
     )
+    # The state's facts are lined up with the base on its person ids alone and then set beside
+    # it: joining them to the whole base would copy every one of its columns.
+    beside = frame.select("person_id")
     for part in (notices, fear, acceptance):
-        frame = frame.join(part, on="person_id", how="left")
+        beside = beside.join(part, on="person_id", how="left", maintain_order="left")
+    frame = frame.hstack(beside.drop("person_id"))
     frame = frame.select(
         pl.col("case_number").alias("case_id"),
         "nationalities",
