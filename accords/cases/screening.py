@@ -102,13 +102,14 @@ def agreements_in_force(as_of: date) -> list[Agreement]:
 def screen_frame(
     tables: dict[str, pl.DataFrame],
     agreement: Agreement,
-    as_of: date,
+    as_of: date | datetime,
     base: pl.DataFrame | None = None,
 ) -> tuple[Evaluation, pl.DataFrame]:
-    """Every gate on, and the decision for, every case in `tables` under one agreement
-    (`base`: `engine_base(tables, as_of)`, when screening several agreements)."""
-    terms = agreement_terms(agreement, as_of)
-    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=as_of, base=base)
+    """Every gate on, and the decision for, every case in `tables` under one agreement, on a
+    day or at a moment (`base`: `engine_base(tables, day)`, when screening several)."""
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    terms = agreement_terms(agreement, day)
+    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=day, base=base)
     evaluation = assess(columns, terms, as_of)
     return evaluation, decide(evaluation)
 

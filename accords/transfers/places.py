@@ -13,7 +13,7 @@ nothing can change between counting and acting (invariant 2 of ARCHITECTURE.md).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accords.registry.models import Agreement, Term
 from accords.transfers.models import ManifestEntry, Referral
@@ -53,23 +53,25 @@ def agreement_fee(agreement: Agreement) -> Fee:
     return Fee(_minor(term.amount), term.currency) if term else Fee(0, "")
 
 
+def _latest(agreement: Agreement, field: str, **kind) -> Term | None:
+    """The latest-dated term of a kind that states `field`. A term with no start date counts
+    as the oldest, on SQLite and PostgreSQL alike (they sort nulls differently)."""
+    return (
+        agreement.terms.filter(**kind)
+        .exclude(**{field: None})
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
+
+
 def agreement_limit(agreement: Agreement) -> Limit:
     """The binding limit of the agreement's total capacity and its fee budget."""
     limits = []
-    capacity = (
-        agreement.terms.filter(kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL)
-        .exclude(quantity=None)
-        .order_by("-valid_from")
-        .first()
-    )
+    capacity = _latest(agreement, "quantity", kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL)
     if capacity:
         limits.append(Limit(capacity.quantity, f"its capacity of {capacity.quantity} people"))
-    budget = (
-        agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.FEE_BUDGET)
-        .exclude(amount=None)
-        .order_by("-valid_from")
-        .first()
-    )
+    budget = _latest(agreement, "amount", kind=Term.Kind.MONEY,
+                     money_kind=Term.MoneyKind.FEE_BUDGET)  # fmt: skip
     fee = agreement_fee(agreement)
     if budget and fee.minor:
         stated = f"its fee budget of {budget.currency} {budget.amount:,.2f}"

@@ -17,12 +17,11 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accords.cases.facts import engine_columns, facts_from_database
+from accords.cases.facts import facts_from_database
 from accords.cases.models import CriminalRecord, FearClaim, Person
-from accords.cases.screening import agreement_terms, case_explanation
+from accords.cases.screening import case_explanation, screen_frame
 from accords.cases.selectors import WHOLE_CASELOAD, people_visible
 from accords.core.roles import user_role
-from accords.law.evaluate import assess, decide
 from accords.registry.models import Agreement
 from accords.transfers.models import (
     CounselFeedToken,
@@ -257,11 +256,8 @@ def referrals_waiting(referrals: list[Referral]) -> dict[int, dict]:
         by_agreement[referral.agreement_id].append(referral)
     waiting = {}
     for group in by_agreement.values():
-        agreement = group[0].agreement
-        terms = agreement_terms(agreement, moment.date())
         tables = facts_from_database([r.person_id for r in group])
-        columns = engine_columns(tables, receiving=terms.receiving_state, as_of=moment.date())
-        decisions = decide(assess(columns, terms, moment))
+        _, decisions = screen_frame(tables, group[0].agreement, moment)
         rows = {row["case_id"]: row for row in decisions.iter_rows(named=True)}
         for referral in group:
             row = rows[referral.person.case_number]

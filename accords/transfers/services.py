@@ -125,11 +125,13 @@ def notice_serve(
         served_electronically_at=notice.served_at if person.counsel_id else None,
     )
     if uk_step and understood:
-        served = UK_STEPS[uk_step]
-        moment = notice.served_at if served == "removal_directions_notified_at" else None
-        UkProcess.objects.update_or_create(
-            person=person, defaults={served: moment or timezone.localdate()}
+        # The notice of intent counts in days, removal directions to the hour.
+        when = (
+            notice.served_at
+            if uk_step == "removal_directions"
+            else timezone.localdate(notice.served_at)
         )
+        UkProcess.objects.update_or_create(person=person, defaults={UK_STEPS[uk_step]: when})
     return notice
 
 

@@ -184,3 +184,13 @@ def test_a_spanish_notice_gives_the_deadlines_in_spanish(world):
     rule = load_regime("us").gate("us.notice").version_on(timezone.localdate())
     opening = RIGHTS[rule.kind]["es"].split("$")[0]
     assert opening in text and "You have" not in text and "If you say" not in text
+
+
+def test_a_rule_with_no_plain_words_yet_is_given_in_english_and_said_to_be(monkeypatch):
+    from accords.transfers import notices
+
+    day = timezone.localdate()
+    kind = notices.load_regime("us").gate("us.notice").version_on(day).kind
+    monkeypatch.delitem(notices.RIGHTS, kind)
+    line = notices.rules_in_force("us", day, "es")[0]
+    assert line.startswith("- Written notice naming the destination") and "(en inglés)" in line

@@ -127,3 +127,24 @@ def test_the_limit_is_the_least_of_what_the_terms_allow(world, capacity, fee, bu
     allowed = [n for n in (capacity, budget // fee if budget is not None and fee else None)
                if n is not None]  # fmt: skip
     assert agreement_limit(palau).people == (min(allowed) if allowed else None)
+
+
+@pytest.mark.django_db
+def test_someone_accepted_outside_accords_holds_a_place_once_gone(world):
+    """The case file carries Rwanda's yes, so no acceptance passes through Accords; the
+    departure itself takes the place."""
+    from accords.cases.models import Person
+    from accords.cases.services import case_import
+    from accords.cases.tests.conftest import case_doc
+
+    rwanda = Agreement.objects.get(key="us-rwanda")
+    case_import(actor=None, records=[(1, case_doc("OUT-1"))], source="test")
+    referral = stages.referred(world, Person.objects.get(case_number="OUT-1"))
+    assert places_taken(rwanda) == 0
+    flight = stages.flight(world, in_days=0)
+    services.manifest_list(actor=world["sending.supervisor"], manifest=flight.manifest,
+                           referrals=[referral])  # fmt: skip
+    services.manifest_lock(actor=world["sending.supervisor"], manifest=flight.manifest)
+    result = services.manifest_depart(actor=world["sending.supervisor"], manifest=flight.manifest)
+    assert result["departed"] == ["OUT-1"]
+    assert places_taken(rwanda) == 1
