@@ -70,10 +70,13 @@ def _case_file(number, given, family_name, born, nationality, languages, family,
     }  # fmt: skip
 
 
-def _staged_notice(actor, referral: Referral, days_ago: int) -> None:
+def _staged_notice(actor, referral: Referral, days_ago: int, **serving) -> None:
+    """Serve notice (in the person's language where there is a template, unless `serving`
+    says otherwise) as if `days_ago` days ago."""
     person = referral.person
     language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
-    notice = services.notice_serve(actor=actor, referral=referral, language=language)
+    serving = {"language": language, **serving}
+    notice = services.notice_serve(actor=actor, referral=referral, **serving)
     # Demo staging: the notice was served `days_ago` days ago, so its window has run that long.
     served = timezone.now() - timedelta(days=days_ago)
     Notice.objects.filter(pk=notice.pk).update(served_at=served)
@@ -177,13 +180,12 @@ def demo_transfers_ensure() -> dict:
         # No template in Tigrinya: the English notice read by an interpreter; a fear of
         # Rwanda stated, screened and found negative.
         interpreted = _refer(officer, p["16"], rwanda, days_ago=10)
-        notice = services.notice_serve(
-            actor=officer, referral=interpreted, language="en",
+        _staged_notice(
+            officer, interpreted, days_ago=8, language="en",
             interpreter_name="Interpreter on the demo roster", interpreter_language="ti",
             interpreter_attestation="I read the whole notice aloud in Tigrinya; she said she "
                                     "understood it and asked no questions.",
         )  # fmt: skip
-        Notice.objects.filter(pk=notice.pk).update(served_at=timezone.now() - timedelta(days=8))
         claim = services.fear_claim_record(actor=officer, person=interpreted.person, country="RW",
                                            stated_on=today - timedelta(days=7))  # fmt: skip
         services.fear_claim_screen(actor=officer, claim=claim, outcome="negative",

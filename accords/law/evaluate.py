@@ -104,26 +104,17 @@ class Evaluation:
     days: list[pl.Series]  # per gate: the earliest day each case could clear it
     regime_version: str
 
-    def outcomes(self) -> np.ndarray:
-        """Gates x cases: each OUTCOME code."""
-        return np.stack([gate.outcomes[self.codes[i]] for i, gate in enumerate(self.gates)])
-
     def rows(self, *, passed: bool = True) -> pl.DataFrame:
         """One row per case and gate (RESULT_SCHEMA), gate by gate; only the gates not passed
         with `passed=False`."""
-        outcomes = None if passed else self.outcomes()
-        return pl.concat(
-            [
-                self._rows_of_gate(i, None if passed else outcomes[i])
-                for i in range(len(self.gates))
-            ],
-            rechunk=False,
-        )
+        rows = [self._rows_of_gate(i, passed) for i in range(len(self.gates))]
+        return pl.concat(rows, rechunk=False)
 
-    def _rows_of_gate(self, i: int, outcomes: np.ndarray | None) -> pl.DataFrame:
+    def _rows_of_gate(self, i: int, passed: bool) -> pl.DataFrame:
         gate = self.gates[i]
         code, case_id, day = pl.Series(self.codes[i]), self.case_id, self.days[i]
-        if outcomes is not None:
+        if not passed:
+            outcomes = gate.outcomes[self.codes[i]]
             keep = pl.Series(np.flatnonzero(outcomes != _OUTCOME_CODE["pass"]))
             code, case_id, day = code.gather(keep), case_id.gather(keep), day.gather(keep)
         size = len(code)

@@ -165,12 +165,13 @@ def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_
     cleared = _refer(world, _imported_ready("R-10"))
     services.referral_withdraw(actor=world["sending.officer"], referral=_refer(
         world, _person("R-11")), reason="test")  # fmt: skip
-    rows = {r.pk: w for r, w in [(r, selectors.referrals_waiting([r]).get(r.pk))
-                                 for r in Referral.objects.all()]}  # fmt: skip
+    rows = selectors.referrals_waiting(list(Referral.objects.all()))
     assert rows[waiting.pk]["decision"] == "pending"
     assert {"us.notice", "us.receiving_acceptance"} <= set(rows[waiting.pk]["gates"])
     assert rows[cleared.pk] == {"decision": "cleared", "gates": [], "earliest_clear": None}
-    assert rows[Referral.objects.get(status="withdrawn").pk] is None  # closed: nothing to wait on
+    assert (
+        rows.get(Referral.objects.get(status="withdrawn").pk) is None
+    )  # closed: nothing to wait on
     page = signed_in("sending.officer").get("/referrals/").content.decode()
     assert "Now waiting for" in page and "us.receiving_acceptance" in page
     assert "no date: until someone acts" in page
