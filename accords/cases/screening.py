@@ -7,6 +7,7 @@ decision per person and agreement, with the regime version that produced it.
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import polars as pl
@@ -21,7 +22,7 @@ from accords.law.columns import (
     Assurances,
     ForcePeriod,
 )
-from accords.law.evaluate import Evaluation, assess, decide, explain
+from accords.law.evaluate import Assessor, Evaluation, decide, explain
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement, Status, Term
 
@@ -99,19 +100,28 @@ def agreements_in_force(as_of: date) -> list[Agreement]:
     ]  # fmt: skip
 
 
-def screen_frame(
-    tables: dict[str, pl.DataFrame],
-    agreement: Agreement,
-    as_of: date | datetime,
-    base: pl.DataFrame | None = None,
-) -> tuple[Evaluation, pl.DataFrame]:
-    """Every gate on, and the decision for, every case in `tables` under one agreement, on a
-    day or at a moment (`base`: `engine_base(tables, day)`, when screening several)."""
+def screen_frames(
+    tables: dict[str, pl.DataFrame], agreements: list[Agreement], as_of: date | datetime
+) -> Iterator[tuple[Agreement, Evaluation, pl.DataFrame]]:
+    """Every gate on, and the decision for, every case in `tables` under each agreement in
+    turn, on a day or at a moment. The facts the same for every receiving state are assembled
+    once, each state's once, and the engine evaluates once what agreements share (`Assessor`)."""
     day = as_of.date() if isinstance(as_of, datetime) else as_of
-    terms = agreement_terms(agreement, day)
-    columns = engine_columns(tables, receiving=terms.receiving_state, as_of=day, base=base)
-    evaluation = assess(columns, terms, as_of)
-    return evaluation, decide(evaluation)
+    base = engine_base(tables, day)
+    assessor = Assessor(
+        lambda receiving: engine_columns(tables, receiving=receiving, as_of=day, base=base), as_of
+    )
+    for agreement in agreements:
+        evaluation = assessor.assess(agreement_terms(agreement, day))
+        yield agreement, evaluation, decide(evaluation)
+
+
+def screen_frame(
+    tables: dict[str, pl.DataFrame], agreement: Agreement, as_of: date | datetime
+) -> tuple[Evaluation, pl.DataFrame]:
+    """The same for one agreement."""
+    _, evaluation, decisions = next(screen_frames(tables, [agreement], as_of))
+    return evaluation, decisions
 
 
 def _gate_notes(not_passed: pl.DataFrame) -> pl.DataFrame:
@@ -129,7 +139,6 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     """Screen every open case against every agreement in force on `as_of`; store decisions."""
     agreements = agreements_in_force(as_of)
     tables = facts_from_database()
-    base = engine_base(tables, as_of)
     ids = dict(Person.objects.filter(status="open").values_list("case_number", "id"))
     screening = Screening.objects.create(as_of=as_of)
     summary: Counter = Counter()
@@ -137,8 +146,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     pending_on: Counter = Counter()
     clears_by: Counter = Counter()
     versions = {}
-    for agreement in agreements:
-        evaluation, decisions = screen_frame(tables, agreement, as_of, base)
+    for agreement, evaluation, decisions in screen_frames(tables, agreements, as_of):
         versions[agreement.regime] = load_regime(agreement.regime).version
         not_passed = evaluation.rows(passed=False)
         notes = _gate_notes(not_passed)

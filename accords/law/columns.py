@@ -109,6 +109,19 @@ CASE_SCHEMA: dict[str, pl.DataType] = {
     "compelling_claim_pending": pl.Boolean(),  # SoRA s.4 compelling-circumstances claim pending
 }
 
+# The columns whose facts depend on the receiving state: the notice naming it, a fear of it, its
+# answer about the person. Every other column is the same whichever state is considered, so a
+# gate that reads none of these takes the same branch under every agreement (`evaluate.Assessor`).
+RECEIVING_COLUMNS = frozenset(
+    {
+        "notice_served_at", "notice_destination", "notice_in_language_understood",
+        "notice_served_on_counsel", "notice_interpreter_language", "notice_exigent",
+        "fear_stated", "fear_country", "fear_referred_on", "fear_interview_noticed_at",
+        "fear_screened_on", "fear_outcome", "protection_proceedings_ended",
+        "accepted_on", "acceptance_declined",
+    }
+)  # fmt: skip
+
 # Absence of a flag means "not so"; absence of a list means "none". Everything else stays null.
 _DEFAULTS: dict[str, Any] = {
     name: (False if dtype == pl.Boolean else [])

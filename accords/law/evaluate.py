@@ -7,19 +7,25 @@ outcomes, reasons, citations and what would clear them. `decide` folds them into
 decision per case; `evaluate` spells them out as one row per case and gate; `explain` is the
 same path on a one-row frame.
 
+Screening many agreements on one date, an `Assessor` evaluates each gate once for all the
+agreements whose rule for it reads alike (the same expressions, and no fact that depends on the
+receiving state), and `decide` folds each gate's share of the decisions once too.
+
 Outcomes: `pass`; `pending` when the gate will clear by itself or by a step of the workflow
 (a window running, an acceptance awaited); `block` when a legal bar stands (a protection, a
 stay, an excluded category, the person's own country).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from accords.law.columns import AgreementTerms, cases_frame, conform_cases
+from accords.law.columns import RECEIVING_COLUMNS, AgreementTerms, cases_frame, conform_cases
 from accords.law.regime import KINDS, load_regime
 from accords.law.rules import PENDING, SHARED_RULES, Branch, Context
 from accords.law.uk import UK_DERIVED, UK_RULES
@@ -78,18 +84,67 @@ def _earliest(branches: list[Branch], code: pl.Expr) -> pl.Expr:
 
 _NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
 _OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOME.categories)}
+_PASS, _PENDING, _BLOCK = (_OUTCOME_CODE[o] for o in ("pass", "pending", "block"))
+assert len(GATE_IDS) <= 32, "a case's set of gates is kept as the bits of a 32-bit integer"
 
 
 @dataclass(frozen=True)
 class GateRule:
-    """One gate as evaluated: its branches (a case's code is the first that matched), the
-    outcome of each branch as an OUTCOME code, and what every row of it shares."""
+    """One gate as evaluated for one agreement: its branches (a case's code is the first that
+    matched), the outcome of each branch as an OUTCOME code, and what every row of it shares."""
 
     gate_id: str
     branches: list[Branch]
     outcomes: np.ndarray
     citation: str
     unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class Share:
+    """A gate's part in every case's decision: where it blocks, where it is pending, where it is
+    pending with no day it will clear, and that day where it will (else _NO_DAY); None for a
+    part no case has."""
+
+    blocking: np.ndarray | None
+    waiting: np.ndarray | None
+    undated: np.ndarray | None
+    clears: np.ndarray | None
+
+
+class Verdicts:
+    """One gate's verdict on every case: the branch each case took (`codes`) and the day each
+    could clear (`days`, None when no branch has one). Agreements whose gate reads alike hold
+    the same Verdicts, so its `share` of their decisions is worked out once."""
+
+    def __init__(self, gate: GateRule, codes: np.ndarray, days: pl.Series | None):
+        self.codes, self.days = codes, days
+        self.bit = np.uint32(1 << GATE_IDS.index(gate.gate_id))
+        self._outcomes = gate.outcomes
+        self._dated = np.array([b.earliest is not None for b in gate.branches])
+
+    @cached_property
+    def share(self) -> Share:
+        outcomes, codes = self._outcomes, self.codes
+        if not len(codes):
+            return Share(None, None, None, None)
+        low, high = int(codes.min()), int(codes.max())
+        if (outcomes[low : high + 1] == _PASS).all():  # every case passes: nothing to share
+            return Share(None, None, None, None)
+        # one branch for every case (a rule with no condition, say): a scalar stands for all
+        outcome = outcomes[low] if low == high else outcomes[codes]
+        blocking, waiting = outcome == _BLOCK, outcome == _PENDING
+        blocking = blocking if blocking.any() else None
+        if not waiting.any():
+            return Share(blocking, None, None, None)
+        dated = self._dated & (outcomes == _PENDING)
+        if self.days is None or not dated[low : high + 1].any():
+            return Share(blocking, waiting, waiting, None)
+        day = self.days.to_physical().fill_null(_NO_DAY).to_numpy()
+        clears = np.where(waiting, day, _NO_DAY)
+        # pending on a branch with no day, or on a dated branch whose day is not known
+        undated = waiting & (~dated[codes] | (day == _NO_DAY))
+        return Share(blocking, waiting, undated if undated.any() else None, clears)
 
 
 @dataclass(frozen=True)
@@ -100,8 +155,7 @@ class Evaluation:
 
     case_id: pl.Series
     gates: list[GateRule]
-    codes: np.ndarray  # gates x cases: the branch each case took
-    days: list[pl.Series]  # per gate: the earliest day each case could clear it
+    verdicts: list[Verdicts]
     regime_version: str
 
     def rows(self, *, passed: bool = True) -> pl.DataFrame:
@@ -111,11 +165,13 @@ class Evaluation:
         return pl.concat(rows, rechunk=False)
 
     def _rows_of_gate(self, i: int, passed: bool) -> pl.DataFrame:
-        gate = self.gates[i]
-        code, case_id, day = pl.Series(self.codes[i]), self.case_id, self.days[i]
+        gate, verdicts = self.gates[i], self.verdicts[i]
+        code, case_id = pl.Series(verdicts.codes), self.case_id
+        day = verdicts.days
+        if day is None:
+            day = pl.repeat(None, len(code), dtype=pl.Date, eager=True)
         if not passed:
-            outcomes = gate.outcomes[self.codes[i]]
-            keep = pl.Series(np.flatnonzero(outcomes != _OUTCOME_CODE["pass"]))
+            keep = pl.Series(np.flatnonzero(gate.outcomes[verdicts.codes] != _PASS))
             code, case_id, day = code.gather(keep), case_id.gather(keep), day.gather(keep)
         size = len(code)
 
@@ -141,42 +197,121 @@ class Evaluation:
         )
 
 
-def assess(cases: pl.DataFrame, agreement: AgreementTerms, as_of: date | datetime) -> Evaluation:
-    """Every gate on every case on `as_of`, under the rules then in force."""
-    cases = conform_cases(cases)
-    regime = load_regime(agreement.regime)
-    ctx = Context(agreement, _moment(as_of).date(), _moment(as_of))
-    gates = []
-    for gate in regime.gates:
-        version = gate.version_on(ctx.day)
-        branches = RULES[gate.id](ctx, version) if version else [_GAP]
-        if version and gate.id in DERIVED:
-            cases = cases.hstack(DERIVED[gate.id](cases, ctx, version))
-        outcomes = np.array([_OUTCOME_CODE[b.outcome] for b in branches], dtype=np.uint8)
-        citation = version.reference if version else gate.citation
-        gates.append(GateRule(gate.id, branches, outcomes, citation,
-                              bool(version and version.unconfirmed)))  # fmt: skip
+def _serialized(expr: pl.Expr | None) -> str | None:
+    return None if expr is None else expr.meta.serialize(format="json")
+
+
+class Assessor:
+    """Assesses agreements on one date over one set of cases, doing each piece of work once.
+
+    `columns_for(receiving)` gives the engine's case columns for transfers to a receiving
+    state: the same cases in the same order for every state, differing only in
+    RECEIVING_COLUMNS (as `cases.facts.engine_columns` makes them). A gate whose branches are
+    the same expressions, reading no column that depends on the receiving state, takes the same
+    branch on every case under every agreement: it is evaluated once, and agreements share its
+    Verdicts. Derived columns (`rules.Derivation`) are shared the same way.
+    """
+
+    def __init__(self, columns_for: Callable[[str], pl.DataFrame], as_of: date | datetime):
+        self._columns_for = columns_for
+        self.moment = _moment(as_of)
+        self._columns: dict[str, pl.DataFrame] = {}
+        self._common: dict[tuple, Any] = {}
+        self._derived: dict[tuple, pl.DataFrame] = {}
+        self._verdicts: dict[tuple, Verdicts] = {}
+
+    def _cases(self, receiving: str) -> pl.DataFrame:
+        if receiving not in self._columns:
+            self._columns[receiving] = conform_cases(self._columns_for(receiving))
+        return self._columns[receiving]
+
+    def _derive(self, cases: pl.DataFrame, gate_id: str, version, receiving: str):
+        """The derived columns of one gate, and whether they depend on the receiving state."""
+        derivation = DERIVED[gate_id]
+        key = (gate_id, id(version))
+        if key not in self._common:
+            same_for_all = cases.drop(RECEIVING_COLUMNS)
+            self._common[key] = (
+                version,
+                derivation.common(same_for_all, self.moment.date(), version),
+            )
+        common = self._common[key][1]
+        if derivation.for_state is None:
+            return common, False
+        if (*key, receiving) not in self._derived:
+            self._derived[(*key, receiving)] = derivation.for_state(common, receiving)
+        return self._derived[(*key, receiving)], True
+
+    def assess(self, agreement: AgreementTerms) -> Evaluation:
+        """Every gate of the agreement's regime on every case, under the rules then in force."""
+        receiving = agreement.receiving_state
+        cases = self._cases(receiving)
+        regime = load_regime(agreement.regime)
+        ctx = Context(agreement, self.moment.date(), self.moment)
+        by_state = set(RECEIVING_COLUMNS)
+        gates, keys = [], []
+        for gate in regime.gates:
+            version = gate.version_on(ctx.day)
+            branches = RULES[gate.id](ctx, version) if version else [_GAP]
+            if version and gate.id in DERIVED:
+                derived, per_state = self._derive(cases, gate.id, version, receiving)
+                cases = cases.hstack(derived)
+                if per_state:
+                    by_state.update(derived.columns)
+            outcomes = np.array([_OUTCOME_CODE[b.outcome] for b in branches], dtype=np.uint8)
+            citation = version.reference if version else gate.citation
+            gates.append(GateRule(gate.id, branches, outcomes, citation,
+                                  bool(version and version.unconfirmed)))  # fmt: skip
+            exprs = [e for b in branches for e in (b.when, b.earliest) if e is not None]
+            reads_state = any(by_state.intersection(e.meta.root_names()) for e in exprs)
+            keys.append(
+                (
+                    gate.id,
+                    tuple(
+                        (b.outcome, _serialized(b.when), _serialized(b.earliest)) for b in branches
+                    ),
+                    receiving if reads_state else None,
+                )
+            )
+        new = {k: g for k, g in zip(keys, gates, strict=True) if k not in self._verdicts}
+        if new:
+            self._verdicts.update(_evaluated(cases, new))
+        return Evaluation(
+            case_id=cases["case_id"],
+            gates=gates,
+            verdicts=[self._verdicts[k] for k in keys],
+            regime_version=regime.version,
+        )
+
+
+def _evaluated(cases: pl.DataFrame, gates: dict[tuple, GateRule]) -> dict[tuple, Verdicts]:
+    """The gates' verdicts on the cases, all in one pass of polars."""
+    dated = [any(b.earliest is not None for b in g.branches) for g in gates.values()]
+    codes = [f"code{i}" for i in range(len(gates))]
     wide = (
         cases.lazy()
-        .with_columns(_first_match(g.branches).alias(f"code{i}") for i, g in enumerate(gates))
+        .with_columns(
+            _first_match(g.branches).alias(codes[i]) for i, g in enumerate(gates.values())
+        )
         .select(
-            "case_id",
-            *(f"code{i}" for i in range(len(gates))),
+            *codes,
             *(
-                _earliest(g.branches, pl.col(f"code{i}")).alias(f"day{i}")
-                for i, g in enumerate(gates)
+                _earliest(g.branches, pl.col(codes[i])).alias(f"day{i}")
+                for i, g in enumerate(gates.values())
+                if dated[i]
             ),
-        )  # fmt: skip
+        )
         .collect()
     )
-    codes = np.stack([wide[f"code{i}"].to_numpy() for i in range(len(gates))]) if gates else None
-    return Evaluation(
-        case_id=wide["case_id"],
-        gates=gates,
-        codes=codes,
-        days=[wide[f"day{i}"] for i in range(len(gates))],
-        regime_version=regime.version,
-    )
+    return {
+        key: Verdicts(gate, wide[f"code{i}"].to_numpy(), wide[f"day{i}"] if dated[i] else None)
+        for i, (key, gate) in enumerate(gates.items())
+    }
+
+
+def assess(cases: pl.DataFrame, agreement: AgreementTerms, as_of: date | datetime) -> Evaluation:
+    """Every gate on every case on `as_of`, under the rules then in force."""
+    return Assessor(lambda receiving: cases, as_of).assess(agreement)
 
 
 def evaluate(
@@ -190,42 +325,26 @@ def _bit(gate: pl.Expr) -> pl.Expr:
     """A gate as one bit of a mask, so a case's set of gates is one integer."""
     positions = range(len(GATE_IDS))
     return gate.to_physical().replace_strict(
-        positions, [1 << i for i in positions], return_dtype=pl.UInt64
+        positions, [1 << i for i in positions], return_dtype=pl.UInt32
     )
 
 
-def _per_case_of_evaluation(evaluation: Evaluation) -> pl.DataFrame:
-    """The per-case masks and dates straight from the evaluation's arrays, gate by gate; a
-    gate every case passes costs one comparison."""
+def _per_case_of_evaluation(evaluation: Evaluation) -> dict[str, np.ndarray]:
+    """The per-case masks and days folded from each gate's share of the decision."""
     size = len(evaluation.case_id)
-    blocked, pending = np.zeros(size, np.uint64), np.zeros(size, np.uint64)
+    blocked, pending = np.zeros(size, np.uint32), np.zeros(size, np.uint32)
     undated, latest = np.zeros(size, bool), np.full(size, _NO_DAY, np.int32)
-    for gate, codes, days in zip(evaluation.gates, evaluation.codes, evaluation.days, strict=True):
-        outcomes = gate.outcomes[codes]
-        bit = np.uint64(1 << GATE_IDS.index(gate.gate_id))
-        blocking = outcomes == _OUTCOME_CODE["block"]
-        if blocking.any():
-            blocked[blocking] |= bit
-        waiting = outcomes == _OUTCOME_CODE["pending"]
-        if waiting.any():
-            pending[waiting] |= bit
-            day = days.to_physical().fill_null(_NO_DAY).to_numpy()
-            undated |= waiting & (day == _NO_DAY)
-            np.maximum(latest, np.where(waiting, day, _NO_DAY), out=latest)
-    earliest = pl.Series(latest)
-    earliest = earliest.set(earliest == _NO_DAY, None).cast(pl.Date)
-    return pl.DataFrame(
-        {
-            "case_id": evaluation.case_id,
-            "blocked": blocked,
-            "pending": pending,
-            "undated": undated,
-            "earliest_clear": earliest,
-            "regime_version": pl.repeat(
-                evaluation.regime_version, size, dtype=pl.Categorical, eager=True
-            ),
-        }
-    )
+    for verdicts in evaluation.verdicts:
+        share = verdicts.share
+        if share.blocking is not None:
+            np.bitwise_or(blocked, verdicts.bit, out=blocked, where=share.blocking)
+        if share.waiting is not None:
+            np.bitwise_or(pending, verdicts.bit, out=pending, where=share.waiting)
+        if share.undated is not None:
+            undated |= share.undated
+        if share.clears is not None:
+            np.maximum(latest, share.clears, out=latest)
+    return {"blocked": blocked, "pending": pending, "undated": undated, "latest": latest}
 
 
 def _per_case_by_grouping(results: pl.DataFrame) -> pl.DataFrame:
@@ -234,16 +353,28 @@ def _per_case_by_grouping(results: pl.DataFrame) -> pl.DataFrame:
         blocked=_bit(pl.col("gate")).filter(pl.col("outcome") == "block").sum(),
         pending=_bit(pl.col("gate")).filter(pending).sum(),
         undated=(pending & pl.col("earliest_clear").is_null()).any(),
-        earliest_clear=pl.col("earliest_clear").filter(pending).max(),
+        latest=pl.col("earliest_clear").filter(pending).max().cast(pl.Int32).fill_null(_NO_DAY),
         regime_version=pl.col("regime_version").first(),
     )
 
 
-def _gates_in(masks: pl.Series) -> pl.Series:
+def _gates_in(masks: np.ndarray) -> pl.Series:
     """Masks back to lists of gates, through the few distinct masks that occur."""
-    distinct = masks.unique().sort()
-    lists = [[g for i, g in enumerate(GATE_IDS) if m >> i & 1] for m in distinct]
-    return pl.Series(lists, dtype=pl.List(GATE)).gather(distinct.search_sorted(masks))
+    top = int(masks.max()) if len(masks) else 0
+    if top < 1 << 20:  # a table of every value up to the largest is small: count, don't sort
+        distinct = np.flatnonzero(np.bincount(masks, minlength=top + 1))
+        index = np.zeros(top + 1, np.uint32)
+        index[distinct] = np.arange(len(distinct), dtype=np.uint32)
+        at = index[masks]
+    else:
+        distinct = pl.Series(masks).unique().sort().to_numpy()
+        at = np.searchsorted(distinct, masks)
+    named = [[g for i, g in enumerate(GATE_IDS) if int(m) >> i & 1] for m in distinct]
+    lists = pl.Series(named, dtype=pl.List(pl.String)).cast(pl.List(GATE))
+    return lists.gather(pl.Series(at))
+
+
+_DECISIONS = pl.Series(DECISION.categories, dtype=DECISION)
 
 
 def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
@@ -251,27 +382,35 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
 
     Also which gates block and which are pending; a pending case's `earliest_clear` is the
     latest of its pending gates' days, known only when every one of them clears by time alone.
-    From an `Evaluation` (the bulk path) it reads the arrays; from rows (in any order), it
-    groups them by case.
+    From an `Evaluation` (the bulk path) it folds each gate's share; from rows (in any order),
+    it groups them by case.
     """
     if isinstance(results, Evaluation):
-        per_case = _per_case_of_evaluation(results)
+        case_id, version = results.case_id, results.regime_version
+        masks = _per_case_of_evaluation(results)
+        size = len(case_id)
+        versions = pl.repeat(version, size, dtype=pl.Categorical, eager=True)
     else:
         per_case = _per_case_by_grouping(results)
-    blocked, pending = pl.col("blocked") > 0, pl.col("pending") > 0
-    return per_case.select(
-        "case_id",
-        pl.when(blocked)
-        .then(pl.lit("blocked"))
-        .when(pending)
-        .then(pl.lit("pending"))
-        .otherwise(pl.lit("cleared"))
-        .cast(DECISION)
-        .alias("decision"),
-        blocked_by=_gates_in(per_case["blocked"]),
-        pending_on=_gates_in(per_case["pending"]),
-        earliest_clear=pl.when(~blocked & ~pl.col("undated")).then("earliest_clear"),
-        regime_version="regime_version",
+        case_id, versions = per_case["case_id"], per_case["regime_version"]
+        masks = {
+            name: per_case[name].to_numpy() for name in ("blocked", "pending", "undated", "latest")
+        }
+    blocked = masks["blocked"] != 0
+    decision = (masks["pending"] != 0).view(np.uint8)  # 0 cleared, 1 pending, 2 blocked
+    np.putmask(decision, blocked, 2)
+    clears = masks["latest"].copy()
+    np.putmask(clears, blocked | masks["undated"], _NO_DAY)
+    earliest = pl.Series(clears)
+    return pl.DataFrame(
+        {
+            "case_id": case_id,
+            "decision": _DECISIONS.gather(pl.Series(decision)),
+            "blocked_by": _gates_in(masks["blocked"]),
+            "pending_on": _gates_in(masks["pending"]),
+            "earliest_clear": earliest.set(earliest == _NO_DAY, None).cast(pl.Date),
+            "regime_version": versions.cast(pl.Categorical),
+        }
     )
 
 

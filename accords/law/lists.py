@@ -64,9 +64,19 @@ def _find(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _per_row_max(rows: np.ndarray, values: np.ndarray, size: int, empty: int) -> np.ndarray:
+    """Per row, the largest of its values (`empty` for rows with none); `rows` in order, one run
+    of values per row, as flattened lists give them."""
     out = np.full(size, empty, dtype=values.dtype)
-    np.maximum.at(out, rows, values)
+    if len(rows):
+        starts = np.flatnonzero(np.append(True, rows[1:] != rows[:-1]))
+        out[rows[starts]] = np.maximum.reduceat(values, starts)
     return out
+
+
+def _dates(days: np.ndarray) -> pl.Series:
+    """Days as integers back to dates, _NO_DAY as null."""
+    series = pl.Series(days)
+    return series.set(series == _NO_DAY, None).cast(pl.Date)
 
 
 # what stands in the way of the statutory sequence, worst first
@@ -75,61 +85,79 @@ _ACCEPTED, _REFUSED, _NO_ANSWER = 1, 2, 3
 _ANSWERS = {"accepted": _ACCEPTED, "refused": _REFUSED, "no_answer": _NO_ANSWER}
 
 
-def sequence_columns(cases: pl.DataFrame, receiving: str, day: date, wait: int) -> pl.DataFrame:
-    """Per case: where the INA 241(b)(2) sequence stands, and when awaited answers lapse.
+class CountrySequence:
+    """Where the INA 241(b)(2) sequence stands for every case, for any receiving state.
 
     The countries to work through are those the order designates and those of nationality,
     except the receiving state and any the person is protected from (removal there is
     impossible). Each country's latest answer on or before the day counts; no answer within
     `wait` days counts as a refusal from the day after the window.
+
+    Built once per set of cases and day: the standing of every (case, country) pair and each
+    case's worst. `columns(receiving)` then only works again on the few cases whose list holds
+    the receiving state, as it drops out of their list.
     """
-    size = cases.height
-    to_check = _distinct(
-        np.concatenate([_keys(cases["order_designated_countries"]), _keys(cases["nationalities"])])
-    )
-    protected = _distinct(
-        np.concatenate([_keys(cases["withholding_countries"]), _keys(cases["cat_countries"])])
-    )
-    own = _country(pl.Series([receiving]))[0]
-    to_check = to_check[(to_check & (2**_BITS - 1) != own) & ~_find(to_check, protected)[0]]
 
-    asked = _elements(cases["country_requests"]).struct.unnest()
-    codes = _country(asked["country"])
-    keys = (_rows(cases["country_requests"]) << _BITS) | codes
-    asked_on = _days(asked["asked_on"], _NO_DAY)
-    answer = np.zeros(len(asked), np.int8)
-    for said, code in _ANSWERS.items():
-        answer[(asked["answer"] == said).fill_null(False).to_numpy()] = code
-    on_record = (codes >= 0) & (asked_on != _NO_DAY) & (asked_on <= _day(day))
-    keys, asked_on, answer = keys[on_record], asked_on[on_record], answer[on_record]
-    # keep each country's latest answer: sort by key then day, take the last of each key;
-    # keys arrive in row order, so one stable sort of (key, day) packed in an integer is quick
-    order = np.argsort((keys << 16) | np.clip(asked_on, 0, 2**16 - 1), kind="stable")
-    keys, asked_on, answer = keys[order], asked_on[order], answer[order]
-    latest = np.append(keys[1:] != keys[:-1], True)[: len(keys)]
-    keys, asked_on, answer = keys[latest], asked_on[latest], answer[latest]
+    def __init__(self, cases: pl.DataFrame, day: date, wait: int):
+        self.size = cases.height
+        to_check = _distinct(
+            np.concatenate(
+                [_keys(cases["order_designated_countries"]), _keys(cases["nationalities"])]
+            )
+        )
+        protected = _distinct(
+            np.concatenate([_keys(cases["withholding_countries"]), _keys(cases["cat_countries"])])
+        )
+        to_check = to_check[~_find(to_check, protected)[0]]
 
-    # look each country to check up among the latest answers (a sentinel keeps indexes valid)
-    found, at = _find(to_check, keys)
-    asked_on, answer = np.append(asked_on, 0), np.append(answer, 0)
-    lapses = (asked_on[at] + wait + 1).astype(np.int32)
-    awaiting = found & (answer[at] == _NO_ANSWER) & (lapses > _day(day))
-    refused = found & ((answer[at] == _REFUSED) | ((answer[at] == _NO_ANSWER) & ~awaiting))
-    # an answer not on the list of known answers proves nothing: treated as not yet asked
-    standing = np.select(
-        [found & (answer[at] == _ACCEPTED), awaiting, refused],
-        [SEQUENCE_ACCEPTED, SEQUENCE_AWAITING, SEQUENCE_CLEAR],
-        SEQUENCE_NOT_ASKED,
-    ).astype(np.int8)
-    row = to_check >> _BITS
-    state = _per_row_max(row, standing, size, SEQUENCE_CLEAR)
-    clears = _per_row_max(row[awaiting], lapses[awaiting], size, _NO_DAY)
-    return pl.DataFrame(
-        {
-            "sequence_state": state,
-            "sequence_clears": pl.Series(clears).replace(_NO_DAY, None).cast(pl.Date),
-        }
-    )
+        asked = _elements(cases["country_requests"]).struct.unnest()
+        codes = _country(asked["country"])
+        keys = (_rows(cases["country_requests"]) << _BITS) | codes
+        asked_on = _days(asked["asked_on"], _NO_DAY)
+        answer = np.zeros(len(asked), np.int8)
+        for said, code in _ANSWERS.items():
+            answer[(asked["answer"] == said).fill_null(False).to_numpy()] = code
+        on_record = (codes >= 0) & (asked_on != _NO_DAY) & (asked_on <= _day(day))
+        keys, asked_on, answer = keys[on_record], asked_on[on_record], answer[on_record]
+        # keep each country's latest answer: sort by key then day, take the last of each key;
+        # keys arrive in row order, so one stable sort of (key, day) packed in an integer is quick
+        order = np.argsort((keys << 16) | np.clip(asked_on, 0, 2**16 - 1), kind="stable")
+        keys, asked_on, answer = keys[order], asked_on[order], answer[order]
+        latest = np.append(keys[1:] != keys[:-1], True)[: len(keys)]
+        keys, asked_on, answer = keys[latest], asked_on[latest], answer[latest]
+
+        # look each country to check up among the latest answers (a sentinel keeps indexes valid)
+        found, at = _find(to_check, keys)
+        asked_on, answer = np.append(asked_on, 0), np.append(answer, 0)
+        lapses = (asked_on[at] + wait + 1).astype(np.int32)
+        awaiting = found & (answer[at] == _NO_ANSWER) & (lapses > _day(day))
+        refused = found & ((answer[at] == _REFUSED) | ((answer[at] == _NO_ANSWER) & ~awaiting))
+        # an answer not on the list of known answers proves nothing: treated as not yet asked
+        self.standing = np.select(
+            [found & (answer[at] == _ACCEPTED), awaiting, refused],
+            [SEQUENCE_ACCEPTED, SEQUENCE_AWAITING, SEQUENCE_CLEAR],
+            SEQUENCE_NOT_ASKED,
+        ).astype(np.int8)
+        self.lapses = np.where(awaiting, lapses, _NO_DAY).astype(np.int32)
+        self.row, self.country = to_check >> _BITS, to_check & (2**_BITS - 1)
+        self.state = _per_row_max(self.row, self.standing, self.size, SEQUENCE_CLEAR)
+        self.clears = _per_row_max(self.row, self.lapses, self.size, _NO_DAY)
+
+    def columns(self, receiving: str) -> pl.DataFrame:
+        """Per case: where the sequence stands for transfers to `receiving`, and when the
+        awaited answers lapse."""
+        own = self.country == _country(pl.Series([receiving]))[0]
+        state, clears = self.state, self.clears
+        if own.any():
+            rows = self.row[own]
+            touched = np.zeros(self.size, bool)
+            touched[rows] = True
+            others = touched[self.row] & ~own
+            state, clears = state.copy(), clears.copy()
+            row = self.row[others]
+            state[rows] = _per_row_max(row, self.standing[others], self.size, SEQUENCE_CLEAR)[rows]
+            clears[rows] = _per_row_max(row, self.lapses[others], self.size, _NO_DAY)[rows]
+        return pl.DataFrame({"sequence_state": state, "sequence_clears": _dates(clears)})
 
 
 def stay_columns(cases: pl.DataFrame, day: date) -> pl.DataFrame:
@@ -140,7 +168,7 @@ def stay_columns(cases: pl.DataFrame, day: date) -> pl.DataFrame:
     today = _day(day)
     in_force = (starts <= today) & (ends >= today)
     last = _per_row_max(rows[in_force], ends[in_force].astype(np.int32), cases.height, _NO_DAY)
-    clears = pl.Series(last).replace({_NO_DAY: None, _OPEN: None}).cast(pl.Date)
+    clears = _dates(np.where(last == _OPEN, _NO_DAY, last))
     return pl.DataFrame(
         {"stay_in_force": last != _NO_DAY, "stay_clears": clears.dt.offset_by("1d")}
     )

@@ -15,6 +15,7 @@ clears at its exact end, and its `earliest` day is the first day that starts aft
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 
@@ -176,8 +177,21 @@ def not_own_nationality(ctx: Context, version: RuleVersion) -> list[Branch]:
 
 
 RuleFunction = Callable[[Context, RuleVersion], list[Branch]]
-# Some gates first derive plain columns from list columns (lists.py) for their branches to read
-Derivation = Callable[[pl.DataFrame, Context, RuleVersion], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Plain columns a gate's branches read, derived first from list columns (`lists.py`).
+
+    `common(cases, day, version)` sees only the columns that are the same for every receiving
+    state, so its work is done once for all agreements on a day; `for_state(common, receiving)`,
+    when given, turns that into one receiving state's columns. Without it, `common` returns the
+    columns themselves.
+    """
+
+    common: Callable[[pl.DataFrame, date, RuleVersion], Any]
+    for_state: Callable[[Any, str], pl.DataFrame] | None = None
+
 
 SHARED_RULES: dict[str, RuleFunction] = {
     "agreement.in_force": in_force,

@@ -200,7 +200,7 @@ def compelling_circumstances(ctx: Context, version: RuleVersion) -> list[Branch]
 
 # Columns derived from lists before the rules run (see lists.py)
 UK_DERIVED: dict[str, Derivation] = {
-    "uk.no_court_order": lambda cases, ctx, version: lists.stay_columns(cases, ctx.day),
+    "uk.no_court_order": Derivation(lambda cases, day, version: lists.stay_columns(cases, day)),
 }
 
 UK_RULES: dict[str, RuleFunction] = {

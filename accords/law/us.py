@@ -246,10 +246,13 @@ def assurances(ctx: Context, version: RuleVersion) -> list[Branch]:
 
 # Columns derived from lists before the rules run (see lists.py)
 US_DERIVED: dict[str, Derivation] = {
-    "us.country_sequence": lambda cases, ctx, version: lists.sequence_columns(
-        cases, ctx.receiving, ctx.day, version.parameters["no_answer_days"]
+    "us.country_sequence": Derivation(
+        lambda cases, day, version: lists.CountrySequence(
+            cases, day, version.parameters["no_answer_days"]
+        ),
+        lambda sequence, receiving: sequence.columns(receiving),
     ),
-    "us.no_stay": lambda cases, ctx, version: lists.stay_columns(cases, ctx.day),
+    "us.no_stay": Derivation(lambda cases, day, version: lists.stay_columns(cases, day)),
 }
 
 US_RULES: dict[str, RuleFunction] = {

@@ -13,6 +13,7 @@ from accords.cases.facts import engine_columns, facts_from_case_file, facts_from
 from accords.cases.models import Person
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
+from accords.law.columns import RECEIVING_COLUMNS
 
 days = st.dates(date(2022, 1, 1), date(2026, 12, 31))
 countries = st.sampled_from(["RW", "SV", "HN", "VE", "SZ", "GB", "GT"])
@@ -126,3 +127,31 @@ def test_only_the_notice_naming_this_receiving_state_counts():
         facts_from_case_file(case_doc()), receiving="SZ", as_of=date(2025, 9, 1)
     )
     assert columns["notice_served_at"].to_list() == [None]
+
+
+def _with_other_state(doc: dict, state: str) -> dict:
+    """The case with a notice, a fear claim and an answer about `state` too."""
+    return doc | {
+        "notices": [*doc.get("notices", []), {"destination": state, "language": "fr",
+                    "served_at": "2025-07-01T12:00:00Z", "understood": False, "served_on": "person"}],
+        "fear_claims": [*doc.get("fear_claims", []), {"country": state, "stated_on": "2025-06-01",
+                        "outcome": "pending"}],
+        "acceptances": [*doc.get("acceptances", []), {"receiving_state": state,
+                        "decision": "declined", "decided_on": "2025-06-15"}],
+    }  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=case_files(), on=days, state=countries.filter(lambda c: c != "RW"))
+def test_only_the_receiving_columns_change_with_the_receiving_state(doc, on, state):
+    """The contract the engine's Assessor relies on to share work between agreements: the
+    case columns for two receiving states differ in RECEIVING_COLUMNS alone."""
+    facts = facts_from_case_file(_with_other_state(doc, state))
+    rwanda = engine_columns(facts, receiving="RW", as_of=on)
+    other = engine_columns(facts, receiving=state, as_of=on)
+    assert rwanda.drop(RECEIVING_COLUMNS).to_dicts() == other.drop(RECEIVING_COLUMNS).to_dicts()
+    if on >= date(2025, 7, 1):  # the other state's facts are on record: the columns differ
+        assert (
+            rwanda.select(RECEIVING_COLUMNS).to_dicts()
+            != other.select(RECEIVING_COLUMNS).to_dicts()
+        )

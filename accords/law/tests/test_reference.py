@@ -7,8 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from accords.law.columns import AgreementTerms, Assurances, ForcePeriod, cases_frame
-from accords.law.evaluate import assess, decide, evaluate
+from accords.law.columns import (
+    RECEIVING_COLUMNS,
+    AgreementTerms,
+    Assurances,
+    ForcePeriod,
+    cases_frame,
+)
+from accords.law.evaluate import Assessor, assess, decide, evaluate
 from accords.law.tests.reference import reference_decision, reference_outcomes
 
 COUNTRIES = ["RW", "SV", "GT", "HN", "VE", "MX", "SS"]
@@ -208,3 +214,46 @@ def test_a_day_means_its_first_instant():
     as_instant = evaluate(frame, agreement, datetime.combine(date(2025, 8, 1), time()))
     assert_frame_equal(as_day, as_instant)
     assert pl.Series(as_day["gate"]).n_unique() == as_day.height
+
+
+@st.composite
+def screenings_of_several(draw):
+    """Cases under several agreements on one date: the facts that depend on the receiving
+    state drawn for each state, the others once."""
+    agreements_drawn = draw(st.lists(agreements(), min_size=2, max_size=5))
+    day = draw(st.dates(date(2025, 1, 1), date(2026, 12, 31)))
+    records = draw(cases)
+    states = {a.receiving_state for a in agreements_drawn}
+    by_state = st.fixed_dictionaries(
+        {}, optional={k: v for k, v in case_fields.items() if k in RECEIVING_COLUMNS}
+    )
+    facts = {state: draw(st.lists(by_state, min_size=len(records), max_size=len(records)))
+             for state in states}  # fmt: skip
+
+    def columns_for(state):
+        return cases_frame(
+            [
+                {
+                    "case_id": f"c{i}",
+                    **{k: v for k, v in r.items() if k not in RECEIVING_COLUMNS},
+                    **facts[state][i],
+                }  # fmt: skip
+                for i, r in enumerate(records)
+            ]
+        )
+
+    return columns_for, agreements_drawn, day
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(screenings_of_several())
+def test_agreements_assessed_together_are_assessed_as_alone(screening):
+    """What one Assessor shares between agreements changes no outcome: each agreement's rows
+    and decisions are those of assessing it alone on its own state's columns."""
+    columns_for, agreements_drawn, day = screening
+    assessor = Assessor(columns_for, day)
+    for agreement in agreements_drawn:
+        together = assessor.assess(agreement)
+        alone = assess(columns_for(agreement.receiving_state), agreement, day)
+        assert_frame_equal(together.rows(), alone.rows())
+        assert_frame_equal(decide(together), decide(alone))
