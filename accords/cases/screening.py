@@ -134,6 +134,12 @@ def _gate_notes(not_passed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _counts(values: pl.Series) -> dict[str, int]:
+    """How many times each value occurs (nulls, as from an empty list, left out)."""
+    counted = values.cast(pl.String).drop_nulls().value_counts()
+    return dict(counted.iter_rows())
+
+
 @action("screening.run")
 def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     """Screen every open case against every agreement in force on `as_of`; store decisions."""
@@ -167,11 +173,11 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
             ),
             batch_size=2000,
         )
-        summary.update(decisions["decision"].cast(pl.String).to_list())
-        blocked_by.update(g for gates in decisions["blocked_by"].to_list() for g in gates)
-        pending_on.update(g for gates in decisions["pending_on"].to_list() for g in gates)
-        waiting = not_passed.filter(pl.col("outcome") == "pending")["clears_by"].cast(pl.String)
-        clears_by.update(dict(waiting.fill_null("").value_counts().iter_rows()))
+        summary.update(_counts(decisions["decision"]))
+        blocked_by.update(_counts(decisions["blocked_by"].explode()))
+        pending_on.update(_counts(decisions["pending_on"].explode()))
+        waiting = not_passed.filter(pl.col("outcome") == "pending")["clears_by"]
+        clears_by.update(_counts(waiting.cast(pl.String).fill_null("")))
         if progress:
             progress(agreement, len(decisions))
     screening.regime_versions = versions

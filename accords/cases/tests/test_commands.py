@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -80,6 +81,14 @@ def test_screen_stores_a_decision_per_case_and_agreement_in_force(reference_data
     blocked = Decision.objects.get(person__case_number="S-2", agreement__key="us-rwanda")
     assert blocked.outcome == "blocked" and ",us.withholding," in blocked.gate_ids
     assert blocked.regime_version == screening.regime_versions["us"]
+    # the summary counts, gate by gate, what the stored decisions say
+    stored = Counter((g["outcome"], g["gate"]) for d in Decision.objects.all() for g in d.gates)
+    for outcome, counts in (("block", "blocked_by_gate"), ("pending", "pending_on_gate")):
+        expected = {gate: n for (said, gate), n in stored.items() if said == outcome}
+        assert screening.summary[counts] == expected
+    assert screening.summary["decisions"] == dict(
+        Counter(Decision.objects.values_list("outcome", flat=True))
+    )
     captured = capsys.readouterr()
     assert "cleared" in captured.out and "us.withholding" in captured.out
     assert "screening: 100%" in captured.err  # the progress bar, one step an agreement
