@@ -22,7 +22,7 @@ from accords.law.columns import (
     Assurances,
     ForcePeriod,
 )
-from accords.law.evaluate import Assessor, Evaluation, decide, explain
+from accords.law.evaluate import Assessor, Evaluation, decide, explain, gate_counts
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement, Status, Term
 
@@ -174,8 +174,8 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
             batch_size=2000,
         )
         summary.update(_counts(decisions["decision"]))
-        blocked_by.update(_counts(decisions["blocked_by"].explode()))
-        pending_on.update(_counts(decisions["pending_on"].explode()))
+        blocked_by.update(gate_counts(decisions["blocked_by"]))
+        pending_on.update(gate_counts(decisions["pending_on"]))
         waiting = not_passed.filter(pl.col("outcome") == "pending")["clears_by"]
         clears_by.update(_counts(waiting.cast(pl.String).fill_null("")))
         if progress:

@@ -16,6 +16,7 @@ Outcomes: `pass`; `pending` when the gate will clear by itself or by a step of t
 stay, an excluded category, the person's own country).
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -37,6 +38,8 @@ DERIVED = {**US_DERIVED, **UK_DERIVED}
 OUTCOME = pl.Enum(["pass", "pending", "block"])
 GATE_IDS = list(KINDS)
 GATE = pl.Enum(GATE_IDS)
+# A set of gates, as in bulk decisions: bit i is GATE_IDS[i] (`gate_lists` spells it out).
+GATE_SET = pl.UInt32()
 DECISION = pl.Enum(["cleared", "pending", "blocked"])
 
 RESULT_SCHEMA = {
@@ -85,7 +88,7 @@ def _earliest(branches: list[Branch], code: pl.Expr) -> pl.Expr:
 _NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
 _OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOME.categories)}
 _PASS, _PENDING, _BLOCK = (_OUTCOME_CODE[o] for o in ("pass", "pending", "block"))
-assert len(GATE_IDS) <= 32, "a case's set of gates is kept as the bits of a 32-bit integer"
+assert len(GATE_IDS) <= 32, "a set of gates is kept as the bits of a 32-bit integer"
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,17 @@ class GateRule:
 
 @dataclass(frozen=True)
 class Share:
-    """A gate's part in every case's decision: where it blocks, where it is pending, where it is
-    pending with no day it will clear, and that day where it will (else _NO_DAY); None for a
-    part no case has."""
+    """A gate's part in every case's decision, kept small: the branches some case took that
+    block, that are pending, and that are pending with no day to clear by; and the cases pending
+    on a dated branch (their positions) with those days (_NO_DAY where the day is not known).
+    Masks over a million cases are made again from the codes when folding, as that costs less
+    than keeping them."""
 
-    blocking: np.ndarray | None
-    waiting: np.ndarray | None
-    undated: np.ndarray | None
-    clears: np.ndarray | None
+    blocking: tuple[int, ...]
+    waiting: tuple[int, ...]
+    undated: tuple[int, ...]
+    dated: np.ndarray
+    clears: np.ndarray
 
 
 class Verdicts:
@@ -125,26 +131,22 @@ class Verdicts:
 
     @cached_property
     def share(self) -> Share:
-        outcomes, codes = self._outcomes, self.codes
-        if not len(codes):
-            return Share(None, None, None, None)
-        low, high = int(codes.min()), int(codes.max())
-        if (outcomes[low : high + 1] == _PASS).all():  # every case passes: nothing to share
-            return Share(None, None, None, None)
-        # one branch for every case (a rule with no condition, say): a scalar stands for all
-        outcome = outcomes[low] if low == high else outcomes[codes]
-        blocking, waiting = outcome == _BLOCK, outcome == _PENDING
-        blocking = blocking if blocking.any() else None
-        if not waiting.any():
-            return Share(blocking, None, None, None)
-        dated = self._dated & (outcomes == _PENDING)
-        if self.days is None or not dated[low : high + 1].any():
-            return Share(blocking, waiting, waiting, None)
-        day = self.days.to_physical().fill_null(_NO_DAY).to_numpy()
-        clears = np.where(waiting, day, _NO_DAY)
-        # pending on a branch with no day, or on a dated branch whose day is not known
-        undated = waiting & (~dated[codes] | (day == _NO_DAY))
-        return Share(blocking, waiting, undated if undated.any() else None, clears)
+        taken = [number for number in range(len(self._outcomes)) if (self.codes == number).any()]
+
+        def where(branches: np.ndarray) -> tuple[int, ...]:
+            return tuple(number for number in taken if branches[number])
+
+        pending = self._outcomes == _PENDING
+        dated = where(pending & self._dated)
+        at = np.flatnonzero(np.isin(self.codes, dated)) if dated else np.zeros(0, np.int64)
+        days = self.days.gather(pl.Series(at)) if dated else pl.Series([], dtype=pl.Date)
+        return Share(
+            blocking=where(self._outcomes == _BLOCK),
+            waiting=where(pending),
+            undated=where(pending & ~self._dated),
+            dated=at,
+            clears=days.to_physical().fill_null(_NO_DAY).to_numpy(),
+        )
 
 
 @dataclass(frozen=True)
@@ -335,15 +337,16 @@ def _per_case_of_evaluation(evaluation: Evaluation) -> dict[str, np.ndarray]:
     blocked, pending = np.zeros(size, np.uint32), np.zeros(size, np.uint32)
     undated, latest = np.zeros(size, bool), np.full(size, _NO_DAY, np.int32)
     for verdicts in evaluation.verdicts:
-        share = verdicts.share
-        if share.blocking is not None:
-            np.bitwise_or(blocked, verdicts.bit, out=blocked, where=share.blocking)
-        if share.waiting is not None:
-            np.bitwise_or(pending, verdicts.bit, out=pending, where=share.waiting)
-        if share.undated is not None:
-            undated |= share.undated
-        if share.clears is not None:
-            np.maximum(latest, share.clears, out=latest)
+        share, codes, bit = verdicts.share, verdicts.codes, verdicts.bit
+        for number in share.blocking:
+            np.bitwise_or(blocked, bit, out=blocked, where=codes == number)
+        for number in share.waiting:
+            np.bitwise_or(pending, bit, out=pending, where=codes == number)
+        for number in share.undated:
+            np.logical_or(undated, codes == number, out=undated)
+        if len(share.dated):
+            latest[share.dated] = np.maximum(latest[share.dated], share.clears)
+            undated[share.dated[share.clears == _NO_DAY]] = True  # a day that is not known
     return {"blocked": blocked, "pending": pending, "undated": undated, "latest": latest}
 
 
@@ -377,11 +380,28 @@ def _gates_in(masks: np.ndarray) -> pl.Series:
 _DECISIONS = pl.Series(DECISION.categories, dtype=DECISION)
 
 
+def gate_lists(decisions: pl.DataFrame) -> pl.DataFrame:
+    """The decisions with their gate sets spelled out as lists of gates, for showing them."""
+    return decisions.with_columns(
+        blocked_by=_gates_in(decisions["blocked_by"].to_numpy()),
+        pending_on=_gates_in(decisions["pending_on"].to_numpy()),
+    )
+
+
+def gate_counts(gate_sets: pl.Series) -> Counter:
+    """How many cases have each gate in their set, counted over the few distinct sets."""
+    counts: Counter = Counter()
+    for gates, n in gate_sets.value_counts().iter_rows():
+        counts.update({g: n for i, g in enumerate(GATE_IDS) if gates >> i & 1})
+    return counts
+
+
 def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
     """One decision per case: cleared only if every gate passes, blocked if any gate blocks.
 
-    Also which gates block and which are pending; a pending case's `earliest_clear` is the
-    latest of its pending gates' days, known only when every one of them clears by time alone.
+    Also which gates block and which are pending, as gate sets (`gate_lists` names them); a
+    pending case's `earliest_clear` is the latest of its pending gates' days, known only when
+    every one of them clears by time alone.
     From an `Evaluation` (the bulk path) it folds each gate's share; from rows (in any order),
     it groups them by case.
     """
@@ -406,8 +426,8 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
         {
             "case_id": case_id,
             "decision": _DECISIONS.gather(pl.Series(decision)),
-            "blocked_by": _gates_in(masks["blocked"]),
-            "pending_on": _gates_in(masks["pending"]),
+            "blocked_by": pl.Series(masks["blocked"], dtype=GATE_SET),
+            "pending_on": pl.Series(masks["pending"], dtype=GATE_SET),
             "earliest_clear": earliest.set(earliest == _NO_DAY, None).cast(pl.Date),
             "regime_version": versions.cast(pl.Categorical),
         }
@@ -417,7 +437,7 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
 def explain(case: dict[str, Any], agreement: AgreementTerms, as_of: date | datetime) -> dict:
     """The same evaluation for one case, with each gate's rule version spelled out."""
     results = evaluate(cases_frame([case]), agreement, as_of)
-    decision = decide(results).row(0, named=True)
+    decision = gate_lists(decide(results)).row(0, named=True)
     regime = load_regime(agreement.regime)
     day = _moment(as_of).date()
     gates = []

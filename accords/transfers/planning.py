@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from accords.cases.facts import facts_from_database
 from accords.cases.models import Person
 from accords.cases.screening import screen_frame
+from accords.law.evaluate import gate_lists
 from accords.placement import Agreements, Pairs, Policy, Problem, Slots, Units
 from accords.placement import Plan as Solution
 from accords.registry.models import Agreement, Term
@@ -217,7 +218,7 @@ def _compatible(units, flights, agreement) -> tuple[dict[date, set[str]], dict[s
         closed = {
             row["case_id"]: ", ".join(str(g) for g in row["blocked_by"] + row["pending_on"])
             + (f" (could clear on {row['earliest_clear']})" if row["earliest_clear"] else "")
-            for row in decisions.filter(~cleared).iter_rows(named=True)
+            for row in gate_lists(decisions.filter(~cleared)).iter_rows(named=True)
         }
     return ready, closed
 

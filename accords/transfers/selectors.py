@@ -22,6 +22,7 @@ from accords.cases.models import CriminalRecord, FearClaim, Person
 from accords.cases.screening import case_explanation, screen_frame
 from accords.cases.selectors import WHOLE_CASELOAD, people_visible
 from accords.core.roles import user_role
+from accords.law.evaluate import gate_lists
 from accords.registry.models import Agreement
 from accords.transfers.models import (
     CounselFeedToken,
@@ -258,7 +259,7 @@ def referrals_waiting(referrals: list[Referral]) -> dict[int, dict]:
     for group in by_agreement.values():
         tables = facts_from_database([r.person_id for r in group])
         _, decisions = screen_frame(tables, group[0].agreement, moment)
-        rows = {row["case_id"]: row for row in decisions.iter_rows(named=True)}
+        rows = {row["case_id"]: row for row in gate_lists(decisions).iter_rows(named=True)}
         for referral in group:
             row = rows[referral.person.case_number]
             waiting[referral.pk] = {

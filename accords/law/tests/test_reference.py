@@ -14,7 +14,7 @@ from accords.law.columns import (
     ForcePeriod,
     cases_frame,
 )
-from accords.law.evaluate import Assessor, assess, decide, evaluate
+from accords.law.evaluate import Assessor, assess, decide, evaluate, gate_lists
 from accords.law.tests.reference import reference_decision, reference_outcomes
 
 COUNTRIES = ["RW", "SV", "GT", "HN", "VE", "MX", "SS"]
@@ -195,6 +195,12 @@ def test_the_bulk_path_decides_as_the_rows_do(screening):
     evaluation = assess(frame, agreement, as_of)
     rows = evaluation.rows()
     assert_frame_equal(decide(evaluation), decide(rows), check_row_order=True)
+    named = gate_lists(decide(evaluation))
+    for outcome, column in (("block", "blocked_by"), ("pending", "pending_on")):
+        listed = {r["case_id"]: r[column] for r in named.iter_rows(named=True)}
+        for case_id in listed:
+            gates = rows.filter((pl.col("case_id") == case_id) & (pl.col("outcome") == outcome))
+            assert listed[case_id] == gates["gate"].cast(pl.String).to_list()
     assert_frame_equal(
         evaluation.rows(passed=False).sort("case_id", "gate"),
         rows.filter(pl.col("outcome") != "pass").sort("case_id", "gate"),
