@@ -5,13 +5,14 @@ accords_bench, or accords_bench_quick with --quick; created and migrated if miss
 a seeded synthetic caseload into it once, then as of one date screens it against ten reference
 agreements, timing three steps:
 
-- read: the facts of every open case (`facts_from_database`);
+- read: the facts of every open case (`facts_from_database`), and the agreements' terms and
+  the regime files they are screened under;
 - case columns: the engine's input (`accords.law.columns.CASE_SCHEMA`) built from those facts,
   once for what every receiving state shares (`engine_base`) and once per state
   (`engine_columns`);
-- evaluation: the engine proper, one `Assessor` for the date and `decide` for each agreement,
-  as `accords screen` runs them. Agreements not in force on the date are evaluated all the
-  same: their in-force gate decides.
+- evaluation: the engine proper, one `Assessor` for the date and each agreement assessed and
+  decided in turn (`assessed`), as `accords screen` runs them. Agreements not in force on the
+  date are evaluated all the same: their in-force gate decides.
 
 Load is read plus case columns. A sample of cases is decided again by the per-case reference
 evaluator of the law's tests, which must agree; it is timed on ready case records alone, its
@@ -153,14 +154,22 @@ def load_facts():
 
 
 def agreements_terms(keys: list[str], as_of: date):
-    """Each agreement's terms on the date, as the registry holds them."""
+    """Each agreement's terms on the date, as the registry holds them, and the regime files
+    they are screened under, read and checked; returns the terms and the seconds taken."""
     from accords.cases.screening import agreement_terms
+    from accords.law.regime import load_regime
     from accords.registry.models import Agreement
 
+    started = time.perf_counter()
     agreements = Agreement.objects.prefetch_related("statuses", "terms").in_bulk(
         keys, field_name="key"
     )
-    return [agreement_terms(agreements[key], as_of) for key in keys]
+    terms = [agreement_terms(agreements[key], as_of) for key in keys]
+    regimes = {t.regime: load_regime(t.regime) for t in terms}
+    seconds = time.perf_counter() - started
+    print(f"agreements and regimes ({len(terms)} agreements, {len(regimes)} regime files): "
+          f"{seconds:.2f}s")  # fmt: skip
+    return terms, seconds
 
 
 def case_columns(tables, terms, as_of: date):
@@ -185,13 +194,12 @@ def evaluate_all(columns, terms, as_of: date):
     import polars as pl
     from tqdm import tqdm
 
-    from accords.law.evaluate import Assessor, decide
+    from accords.law.evaluate import Assessor, assessed
 
     started, cpu = time.perf_counter(), time.process_time()
     assessor = Assessor(columns.__getitem__, as_of)
-    decided = []
-    for agreement in tqdm(terms, unit="agreement", desc="evaluation"):
-        decided.append((agreement, decide(assessor.assess(agreement))))
+    steps = tqdm(assessed(assessor, terms), total=len(terms), unit="agreement", desc="evaluation")
+    decided = [(agreement, decisions) for agreement, _, decisions in steps]
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     for agreement, decisions in decided:
         counts = dict(decisions["decision"].cast(pl.String).value_counts().iter_rows())
@@ -258,13 +266,14 @@ def main() -> None:
     caseload_ensure(n)
 
     tables, read = load_facts()
-    terms = agreements_terms(AGREEMENTS, AS_OF)
+    terms, law = agreements_terms(AGREEMENTS, AS_OF)
     columns, assembled = case_columns(tables, terms, AS_OF)
     decided, evaluated = evaluate_all(columns, terms, AS_OF)
     rate = sum(d.height for _, d in decided) / evaluated
     per_case = reference_speed(tables, decided, AS_OF, SAMPLE)
-    print(f"load (read + case columns): {read + assembled:.2f}s")
-    print(f"end to end (load + evaluation): {read + assembled + evaluated:.2f}s")
+    loaded = read + law + assembled
+    print(f"load (read + agreements and regimes + case columns): {loaded:.2f}s")
+    print(f"end to end (load + evaluation): {loaded + evaluated:.2f}s")
     print(f"screen: {rate:.0f} decisions/s, {rate / per_case:.0f}x per-case")
 
 

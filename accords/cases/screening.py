@@ -22,7 +22,7 @@ from accords.law.columns import (
     Assurances,
     ForcePeriod,
 )
-from accords.law.evaluate import Assessor, Evaluation, decide, explain, gate_counts
+from accords.law.evaluate import Assessor, Evaluation, assessed, explain, gate_counts
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement, Status, Term
 
@@ -111,9 +111,11 @@ def screen_frames(
     assessor = Assessor(
         lambda receiving: engine_columns(tables, receiving=receiving, as_of=day, base=base), as_of
     )
-    for agreement in agreements:
-        evaluation = assessor.assess(agreement_terms(agreement, day))
-        yield agreement, evaluation, decide(evaluation)
+    terms = [agreement_terms(agreement, day) for agreement in agreements]
+    for agreement, (_, evaluation, decisions) in zip(
+        agreements, assessed(assessor, terms), strict=True
+    ):
+        yield agreement, evaluation, decisions
 
 
 def screen_frame(

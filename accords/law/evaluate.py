@@ -17,7 +17,8 @@ stay, an excluded category, the person's own country).
 """
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
@@ -119,15 +120,35 @@ class Share:
 
 
 class Verdicts:
-    """One gate's verdict on every case: the branch each case took (`codes`) and the day each
-    could clear (`days`, None when no branch has one). Agreements whose gate reads alike hold
-    the same Verdicts, so its `share` of their decisions is worked out once."""
+    """One gate's verdict on every case: the branch each case took (`codes`), and on demand the
+    day each could clear by time alone (`days_at`). Agreements whose gate reads alike hold the
+    same Verdicts, so its `share` of their decisions is worked out once."""
 
-    def __init__(self, gate: GateRule, codes: np.ndarray, days: pl.Series | None):
-        self.codes, self.days = codes, days
+    def __init__(self, gate: GateRule, codes: np.ndarray, cases: pl.DataFrame):
+        self.codes = codes
         self.bit = np.uint32(1 << GATE_IDS.index(gate.gate_id))
+        self._cases = cases  # the columns the gate was evaluated on, for its days
+        self._branches = gate.branches
         self._outcomes = gate.outcomes
         self._dated = np.array([b.earliest is not None for b in gate.branches])
+
+    def days_at(self, at: np.ndarray) -> pl.Series:
+        """The day each case at the positions `at` could clear the gate (null where its branch
+        has none). Worked out for the cases asked about alone: few take a dated branch."""
+        codes = pl.Series("code", self.codes[at])
+        if not self._dated[np.unique(self.codes[at])].any():
+            return pl.repeat(None, len(at), dtype=pl.Date, eager=True)
+        dated = [b.earliest for b in self._branches if b.earliest is not None]
+        read = sorted(set().union(*(e.meta.root_names() for e in dated)))
+        cases = self._cases.select(read)[at].with_columns(codes) if read else codes.to_frame()
+        return cases.select(_earliest(self._branches, pl.col("code"))).to_series()
+
+    @cached_property
+    def days(self) -> pl.Series:
+        """`days_at` every case."""
+        at = np.flatnonzero(np.isin(self.codes, np.flatnonzero(self._dated)))
+        days = pl.repeat(None, len(self.codes), dtype=pl.Date, eager=True)
+        return days.scatter(at, self.days_at(at)) if len(at) else days
 
     @cached_property
     def share(self) -> Share:
@@ -139,13 +160,12 @@ class Verdicts:
         pending = self._outcomes == _PENDING
         dated = where(pending & self._dated)
         at = np.flatnonzero(np.isin(self.codes, dated)) if dated else np.zeros(0, np.int64)
-        days = self.days.gather(pl.Series(at)) if dated else pl.Series([], dtype=pl.Date)
         return Share(
             blocking=where(self._outcomes == _BLOCK),
             waiting=where(pending),
             undated=where(pending & ~self._dated),
             dated=at,
-            clears=days.to_physical().fill_null(_NO_DAY).to_numpy(),
+            clears=self.days_at(at).to_physical().fill_null(_NO_DAY).to_numpy(),
         )
 
 
@@ -170,8 +190,6 @@ class Evaluation:
         gate, verdicts = self.gates[i], self.verdicts[i]
         code, case_id = pl.Series(verdicts.codes), self.case_id
         day = verdicts.days
-        if day is None:
-            day = pl.repeat(None, len(code), dtype=pl.Date, eager=True)
         if not passed:
             keep = pl.Series(np.flatnonzero(gate.outcomes[verdicts.codes] != _PASS))
             code, case_id, day = code.gather(keep), case_id.gather(keep), day.gather(keep)
@@ -286,27 +304,36 @@ class Assessor:
         )
 
 
+def assessed(
+    assessor: Assessor, agreements: list[AgreementTerms]
+) -> Iterator[tuple[AgreementTerms, Evaluation, pl.DataFrame]]:
+    """Each agreement in turn: its evaluation and its decisions. Each agreement is decided on
+    a second thread while the next is assessed, so that both cores work: polars evaluates the
+    gates on its own threads, numpy folds the decisions on this one."""
+    with ThreadPoolExecutor(max_workers=1) as decider:
+        waiting = None
+        for agreement in agreements:
+            evaluation = assessor.assess(agreement)
+            if waiting:
+                yield waiting[0], waiting[1], waiting[2].result()
+            waiting = (agreement, evaluation, decider.submit(decide, evaluation))
+        if waiting:
+            yield waiting[0], waiting[1], waiting[2].result()
+
+
 def _evaluated(cases: pl.DataFrame, gates: dict[tuple, GateRule]) -> dict[tuple, Verdicts]:
     """The gates' verdicts on the cases, all in one pass of polars."""
-    dated = [any(b.earliest is not None for b in g.branches) for g in gates.values()]
     codes = [f"code{i}" for i in range(len(gates))]
     wide = (
-        cases.lazy()
-        .with_columns(
-            _first_match(g.branches).alias(codes[i]) for i, g in enumerate(gates.values())
-        )
+        cases.lazy()  # case_id comes along so that a rule of one branch spans every case
         .select(
-            *codes,
-            *(
-                _earliest(g.branches, pl.col(codes[i])).alias(f"day{i}")
-                for i, g in enumerate(gates.values())
-                if dated[i]
-            ),
+            "case_id",
+            *(_first_match(g.branches).alias(codes[i]) for i, g in enumerate(gates.values())),
         )
         .collect()
     )
     return {
-        key: Verdicts(gate, wide[f"code{i}"].to_numpy(), wide[f"day{i}"] if dated[i] else None)
+        key: Verdicts(gate, wide[codes[i]].to_numpy(), cases)
         for i, (key, gate) in enumerate(gates.items())
     }
 
@@ -331,6 +358,15 @@ def _bit(gate: pl.Expr) -> pl.Expr:
     )
 
 
+def _taking(codes: np.ndarray, branches: tuple[int, ...]) -> np.ndarray:
+    """Which cases took one of the branches: a comparison per branch, which on a million codes
+    costs far less than looking each code up in a table."""
+    taken = codes == branches[0]
+    for number in branches[1:]:
+        np.logical_or(taken, codes == number, out=taken)
+    return taken
+
+
 def _per_case_of_evaluation(evaluation: Evaluation) -> dict[str, np.ndarray]:
     """The per-case masks and days folded from each gate's share of the decision."""
     size = len(evaluation.case_id)
@@ -338,12 +374,12 @@ def _per_case_of_evaluation(evaluation: Evaluation) -> dict[str, np.ndarray]:
     undated, latest = np.zeros(size, bool), np.full(size, _NO_DAY, np.int32)
     for verdicts in evaluation.verdicts:
         share, codes, bit = verdicts.share, verdicts.codes, verdicts.bit
-        for number in share.blocking:
-            np.bitwise_or(blocked, bit, out=blocked, where=codes == number)
-        for number in share.waiting:
-            np.bitwise_or(pending, bit, out=pending, where=codes == number)
-        for number in share.undated:
-            np.logical_or(undated, codes == number, out=undated)
+        if share.blocking:
+            np.bitwise_or(blocked, _taking(codes, share.blocking) * bit, out=blocked)
+        if share.waiting:
+            np.bitwise_or(pending, _taking(codes, share.waiting) * bit, out=pending)
+        if share.undated:
+            np.logical_or(undated, _taking(codes, share.undated), out=undated)
         if len(share.dated):
             latest[share.dated] = np.maximum(latest[share.dated], share.clears)
             undated[share.dated[share.clears == _NO_DAY]] = True  # a day that is not known

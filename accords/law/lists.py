@@ -168,7 +168,7 @@ def stay_columns(cases: pl.DataFrame, day: date) -> pl.DataFrame:
     today = _day(day)
     in_force = (starts <= today) & (ends >= today)
     last = _per_row_max(rows[in_force], ends[in_force].astype(np.int32), cases.height, _NO_DAY)
-    clears = _dates(np.where(last == _OPEN, _NO_DAY, last))
-    return pl.DataFrame(
-        {"stay_in_force": last != _NO_DAY, "stay_clears": clears.dt.offset_by("1d")}
-    )
+    # the day after the last day in force; none while a stay runs until further order
+    ends_known = (last != _NO_DAY) & (last != _OPEN)
+    clears = _dates(np.where(ends_known, last + 1, _NO_DAY))
+    return pl.DataFrame({"stay_in_force": last != _NO_DAY, "stay_clears": clears})
