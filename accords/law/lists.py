@@ -44,10 +44,19 @@ def _country(values: pl.Series) -> np.ndarray:
     return codes.fill_null(-1).to_numpy()
 
 
-def _keys(series: pl.Series) -> np.ndarray:
-    """(row, country) keys of a list-of-countries column; entries that are not codes drop out."""
-    codes = _country(_elements(series))
-    return ((_rows(series) << _BITS) | codes)[codes >= 0]
+def _keys(cases: pl.DataFrame, columns: list[str]) -> list[np.ndarray]:
+    """(row, country) keys of list-of-countries columns, in row order; entries that are not
+    codes drop out. Polars works the columns out side by side."""
+    rows = cases.lazy().select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), *columns)
+    codes = pl.col("country").to_physical().cast(pl.Int64)
+    keyed = [
+        rows.select("row", pl.col(name).cast(pl.List(_CODES), strict=False).alias("country"))
+        .explode("country")
+        .drop_nulls()
+        .select(pl.col("row") * (1 << _BITS) + codes)
+        for name in columns
+    ]
+    return [frame.to_series().to_numpy() for frame in pl.collect_all(keyed)]
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:
@@ -56,11 +65,12 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.append(True, keys[1:] != keys[:-1])[: len(keys)]]
 
 
-def _find(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which keys appear in a sorted array of keys, and where (a valid index either way)."""
+def _places(keys: np.ndarray, sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of `keys` appear in a sorted array of distinct keys (a mask over `keys`), and
+    where. Searching with the shorter array of the two is what keeps this quick."""
     at = np.searchsorted(sorted_keys, keys)
     found = np.append(sorted_keys, -1)[at] == keys
-    return found, np.minimum(at, max(len(sorted_keys) - 1, 0))
+    return found, at[found]
 
 
 def _per_row_max(rows: np.ndarray, values: np.ndarray, size: int, empty: int) -> np.ndarray:
@@ -100,15 +110,20 @@ class CountrySequence:
 
     def __init__(self, cases: pl.DataFrame, day: date, wait: int):
         self.size = cases.height
-        to_check = _distinct(
-            np.concatenate(
-                [_keys(cases["order_designated_countries"]), _keys(cases["nationalities"])]
-            )
+        designated, nationalities, withholding, cat = _keys(
+            cases,
+            [
+                "order_designated_countries",
+                "nationalities",
+                "withholding_countries",
+                "cat_countries",
+            ],
         )
-        protected = _distinct(
-            np.concatenate([_keys(cases["withholding_countries"]), _keys(cases["cat_countries"])])
-        )
-        to_check = to_check[~_find(to_check, protected)[0]]
+        to_check = _distinct(np.concatenate([designated, nationalities]))
+        protected = _distinct(np.concatenate([withholding, cat]))
+        keep = np.ones(len(to_check), bool)
+        keep[_places(protected, to_check)[1]] = False
+        to_check = to_check[keep]
 
         asked = _elements(cases["country_requests"]).struct.unnest()
         codes = _country(asked["country"])
@@ -126,15 +141,17 @@ class CountrySequence:
         latest = np.append(keys[1:] != keys[:-1], True)[: len(keys)]
         keys, asked_on, answer = keys[latest], asked_on[latest], answer[latest]
 
-        # look each country to check up among the latest answers (a sentinel keeps indexes valid)
-        found, at = _find(to_check, keys)
-        asked_on, answer = np.append(asked_on, 0), np.append(answer, 0)
-        lapses = (asked_on[at] + wait + 1).astype(np.int32)
-        awaiting = found & (answer[at] == _NO_ANSWER) & (lapses > _day(day))
-        refused = found & ((answer[at] == _REFUSED) | ((answer[at] == _NO_ANSWER) & ~awaiting))
+        # each latest answer set beside the country to check it answers for (none: not asked)
+        found, at = _places(keys, to_check)
+        said = np.zeros(len(to_check), np.int8)
+        said[at] = answer[found]
+        lapses = np.zeros(len(to_check), np.int32)
+        lapses[at] = asked_on[found] + wait + 1
+        awaiting = (said == _NO_ANSWER) & (lapses > _day(day))
+        refused = (said == _REFUSED) | ((said == _NO_ANSWER) & ~awaiting)
         # an answer not on the list of known answers proves nothing: treated as not yet asked
         self.standing = np.select(
-            [found & (answer[at] == _ACCEPTED), awaiting, refused],
+            [said == _ACCEPTED, awaiting, refused],
             [SEQUENCE_ACCEPTED, SEQUENCE_AWAITING, SEQUENCE_CLEAR],
             SEQUENCE_NOT_ASKED,
         ).astype(np.int8)
