@@ -171,9 +171,9 @@ class Verdicts:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Every gate on every case, kept as the branch number each case took per gate (one small
-    integer per case and gate) and the day each could clear, rather than as rows: `decide`
-    reads these arrays directly, and `rows` spells them out only where they are wanted."""
+    """Every gate on every case, kept as each gate's Verdicts (the branch number each case
+    took, one small integer per case and gate) rather than as rows: `decide` reads them
+    directly, and `rows` spells them out only where they are wanted."""
 
     case_id: pl.Series
     gates: list[GateRule]
@@ -309,7 +309,7 @@ def assessed(
 ) -> Iterator[tuple[AgreementTerms, Evaluation, pl.DataFrame]]:
     """Each agreement in turn: its evaluation and its decisions. Each agreement is decided on
     a second thread while the next is assessed, so that both cores work: polars evaluates the
-    gates on its own threads, numpy folds the decisions on this one."""
+    next agreement's gates while numpy folds this one's decisions."""
     with ThreadPoolExecutor(max_workers=1) as decider:
         waiting = None
         for agreement in agreements:
