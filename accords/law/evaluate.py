@@ -241,6 +241,7 @@ class Assessor:
         self._verdicts: dict[tuple, Verdicts] = {}
 
     def _cases(self, receiving: str) -> pl.DataFrame:
+        """The case columns for one receiving state, checked against the contract once."""
         if receiving not in self._columns:
             self._columns[receiving] = conform_cases(self._columns_for(receiving))
         return self._columns[receiving]
@@ -248,18 +249,14 @@ class Assessor:
     def _derive(self, cases: pl.DataFrame, gate_id: str, version, receiving: str):
         """The derived columns of one gate, and whether they depend on the receiving state."""
         derivation = DERIVED[gate_id]
-        key = (gate_id, id(version))
+        key = (gate_id, version.begins)  # a gate's versions begin on distinct days
         if key not in self._common:
             same_for_all = cases.drop(RECEIVING_COLUMNS)
-            self._common[key] = (
-                version,
-                derivation.common(same_for_all, self.moment.date(), version),
-            )
-        common = self._common[key][1]
+            self._common[key] = derivation.common(same_for_all, self.moment.date(), version)
         if derivation.for_state is None:
-            return common, False
+            return self._common[key], False
         if (*key, receiving) not in self._derived:
-            self._derived[(*key, receiving)] = derivation.for_state(common, receiving)
+            self._derived[(*key, receiving)] = derivation.for_state(self._common[key], receiving)
         return self._derived[(*key, receiving)], True
 
     def assess(self, agreement: AgreementTerms) -> Evaluation:
@@ -399,15 +396,7 @@ def _per_case_by_grouping(results: pl.DataFrame) -> pl.DataFrame:
 
 def _gates_in(masks: np.ndarray) -> pl.Series:
     """Masks back to lists of gates, through the few distinct masks that occur."""
-    top = int(masks.max()) if len(masks) else 0
-    if top < 1 << 20:  # a table of every value up to the largest is small: count, don't sort
-        distinct = np.flatnonzero(np.bincount(masks, minlength=top + 1))
-        index = np.zeros(top + 1, np.uint32)
-        index[distinct] = np.arange(len(distinct), dtype=np.uint32)
-        at = index[masks]
-    else:
-        distinct = pl.Series(masks).unique().sort().to_numpy()
-        at = np.searchsorted(distinct, masks)
+    distinct, at = np.unique(masks, return_inverse=True)
     named = [[g for i, g in enumerate(GATE_IDS) if int(m) >> i & 1] for m in distinct]
     lists = pl.Series(named, dtype=pl.List(pl.String)).cast(pl.List(GATE))
     return lists.gather(pl.Series(at))
