@@ -18,7 +18,6 @@ stay, an excluded category, the person's own country).
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
@@ -140,7 +139,9 @@ class Verdicts:
             return pl.repeat(None, len(at), dtype=pl.Date, eager=True)
         dated = [b.earliest for b in self._branches if b.earliest is not None]
         read = sorted(set().union(*(e.meta.root_names() for e in dated)))
-        cases = self._cases.select(read)[at].with_columns(codes) if read else codes.to_frame()
+        # Indexing, not `select`: an eager select on a frame whose columns are chunked unlike
+        # one another first rechunks every column, which costs far more than this gather.
+        cases = self._cases[at, read].with_columns(codes) if read else codes.to_frame()
         return cases.select(_earliest(self._branches, pl.col("code"))).to_series()
 
     @cached_property
@@ -251,7 +252,7 @@ class Assessor:
         derivation = DERIVED[gate_id]
         key = (gate_id, version.begins)  # a gate's versions begin on distinct days
         if key not in self._common:
-            same_for_all = cases.drop(RECEIVING_COLUMNS)
+            same_for_all = cases.lazy().drop(RECEIVING_COLUMNS).collect()  # lazy: see days_at
             self._common[key] = derivation.common(same_for_all, self.moment.date(), version)
         if derivation.for_state is None:
             return self._common[key], False
@@ -304,18 +305,12 @@ class Assessor:
 def assessed(
     assessor: Assessor, agreements: list[AgreementTerms]
 ) -> Iterator[tuple[AgreementTerms, Evaluation, pl.DataFrame]]:
-    """Each agreement in turn: its evaluation and its decisions. Each agreement is decided on
-    a second thread while the next is assessed, so that both cores work: polars evaluates the
-    next agreement's gates while numpy folds this one's decisions."""
-    with ThreadPoolExecutor(max_workers=1) as decider:
-        waiting = None
-        for agreement in agreements:
-            evaluation = assessor.assess(agreement)
-            if waiting:
-                yield waiting[0], waiting[1], waiting[2].result()
-            waiting = (agreement, evaluation, decider.submit(decide, evaluation))
-        if waiting:
-            yield waiting[0], waiting[1], waiting[2].result()
+    """Each agreement in turn: its evaluation and its decisions. (Deciding one agreement on a
+    second thread while the next was assessed was tried: polars already keeps both cores busy,
+    and it gained nothing.)"""
+    for agreement in agreements:
+        evaluation = assessor.assess(agreement)
+        yield agreement, evaluation, decide(evaluation)
 
 
 def _evaluated(cases: pl.DataFrame, gates: dict[tuple, GateRule]) -> dict[tuple, Verdicts]:
