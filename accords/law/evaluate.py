@@ -305,9 +305,8 @@ class Assessor:
 def assessed(
     assessor: Assessor, agreements: list[AgreementTerms]
 ) -> Iterator[tuple[AgreementTerms, Evaluation, pl.DataFrame]]:
-    """Each agreement in turn: its evaluation and its decisions. (Deciding one agreement on a
-    second thread while the next was assessed was tried: polars already keeps both cores busy,
-    and it gained nothing.)"""
+    """Each agreement in turn: its evaluation and its decisions. (Deciding on a second thread
+    while the next agreement is assessed was tried: measured side by side, it gained nothing.)"""
     for agreement in agreements:
         evaluation = assessor.assess(agreement)
         yield agreement, evaluation, decide(evaluation)
