@@ -81,6 +81,8 @@ def _ordered(doc: dict):
         yield f"proceedings[{i}].decided_on", proceeding["filed_on"], proceeding.get("decided_on")
     for i, claim in enumerate(doc.get("fear_claims", [])):
         yield f"fear_claims[{i}].screened_on", claim["stated_on"], claim.get("screened_on")
+    for i, answer in enumerate(doc.get("acceptances", [])):
+        yield f"acceptances[{i}].lapsed_on", answer["decided_on"], answer.get("lapsed_on")
 
 
 def _datetimes(doc: dict):

@@ -57,6 +57,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     "acceptances": {
         "person_id": pl.Int64(), "receiving_state": Str, "decision": Str, "decided_on": Date,
+        "lapsed_on": Date,
     },
     "country_requests": {
         "person_id": pl.Int64(), "country": Str, "asked_on": Date, "answer": Str,
@@ -101,7 +102,10 @@ _SOURCES = {
         "person_id, country, stated_on, referred_on, interview_noticed_at, screened_on, outcome, "
         "proceedings_ended",
     ),
-    "acceptances": ("cases_acceptance", "person_id, receiving_state, decision, decided_on"),
+    "acceptances": (
+        "cases_acceptance",
+        "person_id, receiving_state, decision, decided_on, lapsed_on",
+    ),
     "country_requests": ("cases_countryrequest", "person_id, country, asked_on, answer"),
     "uk": (
         "cases_ukprocess",
@@ -422,9 +426,12 @@ def engine_columns(
         .alias("fear_outcome"),
         "proceedings_ended",
     ).rename({"proceedings_ended": "protection_proceedings_ended"})  # fmt: skip
+    # An answer counts from the day it was given until the day its referral was withdrawn.
     acceptance = _latest(
         tables["acceptances"].filter(
-            (pl.col("receiving_state") == receiving) & (pl.col("decided_on") <= on)
+            (pl.col("receiving_state") == receiving)
+            & (pl.col("decided_on") <= on)
+            & (pl.col("lapsed_on").is_null() | (pl.col("lapsed_on") > on))
         ),
         "decided_on",
         ["decision", "decided_on"],

@@ -33,6 +33,20 @@ class CaseFact(models.Model):
         return f"{self._meta.verbose_name} in case {self.person}"
 
 
+class RecordableFact(CaseFact):
+    """A fact the transfer workflow records as well as a case file brings (a notice served, a
+    fear claim, a stay, the receiving state's answer). Importing a case file replaces the
+    facts that came from files and keeps those recorded in Accords: a stay recorded here must
+    not vanish because the sending state's next export does not hold it yet."""
+
+    recorded_in_accords = models.BooleanField(
+        default=False, help_text="Recorded through Accords' workflow rather than imported."
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Person(models.Model):
     class Status(models.TextChoices):
         OPEN = "open"
@@ -146,7 +160,7 @@ class Proceeding(CaseFact):
         ]
 
 
-class Stay(CaseFact):
+class Stay(RecordableFact):
     """A stay of removal actually granted (a request to ICE is not a stay)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
@@ -191,7 +205,7 @@ class CriminalRecord(CaseFact):
         ]
 
 
-class Notice(CaseFact):
+class Notice(RecordableFact):
     class ServedOn(models.TextChoices):
         PERSON = "person"
         PERSON_AND_COUNSEL = "person_and_counsel", "person and counsel"
@@ -210,7 +224,7 @@ class Notice(CaseFact):
     exigent = models.BooleanField(default=False)
 
 
-class FearClaim(CaseFact):
+class FearClaim(RecordableFact):
     class Outcome(models.TextChoices):
         PENDING = "pending"
         POSITIVE = "positive"
@@ -226,7 +240,7 @@ class FearClaim(CaseFact):
     proceedings_ended = models.BooleanField(default=False)
 
 
-class Acceptance(CaseFact):
+class Acceptance(RecordableFact):
     """The receiving state's answer about one person, by name."""
 
     class Decision(models.TextChoices):
@@ -238,6 +252,19 @@ class Acceptance(CaseFact):
     decision = models.CharField(max_length=8, choices=Decision.choices)
     decided_on = models.DateField()
     reasons = models.TextField(blank=True)
+    # An answer is to one proposal: when the referral it answered is withdrawn, it counts no
+    # more from that day, and a new referral waits for a new answer.
+    lapsed_on = models.DateField(
+        null=True, blank=True, help_text="the day the referral it answered was withdrawn"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lapsed_on__isnull=True) | Q(lapsed_on__gte=models.F("decided_on")),
+                name="acceptance_lapses_after_decision",
+            )
+        ]
 
 
 class CountryRequest(CaseFact):

@@ -16,6 +16,7 @@ from accords.cases.models import (
     Person,
     Proceeding,
     Protection,
+    RecordableFact,
     RemovalOrder,
     Stay,
     UkProcess,
@@ -82,7 +83,10 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     person.case_file_hash = digest
     person.save()
     for section, model in SECTIONS.items():
-        model.objects.filter(person=person).delete()
+        facts = model.objects.filter(person=person)
+        if issubclass(model, RecordableFact):  # those recorded in Accords stay
+            facts = facts.filter(recorded_in_accords=False)
+        facts.delete()
         model.objects.bulk_create(
             model(person=person, **_item(model, item)) for item in doc.get(section, [])
         )

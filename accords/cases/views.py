@@ -62,6 +62,9 @@ def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
             events.append((f.screened_on, f"fear screening: {f.outcome}"))
     for a in person.acceptances.all():
         events.append((a.decided_on, f"{a.receiving_state} {a.decision} the person by name"))
+        if a.lapsed_on:
+            events.append((a.lapsed_on, f"{a.receiving_state}'s answer lapsed: the referral it "
+                                        "answered was withdrawn"))  # fmt: skip
     for c in person.criminal_history.all():
         what = "conviction" if c.kind == "conviction" else f"charge ({c.charge_outcome})"
         events.append((c.on, f"{what}: {c.offence_category.replace('_', ' ')}"))

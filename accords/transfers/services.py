@@ -114,6 +114,7 @@ def notice_serve(
         interpreter_name=interpreter_name,
         interpreter_language=interpreter_language,
         exigent=exigent,
+        recorded_in_accords=True,
     )
     NoticeDocument.objects.create(
         notice=notice,
@@ -138,7 +139,8 @@ def notice_serve(
 @action("fear_claim.record")
 def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> FearClaim:
     person = _locked_person(person)
-    claim = FearClaim(person=person, country=country, stated_on=stated_on)
+    claim = FearClaim(person=person, country=country, stated_on=stated_on,
+                      recorded_in_accords=True)  # fmt: skip
     claim.full_clean()
     claim.save()
     return claim
@@ -161,7 +163,7 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
 def stay_record(*, actor, person: Person, granted_by: str, valid_from, valid_until=None) -> Stay:
     person = _locked_person(person)
     stay = Stay(person=person, granted_by=granted_by, valid_from=valid_from,
-                valid_until=valid_until)  # fmt: skip
+                valid_until=valid_until, recorded_in_accords=True)  # fmt: skip
     stay.full_clean()
     stay.save()
     return stay
@@ -191,6 +193,7 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
         decision=decision,
         decided_on=timezone.localdate(),
         reasons=reasons,
+        recorded_in_accords=True,
     )
     referral.save(update_fields=["acceptance"])
     return referral
@@ -198,6 +201,8 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
 
 @action("referral.withdraw")
 def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
+    """Close an open referral. The receiving state's answer to it lapses with it: it answered
+    this proposal, so a later referral of the same person waits for an answer of its own."""
     _locked_person(referral.person)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.OPEN:
@@ -206,6 +211,8 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
         raise ValidationError({"reason": "Say why the referral is withdrawn."})
     referral.status, referral.closed_reason = Referral.Status.WITHDRAWN, reason
     referral.save(update_fields=["status", "closed_reason"])
+    if referral.acceptance_id:
+        Acceptance.objects.filter(pk=referral.acceptance_id).update(lapsed_on=timezone.localdate())
     ManifestEntry.objects.filter(referral=referral, status=ManifestEntry.Status.LISTED).update(
         status=ManifestEntry.Status.REMOVED, removed_reason=[{"reason": f"withdrawn: {reason}"}]
     )

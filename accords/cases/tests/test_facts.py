@@ -34,6 +34,11 @@ def case_files(draw):
          "valid_until": draw(st.one_of(st.none(), st.dates(start, date(2027, 1, 1)))) and None}
     ] if draw(st.booleans()) else []  # fmt: skip
     claim_day = draw(days)
+    answered = draw(days)
+    answer = {"receiving_state": "RW", "decision": draw(st.sampled_from(["accepted", "declined"])),
+              "decided_on": answered.isoformat()}  # fmt: skip
+    if draw(st.booleans()):  # the referral it answered was withdrawn
+        answer["lapsed_on"] = draw(st.dates(answered, date(2027, 1, 1))).isoformat()
     return case_doc(
         "P-1",
         person={
@@ -73,13 +78,7 @@ def case_files(draw):
         ]
         if draw(st.booleans())
         else [],  # fmt: skip
-        acceptances=[
-            {
-                "receiving_state": "RW",
-                "decision": draw(st.sampled_from(["accepted", "declined"])),
-                "decided_on": draw(days).isoformat(),
-            }
-        ],  # fmt: skip
+        acceptances=[answer],
     )
 
 

@@ -141,3 +141,15 @@ def test_csv_errors_name_the_column_the_user_wrote(tmp_path, capsys):
 def test_an_undocumented_csv_column_is_refused():
     [(line, problem)] = read_case_files("case_number,shoe_size\nX,9\n", name="x.csv")
     assert problem.field == "shoe_size"
+
+
+@pytest.mark.django_db
+def test_an_answer_cannot_lapse_before_it_was_given():
+    doc = case_doc("D-1")
+    doc["acceptances"][0]["lapsed_on"] = "2025-08-01"  # answered on 2025-08-20
+    with pytest.raises(CaseFileErrors) as raised:
+        case_import(actor=None, records=[(1, doc)], source="t")
+    assert [str(p) for p in raised.value.problems] == [
+        "line 1: acceptances[0].lapsed_on: 2025-08-01 is before 2025-08-20"
+    ]
+    assert not Person.objects.exists()

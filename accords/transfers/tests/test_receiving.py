@@ -1,11 +1,18 @@
 """The receiving state's view: its officers see only the people referred to their state, each
 file only as far as the state needs it, and answer for each person by name."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from accords.cases.models import Acceptance
+from accords.cases.screening import case_explanation
+from accords.cases.services import case_import
+from accords.cases.tests.conftest import case_doc
 from accords.demo.accounts import DEMO_PASSWORD
-from accords.transfers.models import Referral
+from accords.transfers import services
+from accords.transfers.models import NoticeDocument, Referral
 from accords.transfers.tests import stages
 
 
@@ -149,3 +156,68 @@ def test_an_officer_cannot_accept_beyond_the_agreement_s_places(world, signed_in
                        "application/json")  # fmt: skip
     assert full.status_code == 422 and "places are all taken" in full.content.decode()
     assert '<td class="left">0</td>' in client.get("/receiving/").content.decode()
+
+
+def _acceptance_gate(referral: Referral, on) -> dict:
+    explained = case_explanation(referral.person, referral.agreement, on)
+    return next(g for g in explained["gates"] if g["gate"] == "us.receiving_acceptance")
+
+
+@pytest.mark.django_db
+def test_an_answer_lapses_with_the_referral_it_answered(world):
+    """Rwanda accepted a person, then the referral was withdrawn: a new referral of the same
+    person waits for a new answer by name, and the old one still counts on the days before."""
+    first = stages.accepted(world, stages.referred(world, stages.people("L-1")[0]))
+    today = timezone.localdate()
+    assert _acceptance_gate(first, today)["outcome"] == "pass"
+
+    services.referral_withdraw(actor=world["sending.officer"], referral=first,
+                               reason="flight cancelled")  # fmt: skip
+    assert Acceptance.objects.get(pk=first.acceptance_id).lapsed_on == today
+    second = stages.referred(world, first.person)
+    gate = _acceptance_gate(second, today)
+    assert gate["outcome"] == "pending" and gate["reason"].startswith("awaiting RW's acceptance")
+    # Replay: on a day after the answer and before it lapsed, it stood (the answer moved two
+    # days back, as if given then).
+    Acceptance.objects.filter(pk=first.acceptance_id).update(decided_on=today - timedelta(days=2))
+    assert _acceptance_gate(second, today - timedelta(days=1))["outcome"] == "pass"
+    # The receiving officer sees the new proposal and answers it; the new answer counts.
+    stages.accepted(world, second)
+    assert _acceptance_gate(second, today)["outcome"] == "pass"
+
+
+@pytest.mark.django_db
+def test_a_decline_lapses_too_and_the_new_referral_awaits_an_answer(world):
+    first = stages.referred(world, stages.people("L-2")[0])
+    services.acceptance_decide(actor=world["receiving.officer"], referral=first,
+                               decision="declined", reasons="identity unconfirmed")  # fmt: skip
+    today = timezone.localdate()
+    assert _acceptance_gate(first, today)["outcome"] == "block"
+    services.referral_withdraw(actor=world["sending.officer"], referral=first,
+                               reason="identity being confirmed")  # fmt: skip
+    assert _acceptance_gate(stages.referred(world, first.person), today)["outcome"] == "pending"
+
+
+@pytest.mark.django_db
+def test_a_new_case_file_keeps_what_the_workflow_recorded(world):
+    """The sending state's next export of a case, with a new protection and without what
+    Accords recorded: the protection arrives, and the notice served, the stay, the fear claim
+    and the answer recorded here all stay."""
+    referral = stages.ready(world, stages.people("K-1")[0])
+    person = referral.person
+    services.stay_record(actor=world["counsel"], person=person, granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+    services.fear_claim_record(actor=world["counsel"], person=person, country="RW",
+                               stated_on=timezone.localdate())  # fmt: skip
+    recorded = {"notices": 1, "stays": 1, "fear_claims": 1, "acceptances": 1}
+    assert {name: getattr(person, name).count() for name in recorded} == recorded
+
+    export = case_doc("K-1", notices=[], acceptances=[], protections=[
+        {"kind": "cat_deferral", "country": "HN", "granted_on": "2024-06-01"}
+    ])  # fmt: skip
+    assert case_import(actor=None, records=[(1, export)], source="t")["updated"] == 1
+    assert {name: getattr(person, name).count() for name in recorded} == recorded
+    assert list(person.protections.values_list("country", flat=True)) == ["HN"]
+    assert NoticeDocument.objects.get(referral=referral).notice.person == person
+    gates = case_explanation(person, referral.agreement, timezone.localdate())["gates"]
+    assert {g["gate"]: g["outcome"] for g in gates}["us.no_stay"] == "block"
