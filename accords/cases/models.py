@@ -305,6 +305,9 @@ class Screening(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     regime_versions = models.JSONField(default=dict)  # regime id -> version used
     summary = models.JSONField(default=dict)
+    # [{gate, outcome, reason, citation, clears_by}]: what the gates its decisions did not pass
+    # said. Few differ, so each is kept once here and a decision points at it.
+    notes = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-started_at"]
@@ -327,8 +330,9 @@ class Decision(CaseFact):
         "registry.Agreement", on_delete=models.CASCADE, related_name="decisions"
     )
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
-    # [{gate, outcome, reason, citation, clears_by, earliest_clear}] for every gate not passed.
-    gates = models.JSONField(default=list)
+    # [[note, earliest_clear]] for every gate not passed, `note` the place of what it said in
+    # the screening's `notes`; `gates` spells them out.
+    gate_notes = models.JSONField(default=list)
     # The same gate ids as ",a,b,": both databases can filter a worklist on a text column,
     # and SQLite cannot search inside JSON.
     gate_ids = models.CharField(max_length=600, blank=True)
@@ -342,3 +346,9 @@ class Decision(CaseFact):
             )
         ]
         indexes = [models.Index(fields=["screening", "agreement", "outcome"])]
+
+    @property
+    def gates(self) -> list[dict]:
+        """Every gate not passed: {gate, outcome, reason, citation, clears_by, earliest_clear}."""
+        notes = self.screening.notes
+        return [{**notes[note], "earliest_clear": day} for note, day in self.gate_notes]

@@ -13,8 +13,9 @@ from datetime import date, datetime
 import polars as pl
 
 from accords.cases.facts import engine_base, engine_columns, facts_from_database
-from accords.cases.models import Decision, Person, Screening
+from accords.cases.models import Decision, Screening
 from accords.core.actions import action
+from accords.core.bulk import bulk_append
 from accords.law.columns import (
     EXCLUSION_CATEGORIES,
     NATIONALITY_REGIONS,
@@ -126,13 +127,42 @@ def screen_frame(
     return evaluation, decisions
 
 
-def _gate_notes(not_passed: pl.DataFrame) -> pl.DataFrame:
-    """Per case, the gates not passed, as the JSON list a Decision stores."""
-    text = ("gate", "outcome", "reason", "citation", "clears_by")
-    return (
-        not_passed.with_columns(pl.col(c).cast(pl.String) for c in text)
-        .group_by("case_id")
-        .agg(gates=pl.struct(*text, pl.col("earliest_clear").cast(pl.String)))
+_NOTE = ("gate", "outcome", "reason", "citation", "clears_by")
+
+
+def _decision_rows(decisions: pl.DataFrame, not_passed: pl.DataFrame, notes: dict) -> pl.DataFrame:
+    """The decisions as `Decision` rows' columns: each gate not passed as [note, earliest_clear],
+    where `note` is the place of what it said in `notes` (added to as new ones are met), so a
+    reason and its citation are stored once per screening, not once per case."""
+    said = not_passed.with_columns(pl.col(c).cast(pl.String) for c in _NOTE)
+    for key in said.select(_NOTE).unique(maintain_order=True).iter_rows():
+        notes.setdefault(key, len(notes))
+    known = pl.DataFrame(list(notes), schema=dict.fromkeys(_NOTE, pl.String), orient="row")
+    known = known.with_columns(note=pl.int_range(pl.len(), dtype=pl.Int64))
+    day = pl.col("earliest_clear").cast(pl.String)
+    per_case = (
+        said.join(known, on=list(_NOTE), how="left", nulls_equal=True, maintain_order="left")
+        .select(
+            "case_id",
+            "gate",
+            pl.concat_str(
+                pl.lit("["),
+                pl.col("note").cast(pl.String),
+                pl.lit(","),
+                pl.concat_str(pl.lit('"'), day, pl.lit('"')).fill_null("null"),
+                pl.lit("]"),
+            ).alias("entry"),
+        )  # fmt: skip
+        .group_by("case_id", maintain_order=True)
+        .agg(pl.col("entry").str.join(","), pl.col("gate").str.join(","))
+    )
+    return decisions.join(per_case, on="case_id", how="left", maintain_order="left").select(
+        "case_id",
+        outcome=pl.col("decision").cast(pl.String),
+        gate_notes=pl.concat_str(pl.lit("["), pl.col("entry").fill_null(""), pl.lit("]")),
+        gate_ids=pl.concat_str(pl.lit(","), pl.col("gate").fill_null(""), pl.lit(",")),
+        earliest_clear="earliest_clear",
+        regime_version=pl.col("regime_version").cast(pl.String),
     )
 
 
@@ -147,8 +177,9 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     """Screen every open case against every agreement in force on `as_of`; store decisions."""
     agreements = agreements_in_force(as_of)
     tables = facts_from_database()
-    ids = dict(Person.objects.filter(status="open").values_list("case_number", "id"))
+    people = tables["persons"].select(case_id="case_number", person_id="person_id")
     screening = Screening.objects.create(as_of=as_of)
+    notes: dict[tuple, int] = {}
     summary: Counter = Counter()
     blocked_by: Counter = Counter()
     pending_on: Counter = Counter()
@@ -157,24 +188,11 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     for agreement, evaluation, decisions in screen_frames(tables, agreements, as_of):
         versions[agreement.regime] = load_regime(agreement.regime).version
         not_passed = evaluation.rows(passed=False)
-        notes = _gate_notes(not_passed)
-        rows = decisions.join(notes, on="case_id", how="left")
-        Decision.objects.bulk_create(
-            (
-                Decision(
-                    screening=screening,
-                    person_id=ids[row["case_id"]],
-                    agreement=agreement,
-                    outcome=str(row["decision"]),
-                    gates=row["gates"] or [],
-                    gate_ids=",{},".format(",".join(g["gate"] for g in row["gates"] or [])),
-                    earliest_clear=row["earliest_clear"],
-                    regime_version=str(row["regime_version"]),
-                )
-                for row in rows.iter_rows(named=True)
-            ),
-            batch_size=2000,
+        rows = _decision_rows(decisions, not_passed, notes)
+        rows = rows.join(people, on="case_id", maintain_order="left").with_columns(
+            screening_id=pl.lit(screening.pk), agreement_id=pl.lit(agreement.pk)
         )
+        bulk_append(Decision, rows.drop("case_id"))
         summary.update(_counts(decisions["decision"]))
         blocked_by.update(gate_counts(decisions["blocked_by"]))
         pending_on.update(gate_counts(decisions["pending_on"]))
@@ -183,6 +201,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         if progress:
             progress(agreement, len(decisions))
     screening.regime_versions = versions
+    screening.notes = [dict(zip(_NOTE, note, strict=True)) for note in notes]
     screening.summary = {
         "agreements": [a.key for a in agreements],
         "decisions": dict(summary),
@@ -190,7 +209,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         "pending_on_gate": dict(pending_on.most_common()),
         "pending_clears_by": dict(clears_by.most_common()),
     }
-    screening.save(update_fields=["regime_versions", "summary"])
+    screening.save(update_fields=["regime_versions", "summary", "notes"])
     return screening
 
 

@@ -51,6 +51,7 @@ def worklist(
     decisions = (
         Decision.objects.filter(screening=screening, person__in=people_visible(user))
         .select_related("person", "agreement")
+        .prefetch_related("screening")  # read once: every decision's gates point into its notes
         .order_by("earliest_clear", "person__case_number", "agreement__key")
     )
     if agreement:

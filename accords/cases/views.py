@@ -98,8 +98,8 @@ def case_detail(request, case_number: str):
         "form": form,
         "explanation": explanation,
         "events": _dates_that_matter(person),
-        "decisions": person.decisions.select_related("agreement", "screening").order_by(
-            "-screening__started_at", "agreement__key"
-        )[:20],
+        "decisions": person.decisions.select_related("agreement")
+        .prefetch_related("screening")
+        .order_by("-screening__started_at", "agreement__key")[:20],
     }
     return render(request, "cases/case_detail.html", context)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accords.cases.models import Decision, Screening
+from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 
@@ -126,3 +127,32 @@ def test_check_runs_as_a_command_with_its_exit_status(tmp_path):
     assert early.returncode == 1 and '"decision": "pending"' in early.stdout
     bad = accords("check", str(path), "--agreement", "nowhere", "--on", "2025-09-01")
     assert bad.returncode == 2
+
+
+@pytest.mark.django_db
+def test_each_stored_decision_says_what_the_case_page_says(reference_data):
+    """What a screening stores of each gate not passed (through its notes, each kept once)
+    is what the one-case explanation gives for that case, agreement and date."""
+    docs = [
+        case_doc("N-1"),
+        case_doc("N-2", acceptances=[]),
+        case_doc("N-3", protections=[
+            {"kind": "cat_deferral", "country": "SZ", "granted_on": "2024-06-01"}
+        ], notices=[]),
+    ]  # fmt: skip
+    case_import(actor=None, records=list(enumerate(docs, 1)), source="t")
+    call_command("screen", "--as-of", "2025-09-01")
+    screening = Screening.objects.get()
+    said = ("gate", "outcome", "reason", "citation", "clears_by")
+    for decision in Decision.objects.select_related("person", "agreement"):
+        explained = case_explanation(decision.person, decision.agreement, screening.as_of)
+        expected = [
+            {**{k: gate[k] for k in said},
+             "earliest_clear": gate["earliest_clear"] and gate["earliest_clear"].isoformat()}
+            for gate in explained["gates"] if gate["outcome"] != "pass"
+        ]  # fmt: skip
+        assert decision.gates == expected, decision
+        assert decision.outcome == explained["decision"]
+    assert any(d.gates for d in Decision.objects.all())
+    notes = [tuple(n.values()) for n in screening.notes]
+    assert len(notes) == len(set(notes)) > 0
