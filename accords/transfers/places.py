@@ -5,15 +5,20 @@ An agreement limits the people sent under it in two ways. Its total capacity (a 
 for per-person fees: at the agreement's fee it pays for so many people and no more. The
 smaller of the two binds; an agreement that states neither takes anyone it accepts.
 
+An agreement may also set quotas: at most so many people departing per year, month or week
+(a capacity term with that period), counted over calendar periods by the day of departure.
+
 Each person accepted by name and not withdrawn holds a place, and so does each person gone.
 The services read these counts inside their transactions with the agreement's row locked, so
 nothing can change between counting and acting (invariant 2 of ARCHITECTURE.md).
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from accords.registry.models import Agreement, Term
 from accords.transfers.models import ManifestEntry, Referral
@@ -106,3 +111,92 @@ def people_listed(agreement: Agreement) -> int:
     return ManifestEntry.objects.filter(
         manifest__flight__agreement=agreement, status=ManifestEntry.Status.LISTED
     ).count()
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `people` may depart under the agreement in each calendar `period` (a capacity
+    term per year, month or week)."""
+
+    people: int
+    period: str
+    why: str
+
+
+def agreement_quotas(agreement: Agreement) -> list[Quota]:
+    """The agreement's quotas per period: for each period, its latest-dated capacity term."""
+    quotas = []
+    for period in (Term.Period.YEAR, Term.Period.MONTH, Term.Period.WEEK):
+        term = _latest(agreement, "quantity", kind=Term.Kind.CAPACITY, period=period)
+        if term:
+            why = f"its quota of {term.quantity} people {period.label}"
+            quotas.append(Quota(term.quantity, period, why))
+    return quotas
+
+
+def period_of(period: str, day: date) -> tuple[date, date]:
+    """The calendar period holding `day`: its first day, and the first day after it. A week
+    runs Monday to Sunday (ISO 8601)."""
+    if period == Term.Period.YEAR:
+        return date(day.year, 1, 1), date(day.year + 1, 1, 1)
+    if period == Term.Period.MONTH:
+        first = day.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1)
+    if period == Term.Period.WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=7)
+    raise ValueError(f"no calendar period {period!r}")
+
+
+def _entries_in(agreement: Agreement, period: str, day: date, *, field: str, statuses):
+    start, end = period_of(period, day)
+    return ManifestEntry.objects.filter(
+        manifest__flight__agreement=agreement, status__in=statuses,
+        **{f"{field}__gte": start, f"{field}__lt": end},
+    )  # fmt: skip
+
+
+def people_gone_in(agreement: Agreement, period: str, day: date) -> int:
+    """People who departed under the agreement in the period holding `day` (local days)."""
+    gone = [ManifestEntry.Status.DEPARTED, ManifestEntry.Status.HANDED_OVER]
+    return _entries_in(agreement, period, day, field="departed_at__date", statuses=gone).count()
+
+
+def departure_room(agreement: Agreement, moment) -> list[tuple[int, str]]:
+    """How many more people may depart under the agreement at `moment`, by each limit that
+    applies (its places in all, and each quota for the period `moment` falls in), and why."""
+    rooms = []
+    limit = agreement_limit(agreement)
+    if limit.people is not None:
+        rooms.append((limit.people - people_gone(agreement), limit.why))
+    day = timezone.localdate(moment)
+    for quota in agreement_quotas(agreement):
+        start, end = period_of(quota.period, day)
+        gone = people_gone_in(agreement, quota.period, day)
+        rooms.append((quota.people - gone, f"{quota.why}, from {start} to {end - timedelta(1)}"))
+    return rooms
+
+
+def quota_room(agreement: Agreement, flights) -> dict[int, int]:
+    """For each flight (by id), how many more people the agreement's quotas let it carry. A
+    period's room (its quota less the people gone, or listed to go, in it) is handed to its
+    flights in date order, each taking what its free seats allow: never more than the quota,
+    though a plan over several flights in one period may fill the earlier ones first."""
+    listed = ManifestEntry.Status.LISTED
+    room: dict[int, int] = {}
+    for quota in agreement_quotas(agreement):
+        left: dict[date, int] = {}
+        for flight in sorted(flights, key=lambda f: (f.departs_on, f.pk)):
+            start, _ = period_of(quota.period, flight.departs_on)
+            if start not in left:
+                gone = people_gone_in(agreement, quota.period, flight.departs_on)
+                going = _entries_in(
+                    agreement, quota.period, flight.departs_on,
+                    field="manifest__flight__departs_on", statuses=[listed],
+                ).count()  # fmt: skip
+                left[start] = quota.people - gone - going
+            free = flight.seats - flight.manifest.entries.filter(status=listed).count()
+            taken = max(0, min(free, left[start]))
+            left[start] -= taken
+            room[flight.pk] = min(room.get(flight.pk, taken), taken)
+    return room

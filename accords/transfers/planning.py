@@ -235,10 +235,15 @@ def _families_there(agreement: Agreement) -> set[int]:
 
 
 def placement_round(
-    *, agreement: Agreement, flights: list[Flight], capacity_left: int | None
+    *,
+    agreement: Agreement,
+    flights: list[Flight],
+    capacity_left: int | None,
+    quota_room: dict[int, int] | None = None,
 ) -> Round:
     """The placement problem for `flights` of `agreement`, with `capacity_left` people (None:
-    the agreement states no cap)."""
+    the agreement states no cap) and, where the agreement has quotas per period, at most
+    `quota_room[flight id]` more people on a flight (`places.quota_room`)."""
     units, held_back = _units(agreement)
     family_ties = _families_there(agreement)
     ready, closed = _compatible(units, flights, agreement) if units else ({}, {})
@@ -246,6 +251,8 @@ def placement_round(
     fee = agreement_fee(agreement).minor
     offered = {f.departs_on: _services(agreement, f.departs_on) for f in flights}
     seats = [f.seats - f.manifest.entries.filter(status="listed").count() for f in flights]
+    if quota_room:
+        seats = [min(s, quota_room.get(f.pk, s)) for s, f in zip(seats, flights, strict=True)]
 
     pair_unit, pair_slot, values = [], [], defaultdict(list)
     features: dict[tuple[int, int], dict[str, float]] = {}

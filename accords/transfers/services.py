@@ -32,9 +32,11 @@ from accords.transfers.notices import notice_text
 from accords.transfers.places import (
     GONE,
     agreement_limit,
+    departure_room,
     people_gone,
     people_listed,
     places_taken,
+    quota_room,
 )
 
 # The UK's two notices, and the fact each one sets when it is understood.
@@ -289,9 +291,8 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     if not manifest.locked_at or manifest.departed_at:
         raise ValidationError({"manifest": "Only a locked manifest that has not left departs."})
     agreement = Agreement.objects.select_for_update().get(pk=manifest.flight.agreement_id)
-    limit = agreement_limit(agreement)
-    departed_before = people_gone(agreement)
     moment = timezone.now()
+    rooms = departure_room(agreement, moment)
     departed, removed = [], []
     entries = manifest.entries.filter(status=ManifestEntry.Status.LISTED).select_related(
         "referral__person"
@@ -303,12 +304,10 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     for unit in units.values():
         checked = [(entry, *_closed_at(entry, agreement, moment)) for entry in unit]
         held = [e.referral.person.case_number for e, _, closed in checked if closed]
-        full = (
-            limit.people is not None and departed_before + len(departed) + len(unit) > limit.people
-        )
+        full = [why for room, why in rooms if len(departed) + len(unit) > room]
         for entry, referral, closed in checked:
             if full:
-                why = f"every place under the agreement is used: {limit.why}"
+                why = f"every place under the agreement is used: {full[0]}"
                 closed.append({"gate": "agreement.capacity", "outcome": "block", "reason": why})
             if held and not closed:
                 why = f"travels with family, and {', '.join(held)} cannot depart"
@@ -391,7 +390,8 @@ def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
     limit, left = agreement_limit(agreement), None
     if limit.people is not None:
         left = limit.people - people_gone(agreement) - people_listed(agreement)
-    placement = planning.placement_round(agreement=agreement, flights=flights, capacity_left=left)
+    placement = planning.placement_round(agreement=agreement, flights=flights, capacity_left=left,
+                                         quota_room=quota_room(agreement, flights))  # fmt: skip
     solution = solve(placement.problem, policy, time_limit=PLAN_TIME_LIMIT)
     plan = Plan.objects.create(
         created_by=actor,

@@ -1,15 +1,17 @@
 """Flights and manifests: lock, depart with every gate re-checked at that moment, hand over;
 each step by the role that may take it, and seen only by those who may see it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from accords.audit.log import log_verify
 from accords.demo.accounts import DEMO_PASSWORD
+from accords.registry.models import Term
 from accords.transfers import services
 from accords.transfers.models import Flight, Manifest, ManifestEntry, NoticeDocument, Referral
+from accords.transfers.places import period_of
 from accords.transfers.tests import stages
 
 
@@ -226,3 +228,57 @@ def test_the_demo_stages_every_state_and_a_manifest_that_takes_one_person_off(wo
     result = services.manifest_depart(actor=world["sending.supervisor"],
                                       manifest=Manifest.objects.get(pk=first["manifest_ready"]))  # fmt: skip
     assert result["removed"] == ["DEMO-T-13"] and len(result["departed"]) == 4
+
+
+def _quota(agreement, people: int, period: str) -> None:
+    Term.objects.create(agreement=agreement, key=f"quota-{period}", kind="capacity",
+                        text=f"up to {people} people {period}", quantity=people,
+                        period=period)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_monthly_quota_holds_at_departure_and_in_plans(world):
+    """Two people a month: a plan lists two of three, a third listed by hand is taken off at
+    departure naming the quota, and a later flight that month plans nobody; once those
+    departures fall in an earlier month, the month's places are free again."""
+    people = stages.people("Q-1", "Q-2", "Q-3", "Q-4")
+    for person in people:
+        stages.ready(world, person)
+    supervisor = world["sending.supervisor"]
+    first = stages.flight(world, seats=5, in_days=0)
+    _quota(first.agreement, 2, "month")
+    services.plan_create(actor=supervisor, flight=first, policy_name="default-2026")
+    assert first.manifest.entries.filter(status="listed").count() == 2
+    waiting = Referral.objects.exclude(entries__manifest=first.manifest).order_by("pk")
+    services.manifest_list(actor=supervisor, manifest=first.manifest, referrals=[waiting[0]])
+    services.manifest_lock(actor=supervisor, manifest=first.manifest)
+
+    result = services.manifest_depart(actor=supervisor, manifest=first.manifest)
+    assert len(result["departed"]) == 2 and len(result["removed"]) == 1
+    [reason] = ManifestEntry.objects.get(status="removed").removed_reason
+    assert reason["gate"] == "agreement.capacity" and "2 people per month" in reason["reason"]
+
+    later = stages.flight(world, seats=5, in_days=0)
+    plan = services.plan_create(actor=supervisor, flight=later, policy_name="default-2026")
+    assert plan.solver["people_placed"] == 0
+
+    last_month = timezone.now() - timedelta(days=40)
+    ManifestEntry.objects.filter(status="departed").update(departed_at=last_month)
+    services.plan_create(actor=supervisor, flight=later, policy_name="default-2026")
+    assert later.manifest.entries.filter(status="listed").count() == 2
+    services.manifest_lock(actor=supervisor, manifest=later.manifest)
+    assert len(services.manifest_depart(actor=supervisor, manifest=later.manifest)["departed"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("period", "day", "first", "after"),
+    [
+        ("year", date(2026, 7, 4), date(2026, 1, 1), date(2027, 1, 1)),
+        ("month", date(2026, 12, 31), date(2026, 12, 1), date(2027, 1, 1)),
+        ("month", date(2028, 2, 29), date(2028, 2, 1), date(2028, 3, 1)),
+        ("week", date(2026, 12, 2), date(2026, 11, 30), date(2026, 12, 7)),  # a Wednesday
+        ("week", date(2027, 1, 3), date(2026, 12, 28), date(2027, 1, 4)),  # a Sunday
+    ],
+)
+def test_a_quota_counts_over_calendar_periods(period, day, first, after):
+    assert period_of(period, day) == (first, after)

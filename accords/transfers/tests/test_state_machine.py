@@ -9,12 +9,14 @@ After every step:
 - nobody has departed unless every gate passed at the moment of their departure (checked
   right after each departure, before anything else can happen to the case, at the entry's
   own `departed_at`), and the departure took off exactly those the gates and the cap allowed;
-- no agreement has more places taken, or more people departed, than its capacity, and no plan
+- no agreement has more places taken, or more people departed, than its capacity, nor more
+  people departed in a calendar month than its monthly quota (when it has one), and no plan
   places more people than the places left or a flight has seats;
 - the audit log holds exactly one entry per successful call (a refused call leaves neither an
   entry nor any change) and verifies end to end.
 """
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -71,6 +73,14 @@ def _places_held(agreement: Agreement) -> int:
     ))  # fmt: skip
 
 
+def _departed_by_month(agreement: Agreement) -> Counter:
+    """People departed under the agreement in each (year, month), by local time: counted
+    apart from `places.people_gone_in`."""
+    gone = ManifestEntry.objects.filter(referral__agreement=agreement, status__in=GONE)
+    moments = (timezone.localtime(at) for at in gone.values_list("departed_at", flat=True))
+    return Counter((at.year, at.month) for at in moments)
+
+
 def _snapshot() -> tuple:
     """Everything the services write, to show a refused call changed none of it."""
     return (
@@ -98,6 +108,7 @@ class TransferJourneys(RuleBasedStateMachine):
         self._savepoint.__enter__()
         self.audited = AuditEntry.objects.count()
         self.capacity: dict[str, int] = {}
+        self.monthly: dict[str, int] = {}  # the agreements given a quota per month too
         self.referrals: list[int] = []
         self.claims: list[int] = []
         self.manifests: list[int] = []
@@ -141,16 +152,22 @@ class TransferJourneys(RuleBasedStateMachine):
 
     @initialize(
         capacities=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+        monthly=st.tuples(st.none() | st.just(1), st.none() | st.just(1)),
         under_way=st.lists(st.tuples(st.integers(0, PEOPLE - 1), st.sampled_from(AGREEMENTS)),
                            unique_by=lambda pair: pair[0], min_size=1, max_size=PEOPLE),
     )  # fmt: skip
-    def set_up(self, capacities, under_way):
-        for key, quantity in zip(AGREEMENTS, capacities, strict=True):
+    def set_up(self, capacities, monthly, under_way):
+        for key, quantity, per_month in zip(AGREEMENTS, capacities, monthly, strict=True):
             # Small caps, so that examples reach them; the real quotas are in the hundreds.
             self.world[key].terms.filter(kind=Term.Kind.CAPACITY, period=Term.Period.TOTAL).update(
                 quantity=quantity
             )
             self.capacity[key] = quantity
+            if per_month is not None:
+                Term.objects.create(agreement=self.world[key], key="monthly-quota",
+                                    kind=Term.Kind.CAPACITY, text="a monthly quota",
+                                    quantity=per_month, period=Term.Period.MONTH)  # fmt: skip
+                self.monthly[key] = per_month
         # Some people come referred, served and answered, so that journeys reach departure
         # within the steps an example has; they go through the same rules as every step.
         for person, key in under_way:
@@ -368,6 +385,10 @@ class TransferJourneys(RuleBasedStateMachine):
         passed, in listing order until the agreement's cap is reached."""
         agreement = manifest.flight.agreement
         room = self.capacity[agreement.key] - _departed(agreement)
+        if agreement.key in self.monthly:
+            today = timezone.localdate()
+            this_month = _departed_by_month(agreement)[(today.year, today.month)]
+            room = min(room, self.monthly[agreement.key] - this_month)
         now, going = _naive(timezone.now()), []
         listed = manifest.entries.filter(status=ManifestEntry.Status.LISTED).order_by("pk")
         for entry in listed.select_related("referral__person"):
@@ -409,6 +430,8 @@ class TransferJourneys(RuleBasedStateMachine):
         for key, capacity in self.capacity.items():
             assert _places_held(self.world[key]) <= capacity
             assert _departed(self.world[key]) <= capacity
+        for key, quota in self.monthly.items():
+            assert all(n <= quota for n in _departed_by_month(self.world[key]).values())
 
     @invariant()
     def one_audit_entry_per_change_and_the_log_verifies(self):
