@@ -2,34 +2,54 @@
 of its service: destination, agreement, language, whether the translation was checked, the
 interpreter's attestation, and when counsel was served electronically.
 
-Fonts: nothing may be assumed on a machine beyond what the lock file installs, and no package
-it installs ships a text font with Arabic (or other non-Latin) glyphs; the only TTFs under the
-virtualenv are Playwright's icon font. So the PDF uses the built-in PDF core fonts (Helvetica,
-Windows-1252), which draw English, Spanish and French. Text they cannot draw is not dropped
-silently: the PDF says so in place and on its first page, and the exact text as served is always
-attached to the PDF as a UTF-8 file (and shown on the notice's web page). Even with such a font,
-Arabic would need shaping, which fpdf2 does only through uharfbuzz, which is not installed.
+Fonts: nothing may be assumed on a machine beyond what the lock file installs. The notices'
+languages (English, Spanish, French, Arabic) are drawn in Noto Sans Arabic, which also covers
+Latin, as the `justmytype-intl-rtl` package ships it (SIL Open Font License); its bold is the
+same variable font at weight 700. Arabic is shaped (letters joined, set right to left) by
+fpdf2's text shaping through uharfbuzz. Text in a script the font has no glyphs for is not
+dropped silently: the PDF says so in place and on its first page. The exact text as served is
+always attached to the PDF as a UTF-8 file (and shown on the notice's web page).
 """
 
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from accords.transfers.models import NoticeDocument
 
-ENCODING = "windows-1252"  # what the PDF core fonts can draw
-NOT_DRAWN = "[not drawn: this line is in a script the PDF's fonts cannot show; see the note]"
+FONT = files("justmytype_intl_rtl") / "fonts/ofl/notosansarabic/NotoSansArabic[wdth,wght].ttf"
+FAMILY = "NotoSansArabic"
+NOT_DRAWN = "[not drawn: this line is in a script the PDF's font cannot show; see the note]"
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters the font can draw."""
+    return frozenset(TTFont(str(FONT)).getBestCmap())
 
 
 def _drawable(text: str) -> bool:
-    try:
-        text.encode(ENCODING)
-    except UnicodeEncodeError:
-        return False
-    return True
+    glyphs = _glyphs()
+    return all(ord(c) in glyphs for c in text if not c.isspace())
 
 
 def _shown(text: str) -> str:
     return text if _drawable(text) else NOT_DRAWN
+
+
+def _alignment(text: str) -> str:
+    """Right for a line whose first letter is of a right-to-left script, else left."""
+    for c in text:
+        direction = unicodedata.bidirectional(c)
+        if direction in ("R", "AL"):
+            return "R"
+        if direction == "L":
+            return "L"
+    return "L"
 
 
 def _record(document: NoticeDocument) -> list[tuple[str, str]]:
@@ -76,7 +96,8 @@ def notice_pdf(document: NoticeDocument) -> bytes:
     undrawn = not all(_drawable(t) for t in [*lines, *(value for _, value in record)])
 
     pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = ENCODING
+    pdf.add_font(FAMILY, fname=str(FONT), variations={"": {"wght": 400}, "B": {"wght": 700}})
+    pdf.set_text_shaping(True)
     pdf.set_title(_shown(f"Notice of removal, case {document.referral.person.case_number}"))
     pdf.set_creator("Accords")
     pdf.set_lang(document.language)
@@ -90,19 +111,20 @@ def notice_pdf(document: NoticeDocument) -> bytes:
     pdf.set_auto_page_break(True, margin=15)
 
     def paragraph(text: str, size: float = 10, style: str = "", height: float = 5) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, style, size)
+        pdf.multi_cell(0, height, text, align=_alignment(text), new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)  # fmt: skip
 
     paragraph("Record of service of a notice of removal to a third country", 14, "B", 8)
     for label, value in record:
-        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_font(FAMILY, "B", 10)
         pdf.cell(70, 5, f"{label}:")
         paragraph(_shown(value))
     if undrawn:
         pdf.ln(3)
         paragraph(
-            "Note: part of this notice is in a script (such as Arabic) that this PDF cannot "
-            "draw: the fonts installed with Accords have no glyphs for it, so those lines are "
+            "Note: part of this notice is in a script that this PDF cannot draw: the font "
+            "installed with Accords has no glyphs for it, so those lines are "
             "marked below instead of drawn. Nothing is omitted from the record: the exact text "
             f"as served is attached to this PDF as {attachment_name(document)} (UTF-8) and is "
             "shown on the notice's page in Accords.",
@@ -112,5 +134,5 @@ def notice_pdf(document: NoticeDocument) -> bytes:
     pdf.ln(4)
     paragraph("Text of the notice as served", 12, "B", 7)
     for line in lines:
-        paragraph(_shown(line), 11, "" if _drawable(line) else "I", 5.5)
+        paragraph(_shown(line), 11, "", 5.5)
     return bytes(pdf.output())
