@@ -10,7 +10,9 @@ import math
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
 from accords.cases.screening import case_explanation
@@ -39,10 +41,18 @@ from accords.transfers.places import (
     quota_room,
 )
 
-# The UK's two notices, and the fact each one sets when it is understood.
+
+class UkStep(models.TextChoices):
+    """The UK's two notices, in the order they are served."""
+
+    NOTICE_OF_INTENT = "notice_of_intent", _("notice of intent")
+    REMOVAL_DIRECTIONS = "removal_directions", _("removal directions")
+
+
+# The fact each UK notice sets when it is understood.
 UK_STEPS = {
-    "notice_of_intent": "intent_notice_served_on",
-    "removal_directions": "removal_directions_notified_at",
+    UkStep.NOTICE_OF_INTENT: "intent_notice_served_on",
+    UkStep.REMOVAL_DIRECTIONS: "removal_directions_notified_at",
 }
 
 
@@ -131,7 +141,7 @@ def notice_serve(
         # The notice of intent counts in days, removal directions to the hour.
         when = (
             notice.served_at
-            if uk_step == "removal_directions"
+            if uk_step == UkStep.REMOVAL_DIRECTIONS
             else timezone.localdate(notice.served_at)
         )
         UkProcess.objects.update_or_create(person=person, defaults={UK_STEPS[uk_step]: when})

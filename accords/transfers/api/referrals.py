@@ -19,6 +19,7 @@ from accords.core.api_auth import documented
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
 from accords.transfers.models import NoticeDocument, Referral
+from accords.transfers.services import UkStep
 
 router = Router(tags=["transfers"], auth=django_auth)
 
@@ -133,7 +134,7 @@ class NoticeIn(Schema):
     interpreter_language: str = Field("", max_length=8, pattern=NO_NUL)
     interpreter_attestation: str = Field("", max_length=5000, pattern=NO_NUL)
     exigent: bool = False
-    uk_step: Literal["", "notice_of_intent", "removal_directions"] = Field(
+    uk_step: UkStep | Literal[""] = Field(
         "", description="Under the UK regime: which of its two notices this is."
     )
 

@@ -12,6 +12,7 @@ from accords.cases.models import FearClaim, Notice
 from accords.registry.models import Agreement
 from accords.transfers.models import Referral
 from accords.transfers.notices import TEMPLATES
+from accords.transfers.services import UkStep
 
 LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "ar": _("Arabic")}
 
@@ -64,11 +65,7 @@ class NoticeServeForm(forms.Form):
     uk_step = forms.ChoiceField(
         label=_("UK notice"),
         required=False,
-        choices=[
-            ("", _("not under the UK regime")),
-            ("notice_of_intent", _("notice of intent")),
-            ("removal_directions", _("removal directions")),
-        ],  # fmt: skip
+        choices=[("", _("not under the UK regime")), *UkStep.choices],
         help_text=_("Under the UK regime a notice of intent comes first, then removal directions."),
     )
     interpreter_name = forms.CharField(
