@@ -160,13 +160,16 @@ class Verdicts:
 
         pending = self._outcomes == _PENDING
         dated = where(pending & self._dated)
-        at = np.flatnonzero(np.isin(self.codes, dated)) if dated else np.zeros(0, np.int64)
+        at, clears = np.zeros(0, np.int64), np.zeros(0, np.int32)
+        if dated:  # most gates have none: then not even an empty series is made
+            at = np.flatnonzero(np.isin(self.codes, dated))
+            clears = self.days_at(at).to_physical().fill_null(_NO_DAY).to_numpy()
         return Share(
             blocking=where(self._outcomes == _BLOCK),
             waiting=where(pending),
             undated=where(pending & ~self._dated),
             dated=at,
-            clears=self.days_at(at).to_physical().fill_null(_NO_DAY).to_numpy(),
+            clears=clears,
         )
 
 
