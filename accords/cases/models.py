@@ -296,6 +296,9 @@ class UkProcess(CaseFact):
     rule39_in_force = models.BooleanField(default=False)
     rule39_disapplied_by_minister = models.BooleanField(default=False)
     compelling_claim_pending = models.BooleanField(default=False)
+    # The fields Accords' workflow recorded (the two UK notices, when it served them): like a
+    # `RecordableFact`, an import of the case file keeps them.
+    fields_recorded_in_accords = models.JSONField(default=list, blank=True)
 
 
 class Screening(models.Model):

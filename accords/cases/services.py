@@ -90,9 +90,12 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
         model.objects.bulk_create(
             model(person=person, **_item(model, item)) for item in doc.get(section, [])
         )
+    before = UkProcess.objects.filter(person=person).first()
+    kept = {f: getattr(before, f) for f in before.fields_recorded_in_accords} if before else {}
     UkProcess.objects.filter(person=person).delete()
-    if doc.get("uk"):
-        UkProcess.objects.create(person=person, **_item(UkProcess, doc["uk"]))
+    if doc.get("uk") or kept:
+        UkProcess.objects.create(person=person, **{**_item(UkProcess, doc.get("uk", {})), **kept},
+                                 fields_recorded_in_accords=sorted(kept))  # fmt: skip
     return outcome
 
 

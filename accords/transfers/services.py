@@ -144,7 +144,11 @@ def notice_serve(
             if uk_step == UkStep.REMOVAL_DIRECTIONS
             else timezone.localdate(notice.served_at)
         )
-        UkProcess.objects.update_or_create(person=person, defaults={UK_STEPS[uk_step]: when})
+        process, _ = UkProcess.objects.get_or_create(person=person)
+        field = UK_STEPS[uk_step]
+        setattr(process, field, when)
+        process.fields_recorded_in_accords = sorted({*process.fields_recorded_in_accords, field})
+        process.save()
     return notice
 
 

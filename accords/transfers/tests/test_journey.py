@@ -142,6 +142,25 @@ def test_uk_journey_from_referral_to_hand_over(world):
 
 
 @pytest.mark.django_db
+def test_a_new_case_file_keeps_the_uk_notice_accords_served(world):
+    """The UK step served through Accords survives the sending state's next export, which
+    brings a new fact (the asylum claim refused) and no notice date."""
+    agreement = _uk_partnership_in_force()
+    person = _person("J-UK3", person={"languages": ["en"]}, uk=UK_CASE)
+    referral = services.referral_create(actor=world["sending.officer"], person=person,
+                                        agreement=agreement, proposed_on=timezone.localdate())  # fmt: skip
+    services.notice_serve(actor=world["sending.officer"], referral=referral, language="en",
+                          uk_step="notice_of_intent")  # fmt: skip
+    export = case_doc("J-UK3", notices=[], acceptances=[], person={"languages": ["en"]},
+                      uk={**UK_CASE, "asylum_refused_on": "2024-02-20"})  # fmt: skip
+    assert case_import(actor=None, records=[(1, export)], source="t")["updated"] == 1
+    process = UkProcess.objects.get(person=person)
+    assert process.intent_notice_served_on == timezone.localdate()
+    assert process.asylum_refused_on == date(2024, 2, 20)
+    assert process.fields_recorded_in_accords == ["intent_notice_served_on"]
+
+
+@pytest.mark.django_db
 def test_a_uk_notice_not_understood_does_not_count_and_us_notices_have_no_steps(world):
     officer = world["sending.officer"]
     agreement = _uk_partnership_in_force()
