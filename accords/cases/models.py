@@ -37,7 +37,11 @@ class RecordableFact(CaseFact):
     """A fact the transfer workflow records as well as a case file brings (a notice served, a
     fear claim, a stay, the receiving state's answer). Importing a case file replaces the
     facts that came from files and keeps those recorded in Accords: a stay recorded here must
-    not vanish because the sending state's next export does not hold it yet."""
+    not vanish because the sending state's next export does not hold it yet. A file's item
+    with the same `SAME_FACT` values as one kept is that fact again, and Accords' record of it
+    stands (a claim screened here stays screened)."""
+
+    SAME_FACT: tuple[str, ...] = ()
 
     recorded_in_accords = models.BooleanField(
         default=False, help_text="Recorded through Accords' workflow rather than imported."
@@ -163,6 +167,8 @@ class Proceeding(CaseFact):
 class Stay(RecordableFact):
     """A stay of removal actually granted (a request to ICE is not a stay)."""
 
+    SAME_FACT = ("granted_by", "valid_from")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
     granted_by = models.CharField(max_length=40)
     scope = models.CharField(max_length=200, blank=True)
@@ -210,6 +216,8 @@ class Notice(RecordableFact):
         PERSON = "person"
         PERSON_AND_COUNSEL = "person_and_counsel", "person and counsel"
 
+    SAME_FACT = ("destination", "served_at")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
     destination = models.CharField(max_length=2)
     served_at = models.DateTimeField()
@@ -230,6 +238,8 @@ class FearClaim(RecordableFact):
         POSITIVE = "positive"
         NEGATIVE = "negative"
 
+    SAME_FACT = ("country", "stated_on")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="fear_claims")
     country = models.CharField(max_length=2)
     stated_on = models.DateField()
@@ -246,6 +256,8 @@ class Acceptance(RecordableFact):
     class Decision(models.TextChoices):
         ACCEPTED = "accepted"
         DECLINED = "declined"
+
+    SAME_FACT = ("receiving_state", "decided_on")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acceptances")
     receiving_state = models.CharField(max_length=2)

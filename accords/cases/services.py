@@ -59,6 +59,12 @@ def _item(model, item: dict) -> dict:
     return fields
 
 
+def _same_fact(fact: RecordableFact) -> tuple:
+    """What says which fact a row is, as values of its fields' types (a file gives text)."""
+    fields = [fact._meta.get_field(name) for name in fact.SAME_FACT]
+    return tuple(field.to_python(getattr(fact, field.attname)) for field in fields)
+
+
 def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> str:
     """Write one validated case file; say whether it was created, updated or unchanged."""
     digest = case_file_hash(doc)
@@ -83,13 +89,13 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     person.case_file_hash = digest
     person.save()
     for section, model in SECTIONS.items():
-        facts = model.objects.filter(person=person)
+        facts, kept = model.objects.filter(person=person), set()
         if issubclass(model, RecordableFact):  # those recorded in Accords stay
+            kept = {_same_fact(f) for f in facts.filter(recorded_in_accords=True)}
             facts = facts.filter(recorded_in_accords=False)
         facts.delete()
-        model.objects.bulk_create(
-            model(person=person, **_item(model, item)) for item in doc.get(section, [])
-        )
+        items = (model(person=person, **_item(model, item)) for item in doc.get(section, []))
+        model.objects.bulk_create(f for f in items if not kept or _same_fact(f) not in kept)
     before = UkProcess.objects.filter(person=person).first()
     kept = {f: getattr(before, f) for f in before.fields_recorded_in_accords} if before else {}
     UkProcess.objects.filter(person=person).delete()

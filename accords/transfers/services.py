@@ -171,6 +171,7 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
         raise ValidationError({"screened_on": "The screening cannot precede the claim."})
     claim.outcome, claim.screened_on = outcome, screened_on
     claim.referred_on = claim.referred_on or claim.stated_on
+    claim.recorded_in_accords = True  # Accords holds its screening now: an import keeps it
     claim.save()
     return claim
 

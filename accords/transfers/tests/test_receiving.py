@@ -221,3 +221,22 @@ def test_a_new_case_file_keeps_what_the_workflow_recorded(world):
     assert NoticeDocument.objects.get(referral=referral).notice.person == person
     gates = case_explanation(person, referral.agreement, timezone.localdate())["gates"]
     assert {g["gate"]: g["outcome"] for g in gates}["us.no_stay"] == "block"
+
+
+@pytest.mark.django_db
+def test_a_fact_the_file_brings_again_is_the_one_accords_recorded(world):
+    """The next export holds the stay Accords recorded, and the fear claim Accords screened,
+    as the sending state's system has them: each is the same fact, kept once, as recorded."""
+    claim = {"country": "RW", "stated_on": "2025-08-01"}
+    person = stages.people("K-2", sections={"fear_claims": [claim]})[0]
+    screened = services.fear_claim_screen(actor=world["sending.officer"],
+                                          claim=person.fear_claims.get(), outcome="negative",
+                                          screened_on=timezone.localdate())  # fmt: skip
+    services.stay_record(actor=world["counsel"], person=person, granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+
+    stay = {"granted_by": "BIA", "valid_from": timezone.localdate().isoformat()}
+    export = case_doc("K-2", notices=[], acceptances=[], fear_claims=[claim], stays=[stay])
+    assert case_import(actor=None, records=[(1, export)], source="t")["updated"] == 1
+    assert list(person.fear_claims.values_list("pk", "outcome")) == [(screened.pk, "negative")]
+    assert person.stays.count() == 1
