@@ -162,6 +162,34 @@ def people_gone_in(agreement: Agreement, period: str, day: date) -> int:
     return _entries_in(agreement, period, day, field="departed_at__date", statuses=gone).count()
 
 
+@dataclass(frozen=True)
+class QuotaStanding:
+    """A quota in the period holding one day: its first and last days, and the people gone."""
+
+    quota: Quota
+    first: date
+    last: date
+    gone: int
+
+    @property
+    def left(self) -> int:
+        return self.quota.people - self.gone
+
+    @property
+    def why(self) -> str:
+        return f"{self.quota.why}, from {self.first} to {self.last}"
+
+
+def quota_standings(agreement: Agreement, day: date) -> list[QuotaStanding]:
+    """Each of the agreement's quotas in the period holding `day`."""
+    standings = []
+    for quota in agreement_quotas(agreement):
+        first, after = period_of(quota.period, day)
+        gone = people_gone_in(agreement, quota.period, day)
+        standings.append(QuotaStanding(quota, first, after - timedelta(days=1), gone))
+    return standings
+
+
 def departure_room(agreement: Agreement, moment) -> list[tuple[int, str]]:
     """How many more people may depart under the agreement at `moment`, by each limit that
     applies (its places in all, and each quota for the period `moment` falls in), and why."""
@@ -170,10 +198,7 @@ def departure_room(agreement: Agreement, moment) -> list[tuple[int, str]]:
     if limit.people is not None:
         rooms.append((limit.people - people_gone(agreement), limit.why))
     day = timezone.localdate(moment)
-    for quota in agreement_quotas(agreement):
-        start, end = period_of(quota.period, day)
-        gone = people_gone_in(agreement, quota.period, day)
-        rooms.append((quota.people - gone, f"{quota.why}, from {start} to {end - timedelta(1)}"))
+    rooms.extend((s.left, s.why) for s in quota_standings(agreement, day))
     return rooms
 
 

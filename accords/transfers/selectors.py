@@ -33,7 +33,7 @@ from accords.transfers.models import (
     Plan,
     Referral,
 )
-from accords.transfers.places import agreement_limit, places_taken
+from accords.transfers.places import agreement_limit, places_taken, quota_standings
 
 
 def receiving_state_of(user) -> str | None:
@@ -117,7 +117,8 @@ def receiving_capacity(user) -> list[dict]:
         limit, taken = agreement_limit(agreement), places_taken(agreement)
         left = None if limit.people is None else limit.people - taken
         rows.append({"agreement": agreement, "capacity": limit.people, "why": limit.why,
-                     "taken": taken, "left": left})  # fmt: skip
+                     "taken": taken, "left": left,
+                     "quotas": quota_standings(agreement, timezone.localdate())})  # fmt: skip
     return rows
 
 

@@ -11,8 +11,10 @@ from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.demo.accounts import DEMO_PASSWORD
+from accords.registry.models import Term
 from accords.transfers import services
 from accords.transfers.models import NoticeDocument, Referral
+from accords.transfers.places import period_of
 from accords.transfers.tests import stages
 
 
@@ -240,3 +242,14 @@ def test_a_fact_the_file_brings_again_is_the_one_accords_recorded(world):
     assert case_import(actor=None, records=[(1, export)], source="t")["updated"] == 1
     assert list(person.fear_claims.values_list("pk", "outcome")) == [(screened.pk, "negative")]
     assert person.stays.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_what_a_monthly_quota_leaves_this_month(world, signed_in):
+    referral = stages.ready(world, stages.people("Q-9")[0])
+    Term.objects.create(agreement=referral.agreement, key="quota-month", kind="capacity",
+                        text="up to 2 people a month", quantity=2, period="month")  # fmt: skip
+    first, after = period_of("month", timezone.localdate())
+    page = signed_in("receiving.officer").get("/receiving/").content.decode()
+    assert f"From {first} to {after - timedelta(days=1)}: 0 gone, 2 more may travel" in page
+    assert "its quota of 2 people per month" in page
