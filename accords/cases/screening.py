@@ -152,7 +152,7 @@ def _decision_rows(decisions: pl.DataFrame, not_passed: pl.DataFrame, notes: dic
                 pl.concat_str(pl.lit('"'), day, pl.lit('"')).fill_null("null"),
                 pl.lit("]"),
             ).alias("entry"),
-        )  # fmt: skip
+        )
         .group_by("case_id", maintain_order=True)
         .agg(pl.col("entry").str.join(","), pl.col("gate").str.join(","))
     )

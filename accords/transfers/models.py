@@ -9,9 +9,17 @@ people did: referred, served, accepted, withdrew, departed, handed over.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import Person
 from accords.registry.models import Agreement
+
+
+class UkStep(models.TextChoices):
+    """The UK's two notices, in the order they are served (`services.UK_STEPS`)."""
+
+    NOTICE_OF_INTENT = "notice_of_intent", _("notice of intent")
+    REMOVAL_DIRECTIONS = "removal_directions", _("removal directions")
 
 
 class Referral(models.Model):

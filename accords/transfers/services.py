@@ -10,9 +10,7 @@ import math
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
 from accords.cases.screening import case_explanation
@@ -29,6 +27,7 @@ from accords.transfers.models import (
     NoticeDocument,
     Plan,
     Referral,
+    UkStep,
 )
 from accords.transfers.notices import notice_text
 from accords.transfers.places import (
@@ -40,14 +39,6 @@ from accords.transfers.places import (
     places_taken,
     quota_room,
 )
-
-
-class UkStep(models.TextChoices):
-    """The UK's two notices, in the order they are served."""
-
-    NOTICE_OF_INTENT = "notice_of_intent", _("notice of intent")
-    REMOVAL_DIRECTIONS = "removal_directions", _("removal directions")
-
 
 # The fact each UK notice sets when it is understood.
 UK_STEPS = {

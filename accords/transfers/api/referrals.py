@@ -18,8 +18,7 @@ from accords.cases.models import FearClaim, Notice, Person
 from accords.core.api_auth import documented
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
-from accords.transfers.models import NoticeDocument, Referral
-from accords.transfers.services import UkStep
+from accords.transfers.models import NoticeDocument, Referral, UkStep
 
 router = Router(tags=["transfers"], auth=django_auth)
 

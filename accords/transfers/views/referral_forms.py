@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import FearClaim, Notice
 from accords.registry.models import Agreement
-from accords.transfers.models import Referral
+from accords.transfers.models import Referral, UkStep
 from accords.transfers.notices import TEMPLATES
-from accords.transfers.services import UkStep
 
 LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "ar": _("Arabic")}
 
