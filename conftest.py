@@ -51,6 +51,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_sign_in_throttling(settings):
+    # The test client's `login` authenticates without a request, which django-axes refuses, as
+    # its documentation says; the tests of throttling itself switch it back on
+    # (accords/core/tests/test_accounts.py).
+    settings.AXES_ENABLED = False
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -5,10 +5,14 @@ ACCORDS_DATA_DIR      the data folder (default: ./data): SQLite file, secret key
 ACCORDS_PRODUCTION=1  production mode: no debug, secure cookies and HSTS, and a secret key
                       must be given in ACCORDS_SECRET_KEY or the process refuses to start.
 ACCORDS_DEBUG=1       Django's debug pages, for development only.
+
+The data folder is kept 0700 and the files in it that are secret (the key, the SQLite database)
+0600: they hold every person's case and the key that signs every session.
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +22,20 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ACCORDS_DATA_DIR", Path.cwd() / "data")).resolve()
 PRODUCTION = os.environ.get("ACCORDS_PRODUCTION") == "1"
 DEBUG = os.environ.get("ACCORDS_DEBUG") == "1" and not PRODUCTION
+
+
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
+
+
+def _private_database(path: Path) -> Path:
+    """The SQLite file, created readable by its owner alone before SQLite opens it (SQLite gives
+    its WAL and shared-memory files the database's mode); an existing one is taken back to that."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if file.exists():
+            file.chmod(0o600)
+    return path
 
 
 def _secret_key() -> str:
@@ -30,10 +48,13 @@ def _secret_key() -> str:
             "ACCORDS_SECRET_KEY is not set: production mode refuses to start without a secret key."
         )
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+    try:
+        created = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
         key_file.chmod(0o600)
+    else:
+        with os.fdopen(created, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -50,6 +71,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    # Listed so that its docs page is rendered from its own templates with the Swagger UI
+    # files it ships, served by the app: without it, django-ninja loads them from a CDN.
+    "ninja",
     "accords.core",
     "accords.audit",
     "accords.registry",
@@ -68,6 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accords.urls"
@@ -96,8 +125,7 @@ def _database() -> dict:
     if not url or url == "sqlite://":
         # Tests pass "sqlite://" to mean the default engine; Django's test runner then uses a
         # database of its own, so the file name only matters outside tests.
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{DATA_DIR / 'accords.sqlite3'}"
+        url = f"sqlite:///{_private_database(DATA_DIR / 'accords.sqlite3')}"
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
@@ -120,6 +148,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every sign-in goes through django-axes first: after five failed attempts for one username
+# from one address, that pair is locked out for fifteen minutes, whatever the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accords.core.views.signin_locked_out"
+
+# A signed-in session ends after thirty minutes without a request. Django's own settings do
+# it: the session is saved on every request, which moves its expiry (in the database and in
+# the cookie) thirty minutes on; one small write per signed-in request is the price.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -152,6 +198,21 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Everything the pages load comes from the app itself; no inline script or style runs. Images
+# may be data: addresses (the Swagger UI stylesheet draws its icons so).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

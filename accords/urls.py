@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accords.transfers.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -3,8 +3,9 @@
 A service function decorated with `@action("agreement.create")` takes keyword-only arguments,
 the first of which is `actor` (a user, or None for the system). The decorator opens the
 transaction, runs the function, and appends one audit entry naming the actor, the action, the
-object the function returned and the arguments it was called with. If anything raises, nothing
-of the change and nothing of its audit entry is kept.
+object the function returned and the arguments it was called with, less those it names as
+withheld (a password: the log is kept for ever and read by monitors), which it records only as
+given. If anything raises, nothing of the change and nothing of its audit entry is kept.
 """
 
 import functools
@@ -32,13 +33,17 @@ def _plain(value):
     return repr(value)
 
 
-def action(name: str):
+WITHHELD = "(withheld)"
+
+
+def action(name: str, *, withheld: tuple[str, ...] = ()):
     def decorate(fn):
         @functools.wraps(fn)
         def run(*, actor, **kwargs):
             with transaction.atomic():
                 result = fn(actor=actor, **kwargs)
-                details = {"arguments": _plain(kwargs)}
+                recorded = {k: WITHHELD if k in withheld else v for k, v in kwargs.items()}
+                details = {"arguments": _plain(recorded)}
                 obj = result if isinstance(result, models.Model) else None
                 if isinstance(result, dict):
                     details["result"] = _plain(result)

@@ -1,6 +1,8 @@
-"""Writes for users and their roles."""
+"""Writes for users and their roles. A password is checked by Django's password validators
+wherever an account is made or changed, and never reaches the audit log."""
 
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accords.core.actions import action
@@ -9,7 +11,14 @@ from accords.core.roles import ROLES
 from accords.registry.services import state_for_code
 
 
-@action("user.create")
+def _password_checked(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+
+
+@action("user.create", withheld=("password",))
 def user_create(
     *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
 ) -> User:
@@ -20,10 +29,21 @@ def user_create(
             {"receiving_state": "A receiving officer serves one receiving state."}
         )
     user = User(username=username, is_staff=staff)
+    _password_checked(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=role))
     state = state_for_code(receiving_state, field="receiving_state") if receiving_state else None
     Profile.objects.create(user=user, receiving_state=state)
+    return user
+
+
+@action("user.password_change", withheld=("password",))
+def user_password_change(*, actor, user: User, password: str) -> User:
+    """A user's new password (the form has checked the old one); the user's other sessions end,
+    since Django ties each session to the password it was opened with."""
+    _password_checked(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
     return user
