@@ -1,4 +1,5 @@
-"""`accords serve`: the web app under gunicorn, static files served by the app itself."""
+"""`accords serve`: the web app under gunicorn, static files served by the app itself; the access
+log withholds counsel's calendar tokens (accords/core/access_log.py)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -30,4 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Accords is serving on http://{bind}/ (Ctrl-C stops it)")
-        _Gunicorn({"bind": bind, "workers": workers, "accesslog": "-"}).run()
+        _Gunicorn(
+            {
+                "bind": bind,
+                "workers": workers,
+                "accesslog": "-",
+                "logger_class": "accords.core.access_log.AccessLog",
+            }
+        ).run()
