@@ -3,7 +3,8 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from accords.audit.models import AuditEntry
 from accords.cases.models import Decision, Person, Screening
@@ -48,3 +49,12 @@ def test_running_the_demo_again_changes_nothing():
     # The log still records that the loads ran again (finding everything unchanged).
     again = AuditEntry.objects.filter(seq__gt=last)
     assert set(again.values_list("action", flat=True)) == {"reference_data.load", "case.import"}
+
+
+def test_the_demo_refuses_production_mode_before_it_writes_anything(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match=r"refuses to run in production mode") as refused:
+        call_command("demo", cases=5, stdout=StringIO(), stderr=StringIO())
+    assert refused.value.returncode == 2
+    assert not User.objects.exists()
+    assert not Person.objects.exists()

@@ -4,7 +4,7 @@ referrals staged at every step of the transfer workflow."""
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -29,6 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cases: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "accords demo refuses to run in production mode (ACCORDS_PRODUCTION=1): it "
+                "creates staff accounts whose password is published and invented cases. Run it "
+                "without ACCORDS_PRODUCTION, on a database of its own.",
+                returncode=2,
+            )
         database = settings.DATABASES["default"]
         self.stdout.write(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
         self.stdout.write("[1/7] migrating the database")
