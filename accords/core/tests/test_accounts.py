@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from accords.audit.models import AuditEntry
@@ -63,6 +64,17 @@ def test_after_the_cool_off_the_right_password_works_again(client, officer, thro
     assert _signed_in(client)
 
 
+def test_trying_again_during_the_cool_off_starts_the_wait_again(client, officer, throttled):
+    for _ in range(5):
+        _sign_in(client, "a-wrong-guess")
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=10))
+    assert _sign_in(client, DEMO_PASSWORD).status_code == 429
+    # Ten more minutes: twenty since the lockout, ten since the last try.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=10))
+    assert _sign_in(client, DEMO_PASSWORD).status_code == 429
+    assert not _signed_in(client)
+
+
 def test_the_lockout_holds_one_username_from_one_address_only(client, officer, throttled):
     for _ in range(5):
         _sign_in(client, "a-wrong-guess", address="203.0.113.7")
@@ -106,6 +118,20 @@ def test_a_user_changes_their_password_from_the_header_link(client, officer):
     entry = AuditEntry.objects.get(action="user.password_change")
     assert entry.actor == officer
     assert new not in str(entry.details)
+
+
+def test_a_password_change_ends_the_users_other_sessions(client, officer):
+    elsewhere = Client()
+    elsewhere.force_login(officer)
+    assert elsewhere.get("/cases/").status_code == 200
+    client.force_login(officer)
+    new = "quiet-harbour-lantern-47"
+    client.post(
+        "/accounts/password/",
+        {"old_password": DEMO_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert client.get("/cases/").status_code == 200
+    assert elsewhere.get("/cases/").status_code == 302
 
 
 def test_a_password_change_needs_the_old_password_and_a_password_the_validators_accept(
