@@ -203,3 +203,10 @@ def test_each_request_gives_the_session_thirty_more_minutes(client, officer):
     left = Session.objects.get().expire_date - timezone.now()
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
     assert answer.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+def test_the_admins_password_link_leads_to_the_audited_page(client, officer):
+    client.force_login(User.objects.get(username="monitor"))
+    answer = client.get("/admin/password_change/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/accounts/password/"
