@@ -9,7 +9,9 @@ from accords.core.roles import ROLES
 from accords.registry.services import state_for_code
 
 
-@action("user.create")
+@action(
+    "user.create", records=("username", "role", "receiving_state", "staff"), withholds=("password",)
+)
 def user_create(
     *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
 ) -> User:
