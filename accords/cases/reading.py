@@ -206,6 +206,7 @@ def _read_csv(data: bytes) -> list[tuple[int, object]]:
     if isinstance(text, Problem):
         raise CaseFileUnreadable(text)
     reader = csv.reader(io.StringIO(text, newline=""))
+    has_nul = "\x00" in text
     records: list[tuple[int, object]] = []
     try:
         header = next(reader, [])
@@ -224,6 +225,10 @@ def _read_csv(data: bytes) -> list[tuple[int, object]]:
                 records.append((line, Problem(line, "", message)))
                 continue
             row = dict(zip(header, values, strict=True))
+            nul = [column for column, value in row.items() if "\x00" in value] if has_nul else []
+            if nul:
+                records.append((line, Problem(line, nul[0], "holds a NUL character")))
+                continue
             records.append((line, csv_row_to_case_file(row)))
     except csv.Error as error:
         line = reader.line_num

@@ -107,9 +107,11 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     return outcome
 
 
-# Cases per write transaction. On SQLite every write waits for the one write lock: a chunk
-# holds it for a second or two, so a web write waits at most that long, never the whole import.
-IMPORT_CHUNK = 200
+# A chunk of cases is one write transaction. On SQLite every write waits for the one write
+# lock, so chunks are sized, as the import goes, to hold it about a second: a web write waits
+# at most that long, however large the import and however busy the machine.
+CHUNK_SECONDS = 1.0
+CHUNK_FIRST, CHUNK_MOST = 50, 500
 # SQLite wakes a writer waiting for the lock at most every 100 ms; the import pauses longer
 # than that between chunks, so a waiting writer always gets its turn (PostgreSQL locks rows and
 # needs no pause).
@@ -177,29 +179,33 @@ def case_import(
     records: list[tuple[int, object]],
     source: str,
     skip_invalid=False,
-    chunk=IMPORT_CHUNK,
     progress=None,
 ) -> dict:
     """Import case files: (line, document or Problem) pairs. Everything is validated first,
     holding no write lock; with problems and no `skip_invalid`, raise CaseFileErrors and write
-    nothing. Then `chunk` cases at a time, each chunk one `case_import_chunk` (one transaction,
-    one audit entry), so other writers go on between chunks. A case is never split across
-    chunks: an import killed half-way leaves whole cases, and running it again writes the rest.
-    `progress(step, done, total)` hears of "checked" and "written" records."""
+    nothing. Then a chunk of cases at a time, each chunk one `case_import_chunk` (one
+    transaction, one audit entry), so other writers go on between chunks. A case is never split
+    across chunks: an import killed half-way leaves whole cases, and running it again writes the
+    rest. `progress(step, done, total)` hears of "checked" and "written" records."""
     problems, valid = _checked(records, counsel_usernames(), progress)
     if problems and not skip_invalid:
         raise CaseFileErrors(problems)
     to_write = _changed(valid)
     counts = {"created": 0, "updated": 0, "unchanged": len(valid) - len(to_write)}
     sqlite = connection.vendor == "sqlite"
-    for start in range(0, len(to_write), chunk):
-        if start and sqlite and not connection.in_atomic_block:
+    done, size = 0, CHUNK_FIRST
+    while done < len(to_write):
+        if done and sqlite and not connection.in_atomic_block:
             time.sleep(SQLITE_TURN)
-        part = to_write[start : start + chunk]
+        part = to_write[done : done + size]
+        began = time.monotonic()
         result = case_import_chunk(actor=actor, case_files=part, source=source)
+        took = max(time.monotonic() - began, 0.001)
+        size = max(1, min(CHUNK_MOST, round(len(part) * CHUNK_SECONDS / took)))
         for outcome in counts:
             counts[outcome] += result[outcome]
+        done += len(part)
         if progress:
-            progress("written", start + len(part), len(to_write))
+            progress("written", done, len(to_write))
     skipped = sorted({p.line for p in problems})
     return {**counts, "skipped": len(skipped), "source": source}
