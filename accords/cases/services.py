@@ -193,6 +193,8 @@ def case_import(
     to_write = _changed(valid)
     counts = {"created": 0, "updated": 0, "unchanged": len(valid) - len(to_write)}
     sqlite = connection.vendor == "sqlite"
+    if not to_write:  # nothing changes, but the log still shows the import ran
+        case_import_chunk(actor=actor, case_files=[], source=source)
     done, size = 0, CHUNK_FIRST
     while done < len(to_write):
         if done and sqlite and not connection.in_atomic_block:
