@@ -3,6 +3,8 @@
 from datetime import date
 
 import ninja
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -11,6 +13,7 @@ from ninja.security import django_auth
 
 from accords.cases import selectors
 from accords.cases.models import Decision, Person
+from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation, screening_run
 from accords.cases.services import CaseFileErrors, case_import
 from accords.core.api_auth import documented
@@ -138,20 +141,52 @@ def case_check(request, case_number: str, agreement: str, on: date):
     return result
 
 
-@router.post("/case-files", response=documented({201: ImportOut}))
-def case_files_import(request, payload: list[dict], skip_invalid: bool = False):
-    """Import case files (the documented JSON format), all or nothing unless skip_invalid."""
+# The body is read here, not by ninja's parser, so that any bytes end in a 422 naming the case
+# file and field (see cases/reading.py); the document still describes it.
+CASE_FILES_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "case files in the documented format (docs/case-file.md)",
+                }
+            }
+        },
+    }
+}
+
+
+def _loc(problem) -> list:
+    if problem.line == 0:
+        return ["body", *filter(None, problem.field.split("."))]
+    return ["body", problem.line - 1, *filter(None, problem.field.split("."))]
+
+
+@router.post("/case-files", response=documented({201: ImportOut}), openapi_extra=CASE_FILES_BODY)
+def case_files_import(request, skip_invalid: bool = False):
+    """Import case files (a JSON array in the documented format), all or nothing unless
+    skip_invalid. Each problem is a 422 entry whose `loc` is the case file's position in the
+    array and its field; a problem with the body as a whole has `loc` ["body"]."""
     _require(request, "cases.add_person")
-    records = list(enumerate(payload, start=1))
     try:
+        body = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        message = f"the body is over {limit:,.1f} MB; send the case files in parts"
+        return ninja.Status(422, {"detail": [{"loc": ["body"], "msg": message}]})
+    try:
+        records = read_case_file_array(body)
         result = case_import(
             actor=request.user, records=records, source="api", skip_invalid=skip_invalid
         )
+    except CaseFileUnreadable as unreadable:
+        return ninja.Status(422, {"detail": [{"loc": _loc(unreadable.problem),
+                                              "msg": unreadable.problem.message}]})  # fmt: skip
     except CaseFileErrors as errors:
-        detail = [
-            {"loc": ["body", p.line - 1, *p.field.split(".")], "msg": p.message}
-            for p in errors.problems
-        ]
+        detail = [{"loc": _loc(p), "msg": p.message} for p in errors.problems]
         return ninja.Status(422, {"detail": detail})
     return ninja.Status(201, result)
 

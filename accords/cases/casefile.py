@@ -5,9 +5,7 @@
 A CSV file carries the same facts, one row per person, in the flat columns of `CSV_COLUMNS`.
 """
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,8 +33,22 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self):
+        # A message may quote the value it refuses (JSON Schema's do); a 50-megabyte value
+        # must not come back whole to a terminal or an API client.
+        object.__setattr__(self, "field", excerpt(self.field, limit=120, quoted=False))
+        object.__setattr__(self, "message", excerpt(self.message, limit=300, quoted=False))
+
     def __str__(self) -> str:
         return f"line {self.line}: {self.field or '(record)'}: {self.message}"
+
+
+def excerpt(text: str, *, limit: int = 60, quoted: bool = True) -> str:
+    """`text` as a message may quote it: its beginning and end around what is cut."""
+    if len(text) > limit:
+        keep = (limit - 10) // 2
+        text = f"{text[:keep]}…[{len(text) - 2 * keep:,} characters]…{text[-keep:]}"
+    return f'"{text}"' if quoted else text
 
 
 def _path(parts) -> str:
@@ -242,28 +254,6 @@ def csv_row_to_case_file(row: dict) -> dict:
             for c in _split(row["convictions"])
         ]
     return doc
-
-
-def read_case_files(text: str, *, name: str) -> list[tuple[int, object]]:
-    """(line, document) for each record of a JSON-lines or CSV file; unparseable lines are
-    returned as Problems so they are reported with the rest."""
-    records: list[tuple[int, object]] = []
-    if name.endswith(".csv"):
-        reader = csv.DictReader(io.StringIO(text))
-        unknown = sorted(set(reader.fieldnames or []) - set(CSV_COLUMNS))
-        if unknown:
-            return [(1, Problem(1, unknown[0], "not a documented CSV column"))]
-        for row in reader:
-            records.append((reader.line_num, csv_row_to_case_file(row)))
-        return records
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((number, json.loads(line)))
-        except json.JSONDecodeError as error:
-            records.append((number, Problem(number, "", f"not JSON: {error.msg}")))
-    return records
 
 
 def csv_field(field: str) -> str:

@@ -172,7 +172,7 @@ def _counts(values: pl.Series) -> dict[str, int]:
     return dict(counted.iter_rows())
 
 
-@action("screening.run")
+@action("screening.run", records=("as_of",))
 def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     """Screen every open case against every agreement in force on `as_of`; store decisions."""
     agreements = agreements_in_force(as_of)

@@ -1,9 +1,11 @@
-"""Every write to the caseload. Imports validate everything first and write all or nothing."""
+"""Every write to the caseload. Imports validate everything first, writing nothing if a record
+is wrong, then write in chunks of whole cases."""
 
+import time
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection
 
 from accords.cases.casefile import Problem, case_file_hash, case_file_problems
 from accords.cases.models import (
@@ -105,14 +107,22 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     return outcome
 
 
-@action("case.import")
-def case_import(*, actor, records: list[tuple[int, object]], source: str, skip_invalid=False):
-    """Import case files: (line, document or Problem) pairs. With problems and no
-    `skip_invalid`, raise CaseFileErrors and write nothing."""
-    counsel_names = counsel_usernames()
+# A chunk of cases is one write transaction. On SQLite every write waits for the one write
+# lock, so chunks are sized, as the import goes, to hold it about a second: a web write waits
+# at most that long, however large the import and however busy the machine.
+CHUNK_SECONDS = 1.0
+CHUNK_FIRST, CHUNK_MOST = 50, 500
+# SQLite wakes a writer waiting for the lock at most every 100 ms; the import pauses longer
+# than that between chunks, so a waiting writer always gets its turn (PostgreSQL locks rows and
+# needs no pause).
+SQLITE_TURN = 0.15
+
+
+def _checked(records, counsel_names: frozenset[str], progress) -> tuple[list, list[dict]]:
+    """(problems, valid documents) of (line, document or Problem) pairs; reads only."""
     problems, valid = [], []
     seen: dict[str, int] = {}
-    for line, doc in records:
+    for done, (line, doc) in enumerate(records, start=1):
         found = (
             [doc]
             if isinstance(doc, Problem)
@@ -125,13 +135,79 @@ def case_import(*, actor, records: list[tuple[int, object]], source: str, skip_i
         else:
             seen[doc["case_number"]] = line
             valid.append(doc)
-    if problems and not skip_invalid:
-        raise CaseFileErrors(problems)
-    counsel = dict(User.objects.filter(username__in=counsel_names).values_list("username", "id"))
+        if progress and (done % 100 == 0 or done == len(records)):
+            progress("checked", done, len(records))
+    return problems, valid
+
+
+def _changed(docs: list[dict]) -> list[dict]:
+    """The documents that are not in the database as they are (by case-file hash); a re-run
+    of an interrupted import goes straight to where it stopped."""
+    out = []
+    for start in range(0, len(docs), 500):
+        part = docs[start : start + 500]
+        stored = dict(
+            Person.objects.filter(case_number__in=[d["case_number"] for d in part]).values_list(
+                "case_number", "case_file_hash"
+            )
+        )
+        out += [d for d in part if stored.get(d["case_number"]) != case_file_hash(d)]
+    return out
+
+
+@action("case.import_chunk", records=("source",))
+def case_import_chunk(*, actor, case_files: list[dict], source: str) -> dict:
+    """Write validated case files, each whole, in one transaction. The audit entry keeps the
+    people's ids and their case files' digests, never the files."""
+    counsel = dict(User.objects.filter(groups__name="counsel").values_list("username", "id"))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     families: dict[str, Family] = {}
-    with transaction.atomic():
-        for doc in valid:
-            counts[_write(doc, families, counsel)] += 1
+    for doc in case_files:
+        counts[_write(doc, families, counsel)] += 1
+    ids = dict(
+        Person.objects.filter(case_number__in=[d["case_number"] for d in case_files]).values_list(
+            "case_number", "pk"
+        )
+    )
+    cases = [[ids[d["case_number"]], case_file_hash(d)] for d in case_files]
+    return {**counts, "cases": cases}
+
+
+def case_import(
+    *,
+    actor,
+    records: list[tuple[int, object]],
+    source: str,
+    skip_invalid=False,
+    progress=None,
+) -> dict:
+    """Import case files: (line, document or Problem) pairs. Everything is validated first,
+    holding no write lock; with problems and no `skip_invalid`, raise CaseFileErrors and write
+    nothing. Then a chunk of cases at a time, each chunk one `case_import_chunk` (one
+    transaction, one audit entry), so other writers go on between chunks. A case is never split
+    across chunks: an import killed half-way leaves whole cases, and running it again writes the
+    rest. `progress(step, done, total)` hears of "checked" and "written" records."""
+    problems, valid = _checked(records, counsel_usernames(), progress)
+    if problems and not skip_invalid:
+        raise CaseFileErrors(problems)
+    to_write = _changed(valid)
+    counts = {"created": 0, "updated": 0, "unchanged": len(valid) - len(to_write)}
+    sqlite = connection.vendor == "sqlite"
+    if not to_write:  # nothing changes, but the log still shows the import ran
+        case_import_chunk(actor=actor, case_files=[], source=source)
+    done, size = 0, CHUNK_FIRST
+    while done < len(to_write):
+        if done and sqlite and not connection.in_atomic_block:
+            time.sleep(SQLITE_TURN)
+        part = to_write[done : done + size]
+        began = time.monotonic()
+        result = case_import_chunk(actor=actor, case_files=part, source=source)
+        took = max(time.monotonic() - began, 0.001)
+        size = max(1, min(CHUNK_MOST, round(len(part) * CHUNK_SECONDS / took)))
+        for outcome in counts:
+            counts[outcome] += result[outcome]
+        done += len(part)
+        if progress:
+            progress("written", done, len(to_write))
     skipped = sorted({p.line for p in problems})
     return {**counts, "skipped": len(skipped), "source": source}

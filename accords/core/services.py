@@ -18,7 +18,9 @@ def _password_checked(password: str, user: User) -> None:
         raise ValidationError({"password": error.messages}) from None
 
 
-@action("user.create", withheld=("password",))
+@action(
+    "user.create", records=("username", "role", "receiving_state", "staff"), withholds=("password",)
+)
 def user_create(
     *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
 ) -> User:
@@ -39,7 +41,7 @@ def user_create(
     return user
 
 
-@action("user.password_change", withheld=("password",))
+@action("user.password_change", withholds=("password",))
 def user_password_change(*, actor, user: User, password: str) -> User:
     """A user's new password (the form has checked the old one); the user's other sessions end,
     since Django ties each session to the password it was opened with."""

@@ -66,7 +66,7 @@ def _families(persons: pl.DataFrame, known: dict[str, int]) -> pl.Series:
     return persons["family"].replace_strict(known, default=None, return_dtype=pl.Int64)
 
 
-@action("caseload.bulk_load")
+@action("caseload.bulk_load", records=("n", "seed"))
 def caseload_bulk_load(
     *, actor, n: int, seed: int, counsel: Sequence[str] = (), progress: Callable | None = None
 ) -> dict:

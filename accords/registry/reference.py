@@ -74,7 +74,7 @@ def _as_validation(error: Exception) -> ValidationError:
     return error if isinstance(error, ValidationError) else ValidationError(str(error))
 
 
-@action("reference_data.load")
+@action("reference_data.load", records=("directory",))
 def reference_data_load(*, actor, directory: Path = DATA_DIR) -> dict:
     """Load every source and agreement file, all or nothing, and count what it did."""
     directory = Path(directory)

@@ -206,29 +206,29 @@ def _refuse_existing(model, field: str, **lookup) -> None:
         raise ValidationError({field: f"One already exists with {field} {lookup[field]!r}."})
 
 
-@action("source.create")
+@action("source.create", records=("key",))
 def source_create(*, actor, key: str, **fields) -> Source:
     _refuse_existing(Source, "key", key=key)
     return source_upsert(key=key, **fields)[0]
 
 
-@action("agreement.create")
+@action("agreement.create", records=("key",))
 def agreement_create(*, actor, key: str, **fields) -> Agreement:
     _refuse_existing(Agreement, "key", key=key)
     return agreement_upsert(key=key, **fields)[0]
 
 
-@action("agreement.status_record")
+@action("agreement.status_record", records=("status", "on"))
 def agreement_status_record(*, actor, agreement: Agreement, **fields) -> StatusChange:
     return status_upsert(agreement=agreement, **fields)[0]
 
 
-@action("term.create")
+@action("term.create", records=("key",))
 def term_create(*, actor, agreement: Agreement, key: str, **fields) -> Term:
     _refuse_existing(Term, "key", agreement=agreement, key=key)
     return term_upsert(agreement=agreement, key=key, **fields)[0]
 
 
-@action("reported_transfer.record")
+@action("reported_transfer.record", records=("on",))
 def reported_transfer_record(*, actor, agreement: Agreement, **fields) -> ReportedTransfer:
     return reported_transfer_upsert(agreement=agreement, **fields)[0]

@@ -51,7 +51,7 @@ def _locked_person(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
-@action("referral.create")
+@action("referral.create", records=("proposed_on",))
 def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on) -> Referral:
     person = _locked_person(person)
     if person.status != Person.Status.OPEN:
@@ -67,7 +67,10 @@ def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on)
     return referral
 
 
-@action("notice.serve")
+@action(
+    "notice.serve",
+    records=("language", "served_on", "method", "interpreter_language", "exigent", "uk_step"),
+)
 def notice_serve(
     *,
     actor,
@@ -153,7 +156,7 @@ def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> Fear
     return claim
 
 
-@action("fear_claim.screen")
+@action("fear_claim.screen", records=("outcome",))
 def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> FearClaim:
     _locked_person(claim.person)
     if outcome not in (FearClaim.Outcome.POSITIVE, FearClaim.Outcome.NEGATIVE):
@@ -177,7 +180,7 @@ def stay_record(*, actor, person: Person, granted_by: str, valid_from, valid_unt
     return stay
 
 
-@action("acceptance.decide")
+@action("acceptance.decide", records=("decision",))
 def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str = "") -> Referral:
     """The receiving state accepts or declines one person by name. The agreement's row is
     locked while places are counted, so two officers can never both take the last place."""
@@ -227,7 +230,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     return referral
 
 
-@action("flight.create")
+@action("flight.create", records=("departs_on", "route", "seats", "escort_ratio"))
 def flight_create(*, actor, agreement: Agreement, departs_on, route: str, seats: int,
                   escort_ratio=1) -> Flight:  # fmt: skip
     flight = Flight(agreement=agreement, departs_on=departs_on, route=route, seats=seats,
@@ -238,7 +241,7 @@ def flight_create(*, actor, agreement: Agreement, departs_on, route: str, seats:
     return flight
 
 
-@action("manifest.list")
+@action("manifest.list", records=("plan",))
 def manifest_list(*, actor, manifest: Manifest, referrals: list[Referral], plan=None,
                   scores: dict | None = None) -> Manifest:  # fmt: skip
     manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
@@ -332,7 +335,7 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     return {"manifest": manifest.pk, "departed": departed, "removed": removed}
 
 
-@action("handover.record")
+@action("handover.record", records=("at", "place"))
 def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestEntry:
     entry = ManifestEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != ManifestEntry.Status.DEPARTED:
@@ -369,7 +372,7 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-@action("plan.create")
+@action("plan.create", records=("policy_name", "flight", "agreement"))
 def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
                 agreement: Agreement | None = None) -> Plan:  # fmt: skip
     """Place open referrals on one flight, or on every open flight of an agreement, under a

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accords.audit.models import AuditEntry
-from accords.cases.casefile import CSV_COLUMNS, read_case_files
+from accords.cases.casefile import CSV_COLUMNS
 from accords.cases.models import CriminalRecord, Person, Protection, RemovalOrder
+from accords.cases.reading import CaseFileUnreadable, read_case_files
 from accords.cases.services import CaseFileErrors, case_import
 from accords.cases.tests.conftest import case_doc
 
@@ -63,7 +64,7 @@ def test_every_bad_record_is_reported_by_line_and_field_and_nothing_is_written(t
     assert "cases.jsonl:5" in errors and "family_name" in errors
     assert "cases.jsonl:6" in errors and "not JSON" in errors
     assert not Person.objects.exists()
-    assert not AuditEntry.objects.filter(action="case.import").exists()
+    assert not AuditEntry.objects.filter(action="case.import_chunk").exists()
 
 
 @pytest.mark.django_db
@@ -139,8 +140,9 @@ def test_csv_errors_name_the_column_the_user_wrote(tmp_path, capsys):
 
 
 def test_an_undocumented_csv_column_is_refused():
-    [(line, problem)] = read_case_files("case_number,shoe_size\nX,9\n", name="x.csv")
-    assert problem.field == "shoe_size"
+    with pytest.raises(CaseFileUnreadable) as refused:
+        read_case_files(b"case_number,shoe_size\nX,9\n", name="x.csv")
+    assert refused.value.problem.field == "shoe_size"
 
 
 @pytest.mark.django_db

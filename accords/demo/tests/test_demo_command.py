@@ -48,7 +48,10 @@ def test_running_the_demo_again_changes_nothing():
     assert (Referral.objects.count(), Screening.objects.count()) == (referrals, 1)
     # The log still records that the loads ran again (finding everything unchanged).
     again = AuditEntry.objects.filter(seq__gt=last)
-    assert set(again.values_list("action", flat=True)) == {"reference_data.load", "case.import"}
+    assert set(again.values_list("action", flat=True)) == {
+        "reference_data.load",
+        "case.import_chunk",
+    }
 
 
 def test_the_demo_refuses_production_mode_before_it_writes_anything(settings):

@@ -230,7 +230,7 @@ def test_every_step_leaves_exactly_one_audit_entry(world):
     services.notice_serve(actor=world["sending.officer"], referral=referral, language="es")
     services.referral_withdraw(actor=world["sending.officer"], referral=referral, reason="test")
     actions = list(AuditEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
-    assert actions == ["case.import", "referral.create", "notice.serve", "referral.withdraw"]
+    assert actions == ["case.import_chunk", "referral.create", "notice.serve", "referral.withdraw"]
     assert Referral.objects.get().status == "withdrawn"
     assert timedelta(0) <= timezone.now() - referral.referred_at
 
