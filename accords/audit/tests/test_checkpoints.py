@@ -290,3 +290,11 @@ def test_postgresql_refuses_to_change_or_remove_what_the_log_holds(log_key, witn
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             refused()
     assert log_verify().ok and log_verify().entries == 5
+
+
+@pytest.mark.django_db
+def test_a_stored_tree_head_that_does_not_match_the_entries_is_named(log_key):
+    _append(3)
+    with tampering():
+        AuditHead.objects.update(frontier="ab" * 32)
+    assert log_verify().problem == "the stored tree head does not match the entries"
