@@ -14,7 +14,7 @@ from accords.audit.log import GENESIS, VERIFIED_FIELDS, entries_append, entry_ha
 from accords.audit.merkle import Frontier, leaf_hash, verify_consistency, verify_inclusion
 from accords.audit.models import AuditEntry, AuditHead, AuditNode, Cosignature
 from accords.audit.selectors import consistency_proof, inclusion_proof, tree_root
-from accords.audit.tests.conftest import ORIGIN, tampering
+from accords.audit.tests.tools import ORIGIN, tampering
 
 
 def _append(n: int, start: int = 0) -> None:
@@ -298,3 +298,39 @@ def test_a_stored_tree_head_that_does_not_match_the_entries_is_named(log_key):
     with tampering():
         AuditHead.objects.update(frontier="ab" * 32)
     assert log_verify().problem == "the stored tree head does not match the entries"
+
+
+def test_keygen_makes_a_log_key_and_a_witness_key(capsys):
+    from accords.audit.checkpoint import COSIGNATURE_V1, ED25519, signer_from, verifier_from
+
+    call_command("audit", "keygen", "accords.example/log")
+    signer_text, verifier_text = capsys.readouterr().out.split()
+    assert signer_from(signer_text).verifier == verifier_from(verifier_text)
+    assert verifier_from(verifier_text).key_type == ED25519
+    call_command("audit", "keygen", "monitor.example/w2", "--witness")
+    assert verifier_from(capsys.readouterr().out.split()[1]).key_type == COSIGNATURE_V1
+    with pytest.raises(CommandError, match="NAME: key name 'a b'") as caught:
+        call_command("audit", "keygen", "a b")
+    assert caught.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_the_log_key_comes_from_a_file_and_a_wrong_one_is_named(settings, tmp_path):
+    from accords.audit.checkpoint import signer_generate
+
+    settings.AUDIT_LOG_ORIGIN, settings.AUDIT_LOG_KEY = ORIGIN, ""
+    key_file = tmp_path / "log.key"
+    settings.AUDIT_LOG_KEY_FILE = str(key_file)
+    with pytest.raises(CommandError, match="ACCORDS_LOG_KEY_FILE to a file that exists"):
+        call_command("audit", "checkpoint", stdout=io.StringIO())
+    key = signer_generate(ORIGIN)
+    key_file.write_text(f"{key}\n")
+    _append(2)
+    path = _checkpoint(tmp_path)
+    assert checkpoint_open(path.read_text(), key.verifier, ORIGIN).size == 2
+    key_file.write_text(f"{signer_generate('elsewhere.example/log')}\n")
+    with pytest.raises(CommandError, match="named 'elsewhere.example/log', its origin is"):
+        call_command("audit", "checkpoint", stdout=io.StringIO())
+    key_file.write_text("PRIVATE+KEY+garbage\n")
+    with pytest.raises(CommandError, match="signing key is malformed"):
+        call_command("audit", "checkpoint", stdout=io.StringIO())

@@ -12,7 +12,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from accords.audit.log import entry_append, log_verify
 from accords.audit.models import AuditEntry
-from accords.audit.tests.conftest import tampering
+from accords.audit.tests.tools import tampering
 from accords.registry.models import Source
 from accords.registry.services import source_create
 

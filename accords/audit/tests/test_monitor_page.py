@@ -11,7 +11,7 @@ from accords.audit.checkpoint import checkpoint_open
 from accords.audit.log import entries_append
 from accords.audit.merkle import verify_consistency, verify_inclusion
 from accords.audit.models import AuditEntry
-from accords.audit.tests.conftest import ORIGIN
+from accords.audit.tests.tools import ORIGIN
 from accords.core.roles import ROLES
 from accords.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure
 

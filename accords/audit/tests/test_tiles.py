@@ -17,7 +17,7 @@ from accords.audit.merkle import (
     root_of,
     verify_inclusion,
 )
-from accords.audit.tests.conftest import ORIGIN
+from accords.audit.tests.tools import ORIGIN
 from accords.audit.tiles import bundle_entries, tile_path, tile_reader, tiles_write
 
 

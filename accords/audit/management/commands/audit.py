@@ -10,7 +10,7 @@ accords audit keygen NAME [--witness]    a new signing key and its verifier key
 import sys
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accords.audit.checkpoint import (
@@ -68,7 +68,10 @@ class Command(BaseCommand):
         keygen.add_argument("--witness", action="store_true", help="a witness's cosigner key")
 
     def handle(self, *args, verb, **options):
-        getattr(self, f"_{verb}")(**options)
+        try:
+            getattr(self, f"_{verb}")(**options)
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
 
     def _verify(self, *, checkpoint, key, **_):
         verifier = self._verifier(key) if checkpoint else None
