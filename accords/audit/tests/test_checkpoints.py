@@ -334,3 +334,14 @@ def test_the_log_key_comes_from_a_file_and_a_wrong_one_is_named(settings, tmp_pa
     key_file.write_text("PRIVATE+KEY+garbage\n")
     with pytest.raises(CommandError, match="signing key is malformed"):
         call_command("audit", "checkpoint", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_witness_key_never_reaches_the_audit_log(log_key, witness_key, tmp_path):
+    witness, key_path = witness_key
+    _append(1)
+    _cosign(key_path, _checkpoint(tmp_path))
+    entry = AuditEntry.objects.get(action="cosignature.create")
+    secret = str(witness).rsplit("+", 1)[1]
+    assert "monitor.example/w1" in str(entry.details)
+    assert secret not in str(entry.details) and witness.seed.hex() not in str(entry.details)
