@@ -16,6 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -35,6 +36,7 @@ GENESIS = "0" * 64
 # One encoder for every entry: json.dumps(..., cls=...) would build a new one per call, which
 # is most of the cost of hashing an entry.
 _CANONICAL = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"))
+_string = encode_basestring_ascii
 
 
 def canonical_json(value) -> str:
@@ -44,18 +46,18 @@ def canonical_json(value) -> str:
 
 def entry_body(*, seq, at, actor_name, action, object_type, object_id, details, prev_hash) -> bytes:
     """The bytes an entry's leaf hashes: what a mirror of the log's tiles receives. `at` is
-    the time, or its ISO 8601 spelling with microseconds as the database gave it."""
-    return canonical_json(
-        {
-            "seq": seq,
-            "at": at if isinstance(at, str) else at.isoformat(timespec="microseconds"),
-            "actor": actor_name,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "details": details,
-            "prev": prev_hash,
-        }
+    the time, or its ISO 8601 spelling with microseconds as the database gave it.
+
+    This is canonical_json of the dict {seq, at, actor, action, object_type, object_id,
+    details, prev}, spelled out key by key in sorted order: verifying a million entries is
+    mostly this, and building the dict for the encoder costs a third of it (the equality is a
+    property test)."""
+    if not isinstance(at, str):
+        at = at.isoformat(timespec="microseconds")
+    return (
+        f'{{"action":{_string(action)},"actor":{_string(actor_name)},"at":{_string(at)},'
+        f'"details":{_CANONICAL.encode(details)},"object_id":{_string(object_id)},'
+        f'"object_type":{_string(object_type)},"prev":{_string(prev_hash)},"seq":{int(seq)}}}'
     ).encode()
 
 
