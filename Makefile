@@ -39,6 +39,7 @@ test-postgresql: install
 benchmarks: install
 	$(VENV)/bin/python benchmarks/screen.py
 	$(VENV)/bin/python benchmarks/placement.py
+	$(VENV)/bin/python benchmarks/audit.py
 
 clean:
 	rm -rf $(VENV)

@@ -5,6 +5,11 @@ ACCORDS_DATA_DIR      the data folder (default: ./data): SQLite file, secret key
 ACCORDS_PRODUCTION=1  production mode: no debug, secure cookies and HSTS, and a secret key
                       must be given in ACCORDS_SECRET_KEY or the process refuses to start.
 ACCORDS_DEBUG=1       Django's debug pages, for development only.
+ACCORDS_LOG_ORIGIN    the audit log's name in its checkpoints: the deployment, as a
+                      scheme-less URL (default: localhost/accords).
+ACCORDS_LOG_KEY       the key that signs the audit log's checkpoints (a note signing key,
+ACCORDS_LOG_KEY_FILE  PRIVATE+KEY+...), given itself or as a file; never in the database.
+                      Outside production, one is kept in the data folder if neither is set.
 
 The data folder is kept 0700 and the files in it that are secret (the key, the SQLite database)
 0600: they hold every person's case and the key that signs every session.
@@ -59,6 +64,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+AUDIT_LOG_ORIGIN = os.environ.get("ACCORDS_LOG_ORIGIN", "localhost/accords")
+AUDIT_LOG_KEY = os.environ.get("ACCORDS_LOG_KEY", "")
+AUDIT_LOG_KEY_FILE = os.environ.get("ACCORDS_LOG_KEY_FILE", "")
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ACCORDS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")

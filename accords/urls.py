@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accords.api import api
+from accords.audit import views as audit_views
 from accords.cases import views as case_views
 from accords.core import views as core_views
 from accords.registry import views as registry_views
@@ -15,6 +16,7 @@ urlpatterns = [
     path("cases/", case_views.worklist, name="worklist"),
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
+    *audit_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),

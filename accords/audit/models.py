@@ -1,4 +1,6 @@
-"""The append-only audit log: one entry per state change, each hashed with the one before it."""
+"""The append-only audit log: one entry per state change, each hashed with the one before it,
+the entries the leaves of a Merkle tree whose perfect subtrees are stored for proofs, and the
+cosignatures of the monitors who witnessed its checkpoints."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +12,9 @@ class AuditHead(models.Model):
 
     size = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
+    # The roots of the perfect subtrees that make up the tree, largest first, as hex run
+    # together: the tree head at any moment, and all an append needs to extend the tree.
+    frontier = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit log of {self.size} entries"
@@ -37,3 +42,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_name}"
+
+
+class AuditNode(models.Model):
+    """The hash of one perfect subtree of the log above the leaves: 2**level entries from
+    entry index * 2**level. Written once, when its last entry is appended; proofs of any
+    tree size are folded from these in one query."""
+
+    pk = models.CompositePrimaryKey("level", "index")
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"subtree {self.index} at level {self.level}"
+
+
+class Cosignature(models.Model):
+    """A monitor's cosignature of a checkpoint, after checking it extends the last one they
+    cosigned. The signed checkpoint and the signature line are kept as they were written."""
+
+    witness = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    checkpoint = models.TextField()
+    signature_line = models.TextField()
+    timestamp = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-size", "-timestamp"]
+        indexes = [models.Index(fields=["witness", "size"])]
+
+    def __str__(self) -> str:
+        return f"{self.witness} cosigned the log at {self.size} entries"

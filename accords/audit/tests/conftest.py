@@ -1,0 +1,23 @@
+"""Fixtures of the audit tests: the log's key as a deployment gives it, and a witness's key."""
+
+import pytest
+
+from accords.audit.checkpoint import COSIGNATURE_V1, signer_generate
+from accords.audit.tests.tools import LOG_KEY, ORIGIN
+
+
+@pytest.fixture
+def log_key(settings):
+    """The log signs with a key given in the environment, as a deployment's would be."""
+    settings.AUDIT_LOG_ORIGIN = ORIGIN
+    settings.AUDIT_LOG_KEY = str(LOG_KEY)
+    settings.AUDIT_LOG_KEY_FILE = ""
+    return LOG_KEY
+
+
+@pytest.fixture
+def witness_key(tmp_path):
+    key = signer_generate("monitor.example/w1", COSIGNATURE_V1)
+    path = tmp_path / "witness.key"
+    path.write_text(f"{key}\n")
+    return key, path
