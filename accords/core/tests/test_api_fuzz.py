@@ -7,6 +7,8 @@ operation (EXAMPLES each; fewer where an operation has fewer distinct inputs), a
 small world of people at every stage (referred, noticed, accepted, on a flight), so that the
 generated ids reach real records and not only "not found"."""
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -51,16 +53,19 @@ def world(db):
     return world
 
 
-@pytest.fixture
-def in_process(world):
+@contextmanager
+def in_process():
     """The app runs in this thread, inside the test's transaction. Django closes a connection
-    it finds in a transaction at the end of each request; its own test client stops that, and
-    schemathesis calls the WSGI application directly, so it is stopped here the same way."""
+    it finds in a transaction at the end of each request; its own test client stops that for
+    its requests only, and schemathesis calls the WSGI application directly, so it is stopped
+    here the same way, after the test client's sign-in has put it back."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _signed_in(username: str) -> dict:
@@ -92,15 +97,16 @@ def _fuzz(operation, signed_in: dict, examples: int) -> int:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_the_api_never_fails_and_keeps_to_its_document_for_every_role(in_process, username):
+def test_the_api_never_fails_and_keeps_to_its_document_for_every_role(world, username):
     signed_in = _signed_in(username)
     operations = [result.ok() for result in schema.get_all_operations()]
     failures, sent = [], 0
-    for operation in operations:
-        try:
-            sent += _fuzz(operation, signed_in, EXAMPLES)
-        except Exception as failure:  # noqa: BLE001 - every operation's failure is reported below
-            failures.append(f"{operation.label}: {failure}")
+    with in_process():
+        for operation in operations:
+            try:
+                sent += _fuzz(operation, signed_in, EXAMPLES)
+            except Exception as failure:  # noqa: BLE001 - each operation's failure is reported
+                failures.append(f"{operation.label}: {failure}")
     assert not failures, f"as {username}:\n" + "\n\n".join(failures)
     assert sent >= -(-REQUESTS // len(ROLES)), sent
 
@@ -115,12 +121,14 @@ def test_a_page_beyond_what_a_database_can_count_is_refused_naming_it(client, wo
     assert response.json()["detail"][0]["loc"][-1] == query.split("=")[0]
 
 
-def test_a_referral_read_names_the_time_zone_of_its_explanation(in_process, world):
+def test_a_referral_read_names_the_time_zone_of_its_explanation(world):
     """Its `as_of` was a naive date-time, which the document's date-time format refuses."""
     referral = Referral.objects.order_by("pk").first()
     case = schema["/api/referrals/{referral_id}"]["GET"].Case(
         path_parameters={"referral_id": referral.pk}
     )
-    response = case.call_and_validate(checks=CHECKS, **_signed_in("sending.officer"))
+    signed_in = _signed_in("sending.officer")
+    with in_process():
+        response = case.call_and_validate(checks=CHECKS, **signed_in)
     assert response.status_code == 200
     assert response.json()["explanation"]["as_of"].endswith(("Z", "+00:00"))
