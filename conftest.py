@@ -9,6 +9,10 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test.utils import override_settings
+
+# Real hashing is slow by design; tests sign in often and test nothing about the hash.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _postgresql_unreachable() -> str:
@@ -47,8 +51,36 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Real hashing is slow by design; tests sign in often and test nothing about the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data and the demo accounts, loaded once into the new test database rather
+    than by every test that needs them (loading them through the services, with their audit
+    entries, was most of the suite's time); each test's transaction rolls back to them."""
+    from accords.core.tests.world import world_ensure
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        world_ensure()
+
+
+@pytest.fixture
+def reference_data(db):
+    from accords.core.tests.world import reference_data_ensure
+
+    reference_data_ensure()
+
+
+@pytest.fixture
+def accounts(db):
+    """The demo accounts by username."""
+    from django.contrib.auth.models import User
+
+    from accords.demo.accounts import demo_accounts_ensure
+
+    demo_accounts_ensure()
+    return {user.username: user for user in User.objects.all()}
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from accords.cases.models import Decision, Person
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation, screening_run
 from accords.cases.services import CaseFileErrors, case_import
-from accords.core.api_auth import documented
+from accords.core.api_auth import BoundedPages, documented
 from accords.registry.models import Agreement
 
 router = Router(tags=["cases"], auth=django_auth)
@@ -104,7 +104,7 @@ class ImportOut(Schema):
 
 
 @router.get("/cases", response=documented({200: list[DecisionOut]}))
-@paginate
+@paginate(BoundedPages)
 def worklist(request, filters: Query[WorklistFilters]):
     """The latest screening's decisions the user may see (empty before any screening)."""
     _require(request, "cases.view_decision")

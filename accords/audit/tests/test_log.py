@@ -13,6 +13,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from accords.audit.log import entry_append, log_verify
 from accords.audit.models import AuditEntry
 from accords.audit.tests.tools import tampering
+from accords.core.tests.world import registry_empty
 from accords.registry.models import Source
 from accords.registry.services import source_create
 
@@ -21,10 +22,18 @@ def _source(key: str) -> Source:
     return source_create(actor=None, key=key, title=f"Title {key}", kind="press_report")
 
 
+def _last_seq() -> int:
+    """Where the log stands before the test acts: the shared reference data and accounts were
+    loaded through the services, with their own entries."""
+    last = AuditEntry.objects.order_by("seq").last()
+    return last.seq if last else 0
+
+
 @pytest.mark.django_db
 def test_each_action_writes_exactly_one_entry_naming_what_it_changed():
+    start = _last_seq()
     source = _source("first")
-    entries = list(AuditEntry.objects.all())
+    entries = list(AuditEntry.objects.filter(seq__gt=start))
     assert len(entries) == 1
     assert entries[0].action == "source.create"
     assert entries[0].object_type == "registry.source"
@@ -35,67 +44,74 @@ def test_each_action_writes_exactly_one_entry_naming_what_it_changed():
 
 @pytest.mark.django_db
 def test_a_refused_action_leaves_neither_change_nor_entry():
+    sources, start = Source.objects.count(), _last_seq()
     _source("taken")
     with pytest.raises(Exception, match="already exists"):
         _source("taken")
-    assert Source.objects.count() == 1
-    assert AuditEntry.objects.count() == 1
+    assert Source.objects.count() == sources + 1
+    assert AuditEntry.objects.filter(seq__gt=start).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_entry_cannot_be_written_outside_a_transaction():
+    entries = AuditEntry.objects.count()
     with pytest.raises(RuntimeError, match="inside the transaction"):
         entry_append(actor=None, action="loose.write")
-    assert AuditEntry.objects.count() == 0
+    assert AuditEntry.objects.count() == entries
 
 
 @pytest.mark.django_db
 def test_the_chain_verifies_and_the_command_says_so(capsys):
+    start = _last_seq()
     for key in ("a", "b", "c"):
         _source(key)
-    assert log_verify().ok and log_verify().entries == 3
+    assert log_verify().ok and log_verify().entries == start + 3
     call_command("audit", "verify")
-    assert "3 entries" in capsys.readouterr().out
+    assert f"{start + 3} entries" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", ["action", "actor_name", "details", "object_id"])
 def test_editing_any_stored_field_is_detected(field):
+    start = _last_seq()
     for key in ("a", "b", "c"):
         _source(key)
     value = {"details": {"forged": True}}.get(field, "forged")
     with tampering():
-        AuditEntry.objects.filter(seq=2).update(**{field: value})
+        AuditEntry.objects.filter(seq=start + 2).update(**{field: value})
     result = log_verify()
     assert not result.ok
-    assert "entry 2 was altered" in result.problem
+    assert f"entry {start + 2} was altered" in result.problem
     with pytest.raises(CommandError, match="FAILS"):
         call_command("audit", "verify")
 
 
 @pytest.mark.django_db
 def test_deleting_an_entry_is_detected():
+    start = _last_seq()
     for key in ("a", "b", "c"):
         _source(key)
     with tampering():
-        AuditEntry.objects.filter(seq=2).delete()
-    assert "entry 2 is missing" in log_verify().problem
+        AuditEntry.objects.filter(seq=start + 2).delete()
+    assert f"entry {start + 2} is missing" in log_verify().problem
 
 
 @pytest.mark.django_db
 def test_deleting_the_last_entry_is_detected_by_the_head():
+    start = _last_seq()
     for key in ("a", "b"):
         _source(key)
     with tampering():
-        AuditEntry.objects.filter(seq=2).delete()
+        AuditEntry.objects.filter(seq=start + 2).delete()
     assert not log_verify().ok
 
 
 @pytest.mark.django_db
 def test_rewriting_an_entry_with_a_fresh_hash_breaks_the_next_link():
+    start = _last_seq()
     for key in ("a", "b", "c"):
         _source(key)
-    forged = AuditEntry.objects.get(seq=2)
+    forged = AuditEntry.objects.get(seq=start + 2)
     forged.entry_hash = "f" * 64
     with tampering():
         forged.save()
@@ -107,6 +123,8 @@ class TestAnySequenceOfActionsVerifies(HypothesisTestCase):
     @given(st.lists(st.sampled_from(["create", "refuse"]), min_size=1, max_size=8))
     def test_entries_match_the_changes_that_happened(self, steps):
         from accords.audit.models import AuditHead, AuditNode
+
+        registry_empty()
 
         with tampering():
             AuditEntry.objects.all().delete()
@@ -129,6 +147,7 @@ class TestAnySequenceOfActionsVerifies(HypothesisTestCase):
 def test_concurrent_appends_keep_one_gap_free_chain():
     if connection.vendor != "postgresql":
         pytest.skip("real parallel writers need PostgreSQL; SQLite serialises whole transactions")
+    start = _last_seq()
     errors = []
 
     def writer(n: int):
@@ -147,7 +166,8 @@ def test_concurrent_appends_keep_one_gap_free_chain():
     for t in threads:
         t.join()
     assert not errors
-    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 61))
+    appended = AuditEntry.objects.filter(seq__gt=start).values_list("seq", flat=True)
+    assert list(appended) == list(range(start + 1, start + 61))
     assert log_verify().ok
 
 

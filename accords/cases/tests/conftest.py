@@ -2,8 +2,7 @@ import copy
 
 import pytest
 
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
-from accords.registry.reference import reference_data_load
+from accords.demo.accounts import DEMO_PASSWORD
 
 BASE_CASE = {
     "format": 1,
@@ -49,16 +48,6 @@ def case_doc(case_number: str = "T-0001", **sections) -> dict:
     doc["person"].update(person)
     doc.update(sections)
     return doc
-
-
-@pytest.fixture
-def reference_data(db):
-    return reference_data_load(actor=None)
-
-
-@pytest.fixture
-def accounts(db):
-    demo_accounts_ensure()
 
 
 @pytest.fixture

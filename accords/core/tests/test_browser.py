@@ -7,14 +7,13 @@ import pytest
 from accords.cases.screening import screening_run
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
-from accords.registry.reference import reference_data_load
+from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     return live_server.url
 
 

@@ -1,20 +1,8 @@
 import pytest
-from django.contrib.auth.models import User
 
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
-from accords.registry.reference import reference_data_load
+from accords.core.tests.world import registry_empty
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.services import agreement_create, source_create
-
-
-@pytest.fixture
-def reference_data(db):
-    return reference_data_load(actor=None)
-
-
-@pytest.fixture
-def accounts(db):
-    demo_accounts_ensure()
-    return {u.username: u for u in User.objects.all()}
 
 
 @pytest.fixture
@@ -28,7 +16,9 @@ def login(client, accounts):
 
 @pytest.fixture
 def small_registry(db):
-    """One source and one agreement, made through the services as staff would."""
+    """One source and one agreement, made through the services as staff would, alone in the
+    registry."""
+    registry_empty()
     source_create(actor=None, key="treaty-text", title="Treaty text", kind="treaty")
     return agreement_create(
         actor=None,

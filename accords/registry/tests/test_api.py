@@ -194,4 +194,4 @@ def test_bad_agreements_are_refused_naming_the_field(login, db, change, field):
     response = post(login("registry.editor"), "/api/agreements", body)
     assert response.status_code == 422, response.json()
     assert field in _fields(response)
-    assert not Agreement.objects.exists()
+    assert not Agreement.objects.filter(key="k").exists()

@@ -2,7 +2,7 @@
 notice, record a fear claim, its screening or a stay, withdraw. Thin: each endpoint checks the
 role may do it, finds what the user may see through the selectors, and calls one service."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Literal
 
 import ninja
@@ -15,7 +15,7 @@ from pydantic import ValidationInfo, field_validator
 
 from accords.cases import selectors as case_selectors
 from accords.cases.models import FearClaim, Notice, Person
-from accords.core.api_auth import documented
+from accords.core.api_auth import BoundedPages, documented
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
 from accords.transfers.models import NoticeDocument, Referral, UkStep
@@ -109,6 +109,9 @@ class ReferralDetailOut(ReferralOut):
         as_of = explanation["as_of"]
         if not isinstance(as_of, datetime):
             as_of = datetime.combine(as_of, time())
+        # The engine reckons in naive UTC moments; the document promises an RFC 3339 date-time,
+        # which names its offset.
+        as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of
         return {
             **explanation,
             "as_of": as_of,
@@ -200,7 +203,7 @@ def referral_create(request, payload: ReferralIn):
 
 
 @router.get("/referrals", response=documented({200: list[ReferralOut]}))
-@paginate
+@paginate(BoundedPages)
 def referral_list(request, filters: Query[ReferralFilters]):
     """The referrals the user may see, newest first."""
     _require(request, "transfers.view_referral")

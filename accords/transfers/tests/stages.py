@@ -11,17 +11,16 @@ from accords.cases.models import Notice, Person
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
-from accords.registry.reference import reference_data_load
 from accords.transfers import services
 from accords.transfers.models import Referral
 
 
 def world_make() -> dict[str, User]:
     """Reference data, the demo accounts, and a second receiving officer serving Eswatini."""
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     user_create(actor=None, username="eswatini.officer", password=DEMO_PASSWORD,
                 role="receiving_officer", receiving_state="SZ")  # fmt: skip
     return {u.username: u for u in User.objects.all()}

@@ -8,17 +8,16 @@ from django.utils import timezone
 from accords.cases.models import FearClaim, Person
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
-from accords.registry.reference import reference_data_load
 from accords.transfers import services
 from accords.transfers.models import NoticeDocument, Referral
 
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     return live_server.url
 
 

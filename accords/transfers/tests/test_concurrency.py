@@ -35,9 +35,8 @@ from accords.cases.models import Notice, Person
 from accords.cases.screening import screen_frame
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import demo_accounts_ensure
+from accords.core.tests.world import world_ensure
 from accords.registry.models import Agreement, Term
-from accords.registry.reference import reference_data_load
 from accords.transfers import places, services
 from accords.transfers.models import ManifestEntry, Referral
 
@@ -53,8 +52,7 @@ def world():
             "real parallel writers need PostgreSQL; SQLite serialises whole transactions, "
             "so these races cannot happen there"
         )
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     users = {u.username: u for u in User.objects.all()}
     return {**users, "rwanda": Agreement.objects.get(key="us-rwanda")}
 

@@ -16,17 +16,16 @@ from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
-from accords.registry.reference import reference_data_load
 from accords.transfers import selectors, services
 from accords.transfers.models import CounselFeedToken, Referral
 
 
 @pytest.fixture
 def world(db):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     user_create(actor=None, username="counsel.two", password=DEMO_PASSWORD, role="counsel")
     return {u.username: u for u in User.objects.all()}
 

@@ -13,9 +13,8 @@ from accords.cases.models import Notice, Person, UkProcess
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import demo_accounts_ensure
+from accords.core.tests.world import world_ensure
 from accords.registry.models import Agreement, Source
-from accords.registry.reference import reference_data_load
 from accords.registry.services import agreement_create, agreement_status_record
 from accords.transfers import places, services
 from accords.transfers.models import ManifestEntry, Referral
@@ -23,8 +22,7 @@ from accords.transfers.models import ManifestEntry, Referral
 
 @pytest.fixture
 def world(db):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     return {u.username: u for u in User.objects.all()}
 
 

@@ -41,9 +41,8 @@ from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import demo_accounts_ensure
+from accords.core.tests.world import world_ensure
 from accords.registry.models import Agreement, Term
-from accords.registry.reference import reference_data_load
 from accords.transfers import services
 from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
 
@@ -441,8 +440,7 @@ class TransferJourneys(RuleBasedStateMachine):
 
 @pytest.fixture
 def world(db):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     docs = [case_doc(f"M-{i}", notices=[], acceptances=[]) for i in range(PEOPLE)]
     case_import(actor=None, records=list(enumerate(docs, 1)), source="test")
     return {

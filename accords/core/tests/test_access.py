@@ -1,0 +1,280 @@
+"""Who may reach what: every role, and nobody signed in, against every page and every API
+operation, allowed or refused as designed. The table is written out below; the list of
+endpoints is taken from the URL resolver and the OpenAPI document, so a new page or operation
+without its row fails this test until someone decides who may use it."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accords.api import api
+from accords.demo.accounts import DEMO_PASSWORD
+from accords.transfers import services
+from accords.transfers.models import ManifestEntry
+from accords.transfers.tests import stages
+
+ROLES = ("anonymous", "sending.officer", "sending.supervisor", "receiving.officer", "counsel",
+         "finance", "monitor", "auditor", "registry.editor")  # fmt: skip
+
+# What each role meets, in the order of ROLES:
+#   ok      let through (the answer may still refuse the input, 4xx naming the field, or move on)
+#   login   sent to sign in (pages) or 401 (API)
+#   denied  403: signed in, but the role may not
+#   hidden  404: the role may use the endpoint, but this record is not one it may see
+# fmt: off
+#   anon.  s.off.  s.sup.  r.off.  counsel finance monitor auditor registry
+PAGES = {
+    "home":                  "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "agreement_list":        "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "agreement_detail":      "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "worklist":              "login   ok      ok      ok      ok      ok      ok      ok      ok",
+    "case_detail":           "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
+    "referral_list":         "login   ok      ok      ok      ok      denied  ok      ok      denied",
+    "referral_new":          "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "referral_detail":       "login   ok      ok      ok      ok      denied  ok      ok      denied",
+    "referral_notice_serve": "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "referral_fear_claim":   "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "referral_fear_screen":  "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "referral_stay":         "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "referral_withdraw":     "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "notice_detail":         "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "notice_pdf":            "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "counsel_portal":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_fear_claim":    "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_stay":          "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_feed_issue":    "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_deadlines_ics": "hidden  hidden  hidden  hidden  hidden  hidden  hidden  hidden  hidden",
+    "receiving_list":        "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "receiving_referral":    "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "flight_list":           "login   ok      ok      ok      denied  denied  ok      ok      denied",
+    "agreement_plan":        "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "plan_detail":           "login   ok      ok      hidden  hidden  hidden  ok      ok      hidden",
+    "manifest_detail":       "login   ok      ok      ok      hidden  hidden  ok      ok      hidden",
+    "manifest_plan":         "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "manifest_lock":         "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "manifest_depart":       "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "entry_hand_over":       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+}
+API = {
+    "GET /api/agreements":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "POST /api/agreements":                                               "login   denied  denied  denied  denied  denied  denied  denied  ok",
+    "GET /api/agreements/{key}":                                          "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "POST /api/agreements/{key}/terms":                                   "login   denied  denied  denied  denied  denied  denied  denied  ok",
+    "POST /api/agreements/{key}/status":                                  "login   denied  denied  denied  denied  denied  denied  denied  ok",
+    "GET /api/sources":                                                   "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "POST /api/sources":                                                  "login   denied  denied  denied  denied  denied  denied  denied  ok",
+    "GET /api/cases":                                                     "login   ok      ok      ok      ok      denied  ok      ok      denied",
+    "GET /api/cases/{case_number}":                                       "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
+    "GET /api/cases/{case_number}/check":                                 "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
+    "POST /api/case-files":                                               "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/screenings":                                               "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/referrals":                                                "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/referrals":                                                 "login   ok      ok      ok      ok      denied  ok      ok      denied",
+    "GET /api/referrals/{referral_id}":                                   "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "POST /api/referrals/{referral_id}/notices":                          "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/fear-claims":                      "login   ok      ok      denied  ok      denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/fear-claims/{claim_id}/screening": "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/stays":                            "login   ok      ok      denied  ok      denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/withdraw":                         "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/flights":                                                   "login   ok      ok      ok      denied  denied  ok      ok      denied",
+    "POST /api/flights":                                                  "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/flights/{flight_id}/plan":                                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/manifests/{manifest_id}":                                   "login   ok      ok      ok      denied  denied  ok      ok      denied",
+    "POST /api/manifests/{manifest_id}/lock":                             "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/manifests/{manifest_id}/depart":                           "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/manifest-entries/{entry_id}/hand-over":                    "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "GET /api/receiving/referrals":                                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+}
+# fmt: on
+
+
+def _pages() -> dict[str, str]:
+    """Every named page of the site, by name, with its route; the API and the admin are left
+    to their own rows below and to Django's admin permissions (test_admin)."""
+    found = {}
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route not in ("admin/", "api/"):
+                    walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found[pattern.name] = route
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def _operations() -> list[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return [f"{method.upper()} {path}" for path, methods in paths.items() for method in methods]
+
+
+@pytest.fixture
+def world(db):
+    """One person at every stage a page or operation needs: referred, noticed, accepted, with a
+    fear claim, counsel of record, and listed on a flight's manifest."""
+    world = stages.world_make()
+    (person,) = stages.people("AC-1", counsel="counsel")
+    referral = stages.ready(world, person)
+    claim = services.fear_claim_record(actor=world["sending.officer"], person=person,
+                                       country="SV", stated_on=timezone.localdate())  # fmt: skip
+    flight = stages.flight(world)
+    plan = services.plan_create(actor=world["sending.supervisor"], flight=flight,
+                                policy_name="default-2026")  # fmt: skip
+    return {
+        "key": "us-rwanda",
+        "case_number": person.case_number,
+        "referral": referral.pk,
+        "claim": claim.pk,
+        "notice": referral.notices.get().pk,
+        "flight": flight.pk,
+        "manifest": flight.manifest.pk,
+        "entry": ManifestEntry.objects.get(referral=referral).pk,
+        "plan": plan.pk,
+    }
+
+
+# Which record a page's `pk` names, by the start of its route.
+PAGE_RECORDS = {"referrals/": "referral", "receiving/referrals/": "referral", "notices/": "notice",
+                "manifests/": "manifest", "manifest-entries/": "entry", "plans/": "plan"}  # fmt: skip
+
+
+def _page_url(route: str, world: dict) -> str:
+    record = max((start for start in PAGE_RECORDS if route.startswith(start)), key=len, default="")
+    values = {"key": world["key"], "case_number": world["case_number"], "claim": world["claim"],
+              "pk": world.get(PAGE_RECORDS.get(record, ""), 0)}  # fmt: skip
+    url = route
+    for name, value in values.items():
+        url = url.replace(f"<slug:{name}>", str(value)).replace(f"<str:{name}>", str(value))
+        url = url.replace(f"<int:{name}>", str(value))
+    assert "<" not in url, f"no value for a parameter of {route}"
+    return "/" + url + PAGE_QUERIES.get(route, "")
+
+
+PAGE_QUERIES = {"referrals/new/": "?case=AC-1"}
+
+
+def _api_call(operation: str, world: dict) -> tuple[str, str, dict | None]:
+    method, path = operation.split(" ", 1)
+    ids = {"key": world["key"], "case_number": world["case_number"],
+           "referral_id": world["referral"], "claim_id": world["claim"],
+           "flight_id": world["flight"], "manifest_id": world["manifest"],
+           "entry_id": world["entry"]}  # fmt: skip
+    url = path.format(**ids)
+    if path.endswith("/check"):
+        url += f"?agreement={world['key']}&on={timezone.localdate()}"
+    return method, url, API_BODIES.get(operation)
+
+
+TODAY = timezone.localdate().isoformat()
+CREDIT = [{"source": "seed-rwanda-us-pioneering-agreement", "confidence": "reported"}]
+# A body each write accepts as well-formed, so that what answers is the role's permission and
+# then the workflow's rules, not the schema.
+API_BODIES = {
+    "POST /api/agreements": {"key": "ac-new", "name": "New", "sending": "US", "receiving": "GH",
+                             "kind": "integration", "regime": "us"},
+    "POST /api/agreements/{key}/terms": {"key": "ac-term", "kind": "capacity", "text": "A term.",
+                                         "quantity": 5, "period": "year", "sources": CREDIT},
+    "POST /api/agreements/{key}/status": {"status": "in_force", "on": "2025-09", "sources": CREDIT},
+    "POST /api/sources": {"key": "ac-source", "title": "A source", "kind": "press_report"},
+    "POST /api/case-files": [],
+    "POST /api/screenings": {"as_of": TODAY},
+    "POST /api/referrals": {"case_number": "AC-1", "agreement": "us-eswatini", "proposed_on": TODAY},
+    "POST /api/referrals/{referral_id}/notices": {"language": "es"},
+    "POST /api/referrals/{referral_id}/fear-claims": {"country": "SV", "stated_on": TODAY},
+    "POST /api/referrals/{referral_id}/fear-claims/{claim_id}/screening": {
+        "outcome": "negative", "screened_on": TODAY},
+    "POST /api/referrals/{referral_id}/stays": {"granted_by": "BIA", "valid_from": TODAY},
+    "POST /api/referrals/{referral_id}/withdraw": {"reason": "No longer sought."},
+    "POST /api/flights": {"agreement": "us-rwanda", "departs_on": TODAY, "route": "IAD-KGL",
+                          "seats": 4},
+    "POST /api/flights/{flight_id}/plan": {},
+    "POST /api/manifests/{manifest_id}/lock": None,
+    "POST /api/manifests/{manifest_id}/depart": None,
+    "POST /api/manifest-entries/{entry_id}/hand-over": {"at": f"{TODAY}T08:00:00Z",
+                                                        "place": "Kigali airport"},
+    "POST /api/referrals/{referral_id}/acceptance": {"decision": "accepted"},
+}  # fmt: skip
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    if username != "anonymous":
+        assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+def _meets(client: Client, method: str, url: str, body, api_call: bool) -> str:
+    """What the role meets, with whatever the request changed rolled back, so every role
+    finds the same world."""
+    with transaction.atomic():
+        if api_call and method == "POST":
+            response = client.post(url, body, content_type="application/json")
+        else:
+            response = client.get(url)
+            if response.status_code == 405:  # a page that only acts: what a bare POST meets
+                response = client.post(url, {})
+        transaction.set_rollback(True)
+    code = response.status_code
+    assert code < 500, f"{method} {url} answered {code}"
+    if code == 401 or (code == 302 and response.url.startswith("/accounts/login/")):
+        return "login"
+    return {403: "denied", 404: "hidden"}.get(code, "ok")
+
+
+def _observed(world, endpoints: dict[str, tuple[str, str, object, bool]]) -> dict[str, str]:
+    clients = {username: _signed_in(username) for username in ROLES}
+    seen = {}
+    for name, (method, url, body, api_call) in endpoints.items():
+        cells = [_meets(clients[u], method, url, body, api_call) for u in ROLES]
+        seen[name] = "  ".join(f"{cell:<6}" for cell in cells).rstrip()
+    return seen
+
+
+def _compare(expected: dict[str, str], seen: dict[str, str]) -> list[str]:
+    problems = [f"{name}: no row in the table; decide who may use it" for name in seen
+                if name not in expected]  # fmt: skip
+    problems += [f"{name}: in the table but no longer an endpoint" for name in expected
+                 if name not in seen]  # fmt: skip
+    for name in seen.keys() & expected.keys():
+        want, got = expected[name].split(), seen[name].split()
+        if want != got:
+            wrong = [f"{role} {w}->{g}" for role, w, g in zip(ROLES, want, got, strict=True)
+                     if w != g]  # fmt: skip
+            problems.append(f"{name}: " + ", ".join(wrong))
+    return problems
+
+
+@pytest.mark.django_db
+def test_every_role_meets_every_page_as_designed(world):
+    endpoints = {name: ("GET", _page_url(route, world), None, False)
+                 for name, route in _pages().items()}  # fmt: skip
+    seen = _observed(world, endpoints)
+    problems = _compare(PAGES, seen)
+    assert not problems, (
+        "\n".join(problems)
+        + "\n\nseen:\n"
+        + "\n".join(f'    "{k}": "{v}",' for k, v in seen.items())
+    )
+
+
+@pytest.mark.django_db
+def test_every_role_meets_every_api_operation_as_designed(world):
+    endpoints = {}
+    for operation in _operations():
+        method, url, body = _api_call(operation, world)
+        endpoints[operation] = (method, url, body, True)
+    seen = _observed(world, endpoints)
+    problems = _compare(API, seen)
+    assert not problems, (
+        "\n".join(problems)
+        + "\n\nseen:\n"
+        + "\n".join(f'    "{k}": "{v}",' for k, v in seen.items())
+    )
