@@ -21,3 +21,17 @@ def witness_key(tmp_path):
     path = tmp_path / "witness.key"
     path.write_text(f"{key}\n")
     return key, path
+
+
+@pytest.fixture(autouse=True)
+def _log_starts_empty(request):
+    """The run loads reference data once, with its audit entries; these tests build logs of
+    known sizes, so each begins with none (taken away inside its own transaction)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from accords.audit.models import AuditEntry, AuditHead, AuditNode, Cosignature
+    from accords.audit.tests.tools import tampering
+
+    with tampering():
+        for model in (Cosignature, AuditNode, AuditEntry, AuditHead):
+            model.objects.all().delete()
