@@ -351,7 +351,7 @@ def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestE
         raise ValidationError({"at": "The hand-over cannot precede the departure."})
     entry.status = ManifestEntry.Status.HANDED_OVER
     entry.handed_over_at, entry.handed_over_place, entry.handed_over_by = at, place, actor
-    entry.full_clean()
+    entry.full_clean(exclude=["score", "removed_reason"])  # lists that are empty by design
     entry.save()
     Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
     return entry

@@ -86,13 +86,13 @@ class NoticeServeForm(forms.Form):
 
 
 class FearClaimForm(forms.Form):
-    country = forms.CharField(label=_("Country feared"), max_length=2)
+    country = forms.CharField(label=_("Country feared"))
     stated_on = _date(_("Stated on"), **kinds.EVENT_DATE.form)
 
     def clean_country(self):
         # People type "rw" as readily as "RW": the code is checked once it reads as one.
         country = self.cleaned_data["country"].upper()
-        kinds.COUNTRY.check(country)
+        kinds.country_code(country)
         return country
 
 
