@@ -123,7 +123,9 @@ def case(request, case_number: str):
 
 
 @router.get("/cases/{case_number}/check", response=documented({200: CheckOut}))
-def case_check(request, case_number: str, agreement: str, on: kinds.DAY_CONSIDERED.api):
+def case_check(
+    request, case_number: str, agreement: kinds.text(80).api, on: kinds.DAY_CONSIDERED.api
+):
     """Every gate under one agreement on one date, by the rules in force that day: a past
     date replays the decision as the law and the facts then stood."""
     try:

@@ -9,7 +9,7 @@ first reads the file's text as the kind's type). Each refusal is a sentence a us
 Dates have a plausible range for what they mean: nothing on record happened before 1900 or
 after today (give or take `CLOCK_SKEW`, for clocks and time zones that disagree), and nothing
 planned lies in the past or beyond a horizon. The safeguards engine is proven not to fail on
-any date these ranges let through (`accords/law/tests/test_extreme_dates.py`).
+any date these ranges let through (`accords/cases/tests/test_extreme_dates.py`).
 """
 
 import unicodedata

@@ -176,3 +176,16 @@ def test_a_day_to_check_beyond_the_horizon_is_named_not_run(world, signed_in):
     assert "on" in _refused(officer.get("/api/cases/V-10/check?agreement=us-rwanda&on=9999-12-31"))
     page = officer.get("/cases/V-10/?agreement=us-rwanda&on=9999-12-31")
     assert page.status_code == 200 and "on" in page.context["form"].errors
+
+
+def test_a_nul_in_an_address_names_nothing_rather_than_failing(world, signed_in):
+    """PostgreSQL text cannot hold NUL: asked for, it named no case but answered 500."""
+    _referral(world, "V-11")
+    officer = signed_in("sending.officer")
+    assert officer.get("/api/cases/V-11%00").status_code == 404
+    assert officer.get("/cases/V-11%00/").status_code == 404
+    assert officer.get("/referrals/new/?case=V-11%00").status_code == 404
+    on = timezone.localdate().isoformat()
+    refused = _refused(officer.get(f"/api/cases/V-11/check?agreement=us%00&on={on}"))
+    assert "agreement" in refused
+    assert signed_in("counsel").post("/counsel/clients/V-11%00/stays/").status_code == 404
