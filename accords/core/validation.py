@@ -240,7 +240,7 @@ class Kind:
         return value
 
 
-_READABLE = {date: "a calendar date (YYYY-MM-DD)", datetime: "an ISO 8601 date-time", str: "text"}
+_READABLE = {date: "a date (YYYY-MM-DD)", datetime: "an ISO 8601 date-time", str: "text"}
 
 
 def _read(kind_type: type, text):
