@@ -141,6 +141,11 @@ def free_text(value: str) -> None:
     _refuse_hidden_characters(value, allowed="\t\n\r")
 
 
+def _shown(value: str) -> str:
+    """A refused value as a message quotes it: a few characters, never a whole upload."""
+    return value if len(value) <= 40 else f"{value[:30]}... ({len(value)} characters)"
+
+
 def country_code(value: str) -> None:
     known = value in USER_ASSIGNED_STATES or (
         len(value) == 2
@@ -149,14 +154,18 @@ def country_code(value: str) -> None:
         and pycountry.countries.get(alpha_2=value) is not None
     )
     if not known:
-        raise ValidationError(f'unknown ISO 3166-1 country code "{value}" (two letters, e.g. RW).')
+        raise ValidationError(
+            f'unknown ISO 3166-1 country code "{_shown(value)}" (two letters, e.g. RW).'
+        )
 
 
 def language_code(value: str) -> None:
     key = {2: "alpha_2", 3: "alpha_3"}.get(len(value)) if value.isascii() else None
     found = pycountry.languages.get(**{key: value}) if key and value.islower() else None
     if found is None:
-        raise ValidationError(f'unknown ISO 639 language code "{value}" (e.g. es, ti, prs).')
+        raise ValidationError(
+            f'unknown ISO 639 language code "{_shown(value)}" (e.g. es, ti, prs).'
+        )
 
 
 def country_codes(value: list) -> None:
@@ -196,7 +205,7 @@ class Kind:
         try:
             value = _read(self.type, text)
         except (TypeError, ValueError):
-            return [f"{text!r} is not {_READABLE[self.type]}"]
+            return [f"{_shown(repr(text))} is not {_READABLE[self.type]}"]
         try:
             self.check(value)
         except ValidationError as error:

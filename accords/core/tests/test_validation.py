@@ -122,3 +122,9 @@ def test_an_event_moment_may_be_a_day_ahead_of_our_clock_and_no_more():
         kinds.event_moment(now + timedelta(days=1, minutes=1))
     with pytest.raises(ValidationError, match="before 1900-01-01"):
         kinds.event_moment(now.replace(year=1899))
+
+
+def test_a_refusal_quotes_a_few_characters_never_a_whole_upload():
+    huge = "9" * 5_000_000
+    for kind in (kinds.EVENT_DATE, kinds.EVENT_MOMENT, kinds.COUNTRY, kinds.LANGUAGE):
+        assert 0 < sum(len(message) for message in kind.problems(huge)) < 200

@@ -86,7 +86,7 @@ class NoticeServeForm(forms.Form):
 
 
 class FearClaimForm(forms.Form):
-    country = forms.CharField(label=_("Country feared"))
+    country = forms.CharField(label=_("Country feared"), max_length=40)
     stated_on = _date(_("Stated on"), **kinds.EVENT_DATE.form)
 
     def clean_country(self):
