@@ -16,6 +16,7 @@ from accords.cases.models import Decision, Person
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation, screening_run
 from accords.cases.services import CaseFileErrors, case_import
+from accords.core import validation as kinds
 from accords.core.api_auth import BoundedPages, documented
 from accords.registry.models import Agreement
 
@@ -86,7 +87,7 @@ class CheckOut(Schema):
 
 
 class ScreeningIn(Schema):
-    as_of: date
+    as_of: kinds.DAY_CONSIDERED.api
 
 
 class ScreeningOut(Schema):
@@ -125,7 +126,9 @@ def case(request, case_number: str):
 
 
 @router.get("/cases/{case_number}/check", response=documented({200: CheckOut}))
-def case_check(request, case_number: str, agreement: str, on: date):
+def case_check(
+    request, case_number: str, agreement: kinds.text(80).api, on: kinds.DAY_CONSIDERED.api
+):
     """Every gate under one agreement on one date, by the rules in force that day: a past
     date replays the decision as the law and the facts then stood."""
     try:

@@ -8,14 +8,12 @@ A CSV file carries the same facts, one row per person, in the flat columns of `C
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-import pycountry
 from jsonschema import Draft202012Validator
 
-from accords.registry.services import USER_ASSIGNED_STATES
+from accords.core import validation as kinds
 
 SCHEMA_PATH = Path(__file__).with_name("case-file.schema.json")
 
@@ -58,29 +56,83 @@ def _path(parts) -> str:
     return out
 
 
-def _known_country(code: str) -> bool:
-    return code in USER_ASSIGNED_STATES or pycountry.countries.get(alpha_2=code) is not None
+# Every field of the case file with the kind of input it is (`accords.core.validation`), the
+# same kinds the model fields, the forms and the API check; "[]" stands for each item of a list.
+FIELD_KINDS: dict[str, kinds.Kind] = {
+    "person.given_name": kinds.text(100),
+    "person.family_name": kinds.text(100),
+    "person.birth_date": kinds.BIRTH_DATE,
+    "person.country_of_birth": kinds.COUNTRY,
+    "person.nationalities[]": kinds.COUNTRY,
+    "person.languages[]": kinds.LANGUAGE,
+    "person.family": kinds.text(40),
+    "person.counsel": kinds.text(150),
+    "removal_orders[].entered_on": kinds.EVENT_DATE,
+    "removal_orders[].final_on": kinds.EVENT_DATE,
+    "removal_orders[].designated_countries[]": kinds.COUNTRY,
+    "protections[].country": kinds.COUNTRY,
+    "protections[].granted_on": kinds.EVENT_DATE,
+    "proceedings[].filed_on": kinds.EVENT_DATE,
+    "proceedings[].decided_on": kinds.EVENT_DATE,
+    "stays[].granted_by": kinds.text(40),
+    "stays[].scope": kinds.text(200),
+    "stays[].valid_from": kinds.STAY_START,
+    "stays[].valid_until": kinds.STAY_END,
+    "criminal_history[].offence_category": kinds.text(60),
+    "criminal_history[].on": kinds.EVENT_DATE,
+    "notices[].destination": kinds.COUNTRY,
+    "notices[].served_at": kinds.EVENT_MOMENT,
+    "notices[].language": kinds.LANGUAGE,
+    "notices[].method": kinds.text(40),
+    "notices[].interpreter_name": kinds.text(100),
+    "notices[].interpreter_language": kinds.LANGUAGE,
+    "fear_claims[].country": kinds.COUNTRY,
+    "fear_claims[].stated_on": kinds.EVENT_DATE,
+    "fear_claims[].referred_on": kinds.EVENT_DATE,
+    "fear_claims[].interview_noticed_at": kinds.EVENT_MOMENT,
+    "fear_claims[].screened_on": kinds.EVENT_DATE,
+    "acceptances[].receiving_state": kinds.COUNTRY,
+    "acceptances[].decided_on": kinds.EVENT_DATE,
+    "acceptances[].reasons": kinds.FREE_TEXT,
+    "acceptances[].lapsed_on": kinds.EVENT_DATE,
+    "country_requests[].country": kinds.COUNTRY,
+    "country_requests[].asked_on": kinds.EVENT_DATE,
+    "uk.asylum_claim_on": kinds.EVENT_DATE,
+    "uk.asylum_refused_on": kinds.EVENT_DATE,
+    "uk.inadmissible_on": kinds.EVENT_DATE,
+    "uk.age_dispute_resolved_on": kinds.EVENT_DATE,
+    "uk.intent_notice_served_on": kinds.EVENT_DATE,
+    "uk.removal_directions_notified_at": kinds.EVENT_MOMENT,
+}
 
 
-def _countries(doc: dict):
-    """Every (field path, code) naming a country in the document."""
-    person = doc.get("person", {})
-    for i, code in enumerate(person.get("nationalities", [])):
-        yield f"person.nationalities[{i}]", code
-    if person.get("country_of_birth"):
-        yield "person.country_of_birth", person["country_of_birth"]
-    for i, order in enumerate(doc.get("removal_orders", [])):
-        for j, code in enumerate(order.get("designated_countries", [])):
-            yield f"removal_orders[{i}].designated_countries[{j}]", code
-    for section, field in [
-        ("protections", "country"),
-        ("notices", "destination"),
-        ("fear_claims", "country"),
-        ("acceptances", "receiving_state"),
-        ("country_requests", "country"),
-    ]:
-        for i, item in enumerate(doc.get(section, [])):
-            yield f"{section}[{i}].{field}", item[field]
+def _values(doc, steps: list[str], at: str = ""):
+    """(field path, value) of every value the path `steps` reaches in the document."""
+    if not steps:
+        yield at, doc
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        for i, item in enumerate(doc if isinstance(doc, list) else []):
+            yield from _values(item, rest, f"{at}[{i}]")
+    elif isinstance(doc, dict) and doc.get(step) is not None:
+        yield from _values(doc[step], rest, f"{at}.{step}" if at else step)
+
+
+def _steps(path: str) -> list[str]:
+    return [step for part in path.split(".") for step in part.replace("[]", ".[]").split(".")]
+
+
+def _kind_problems(doc: dict, line: int) -> list[Problem]:
+    """Each value checked as its kind; an empty text is no value (the schema says which
+    fields must have one)."""
+    return [
+        Problem(line, field, message)
+        for path, kind in FIELD_KINDS.items()
+        for field, value in _values(doc, _steps(path))
+        if value != ""
+        for message in kind.problems(value)
+    ]
 
 
 def _ordered(doc: dict):
@@ -97,17 +149,6 @@ def _ordered(doc: dict):
         yield f"acceptances[{i}].lapsed_on", answer["decided_on"], answer.get("lapsed_on")
 
 
-def _datetimes(doc: dict):
-    for i, notice in enumerate(doc.get("notices", [])):
-        yield f"notices[{i}].served_at", notice["served_at"]
-    for i, claim in enumerate(doc.get("fear_claims", [])):
-        yield f"fear_claims[{i}].interview_noticed_at", claim.get("interview_noticed_at")
-    yield (
-        "uk.removal_directions_notified_at",
-        doc.get("uk", {}).get("removal_directions_notified_at"),
-    )
-
-
 def case_file_problems(doc, *, line: int = 1, counsel: frozenset[str] = frozenset()):
     """Everything wrong with one case file; an empty list means it may be written."""
     problems = [
@@ -116,34 +157,12 @@ def case_file_problems(doc, *, line: int = 1, counsel: frozenset[str] = frozense
     ]
     if problems:
         return problems
-    for field, value in _datetimes(doc):
-        if value is None:
-            continue
-        try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            problems.append(Problem(line, field, f"{value!r} is not an ISO 8601 date-time"))
-    dates = [(f, a, b) for f, a, b in _ordered(doc)] + [
-        ("person.birth_date", doc["person"]["birth_date"], None)
-    ]
-    for field, earlier, later in dates:
-        for value in (earlier, later):
-            if value is None:
-                continue
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                problems.append(Problem(line, field, f"{value!r} is not a calendar date"))
+    problems = _kind_problems(doc, line)
     if problems:
         return problems
     for field, earlier, later in _ordered(doc):
         if later is not None and later < earlier:
             problems.append(Problem(line, field, f"{later} is before {earlier}"))
-    if doc["person"]["birth_date"] > date.today().isoformat():
-        problems.append(Problem(line, "person.birth_date", "is in the future"))
-    for field, code in _countries(doc):
-        if not _known_country(code):
-            problems.append(Problem(line, field, f'unknown ISO 3166-1 country code "{code}"'))
     for i, record in enumerate(doc.get("criminal_history", [])):
         if record["kind"] == "conviction" and record.get("charge_outcome"):
             problems.append(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import Decision
+from accords.core import validation as kinds
 from accords.registry.models import Agreement
 
 
@@ -13,11 +14,14 @@ class WorklistFilterForm(forms.Form):
     gate = forms.CharField(
         label=_("Gate not passed"),
         required=False,
-        max_length=60,
         widget=forms.TextInput(attrs={"list": "gates"}),
+        **kinds.text(60).form,
     )
     clears_before = forms.DateField(
-        label=_("Could clear by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Could clear by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        **kinds.DAY_CONSIDERED.form,
     )
 
     def __init__(self, *args, **kwargs):
@@ -28,7 +32,9 @@ class WorklistFilterForm(forms.Form):
 
 class CaseCheckForm(forms.Form):
     agreement = forms.ChoiceField(label=_("Agreement"))
-    on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("On"), widget=forms.DateInput(attrs={"type": "date"}), **kinds.DAY_CONSIDERED.form
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accords.core import validation as kinds
+
 
 class Family(models.Model):
     """People who travel together: placement never splits a family."""
 
-    key = models.CharField(max_length=40, unique=True)
+    key = models.CharField(max_length=40, unique=True, validators=[kinds.one_line])
 
     class Meta:
         verbose_name_plural = "families"
@@ -56,13 +58,14 @@ class Person(models.Model):
         OPEN = "open"
         CLOSED = "closed"
 
-    case_number = models.CharField(max_length=40, unique=True)
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    birth_date = models.DateField()
-    country_of_birth = models.CharField(max_length=2, blank=True)
-    nationalities = models.JSONField(default=list)  # ISO 3166-1 alpha-2 codes
-    languages = models.JSONField(default=list)  # ISO 639 codes, best understood first
+    case_number = models.CharField(max_length=40, unique=True, validators=[kinds.one_line])
+    given_name = models.CharField(max_length=100, validators=[kinds.one_line])
+    family_name = models.CharField(max_length=100, validators=[kinds.one_line])
+    birth_date = models.DateField(validators=[kinds.birth_date])
+    country_of_birth = models.CharField(max_length=2, blank=True, validators=[kinds.country_code])
+    nationalities = models.JSONField(default=list, validators=[kinds.country_codes])
+    # ISO 639 codes, best understood first
+    languages = models.JSONField(default=list, validators=[kinds.language_codes])
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
@@ -105,11 +108,11 @@ class RemovalOrder(CaseFact):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="orders")
     basis = models.CharField(max_length=12, choices=Basis.choices)
-    entered_on = models.DateField()
-    final_on = models.DateField(null=True, blank=True)
+    entered_on = models.DateField(validators=[kinds.event_date])
+    final_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
     final_how = models.CharField(max_length=32, choices=FinalHow.choices, blank=True)
     in_absentia = models.BooleanField(default=False)
-    designated_countries = models.JSONField(default=list)
+    designated_countries = models.JSONField(default=list, validators=[kinds.country_codes])
     appeal_pending = models.BooleanField(default=False)
 
     class Meta:
@@ -132,8 +135,8 @@ class Protection(CaseFact):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protections")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    country = models.CharField(max_length=2)
-    granted_on = models.DateField()
+    country = models.CharField(max_length=2, validators=[kinds.country_code])
+    granted_on = models.DateField(validators=[kinds.event_date])
 
 
 class Proceeding(CaseFact):
@@ -150,8 +153,8 @@ class Proceeding(CaseFact):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="proceedings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    filed_on = models.DateField()
-    decided_on = models.DateField(null=True, blank=True)
+    filed_on = models.DateField(validators=[kinds.event_date])
+    decided_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
     stay_requested = models.BooleanField(default=False)
     grounds = models.CharField(max_length=28, choices=Grounds.choices, blank=True)
 
@@ -170,10 +173,12 @@ class Stay(RecordableFact):
     SAME_FACT = ("granted_by", "valid_from")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
-    granted_by = models.CharField(max_length=40)
-    scope = models.CharField(max_length=200, blank=True)
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    granted_by = models.CharField(max_length=40, validators=[kinds.one_line])
+    scope = models.CharField(max_length=200, blank=True, validators=[kinds.one_line])
+    valid_from = models.DateField(validators=[kinds.stay_start])
+    valid_until = models.DateField(
+        null=True, blank=True, validators=[kinds.stay_end], help_text="empty: no end"
+    )
 
     class Meta:
         constraints = [
@@ -197,8 +202,8 @@ class CriminalRecord(CaseFact):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="criminal_history")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    offence_category = models.CharField(max_length=60)
-    on = models.DateField()
+    offence_category = models.CharField(max_length=60, validators=[kinds.one_line])
+    on = models.DateField(validators=[kinds.event_date])
     charge_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     serving_sentence = models.BooleanField(default=False)
 
@@ -219,16 +224,18 @@ class Notice(RecordableFact):
     SAME_FACT = ("destination", "served_at")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notices")
-    destination = models.CharField(max_length=2)
-    served_at = models.DateTimeField()
-    language = models.CharField(max_length=8)
+    destination = models.CharField(max_length=2, validators=[kinds.country_code])
+    served_at = models.DateTimeField(validators=[kinds.event_moment])
+    language = models.CharField(max_length=8, validators=[kinds.language_code])
     understood = models.BooleanField(
         help_text="The notice was in, or read in, a language the person understands."
     )
     served_on = models.CharField(max_length=20, choices=ServedOn.choices)
-    method = models.CharField(max_length=40, default="in person")
-    interpreter_name = models.CharField(max_length=100, blank=True)
-    interpreter_language = models.CharField(max_length=8, blank=True)
+    method = models.CharField(max_length=40, default="in person", validators=[kinds.one_line])
+    interpreter_name = models.CharField(max_length=100, blank=True, validators=[kinds.one_line])
+    interpreter_language = models.CharField(
+        max_length=8, blank=True, validators=[kinds.language_code]
+    )
     exigent = models.BooleanField(default=False)
 
 
@@ -241,11 +248,13 @@ class FearClaim(RecordableFact):
     SAME_FACT = ("country", "stated_on")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="fear_claims")
-    country = models.CharField(max_length=2)
-    stated_on = models.DateField()
-    referred_on = models.DateField(null=True, blank=True)
-    interview_noticed_at = models.DateTimeField(null=True, blank=True)
-    screened_on = models.DateField(null=True, blank=True)
+    country = models.CharField(max_length=2, validators=[kinds.country_code])
+    stated_on = models.DateField(validators=[kinds.event_date])
+    referred_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    interview_noticed_at = models.DateTimeField(
+        null=True, blank=True, validators=[kinds.event_moment]
+    )
+    screened_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
     proceedings_ended = models.BooleanField(default=False)
 
@@ -260,14 +269,19 @@ class Acceptance(RecordableFact):
     SAME_FACT = ("receiving_state", "decided_on")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acceptances")
-    receiving_state = models.CharField(max_length=2)
+    receiving_state = models.CharField(max_length=2, validators=[kinds.country_code])
     decision = models.CharField(max_length=8, choices=Decision.choices)
-    decided_on = models.DateField()
-    reasons = models.TextField(blank=True)
+    decided_on = models.DateField(validators=[kinds.event_date])
+    reasons = models.TextField(
+        blank=True, max_length=kinds.TEXT_MAX, validators=kinds.FREE_TEXT.field_validators
+    )
     # An answer is to one proposal: when the referral it answered is withdrawn, it counts no
     # more from that day, and a new referral waits for a new answer.
     lapsed_on = models.DateField(
-        null=True, blank=True, help_text="the day the referral it answered was withdrawn"
+        null=True,
+        blank=True,
+        validators=[kinds.event_date],
+        help_text="the day the referral it answered was withdrawn",
     )
 
     class Meta:
@@ -288,8 +302,8 @@ class CountryRequest(CaseFact):
         NO_ANSWER = "no_answer", "no answer"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="country_requests")
-    country = models.CharField(max_length=2)
-    asked_on = models.DateField()
+    country = models.CharField(max_length=2, validators=[kinds.country_code])
+    asked_on = models.DateField(validators=[kinds.event_date])
     answer = models.CharField(max_length=10, choices=Answer.choices)
 
 
@@ -297,14 +311,16 @@ class UkProcess(CaseFact):
     """The UK asylum and removal steps the Rwanda partnership's gates ask about."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="uk")
-    asylum_claim_on = models.DateField(null=True, blank=True)
-    asylum_refused_on = models.DateField(null=True, blank=True)
-    inadmissible_on = models.DateField(null=True, blank=True)
+    asylum_claim_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    asylum_refused_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    inadmissible_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
     dangerous_journey = models.BooleanField(default=False)
     age_disputed = models.BooleanField(default=False)
-    age_dispute_resolved_on = models.DateField(null=True, blank=True)
-    intent_notice_served_on = models.DateField(null=True, blank=True)
-    removal_directions_notified_at = models.DateTimeField(null=True, blank=True)
+    age_dispute_resolved_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    intent_notice_served_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    removal_directions_notified_at = models.DateTimeField(
+        null=True, blank=True, validators=[kinds.event_moment]
+    )
     rule39_in_force = models.BooleanField(default=False)
     rule39_disapplied_by_minister = models.BooleanField(default=False)
     compelling_claim_pending = models.BooleanField(default=False)

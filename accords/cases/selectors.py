@@ -9,9 +9,11 @@ or endpoint can forget it.
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accords.cases.models import Decision, Person, Screening
+from accords.core import validation as kinds
 from accords.core.roles import user_role
 
 WHOLE_CASELOAD = {"sending_officer", "sending_supervisor", "monitor", "auditor"}
@@ -31,7 +33,17 @@ def people_visible(user) -> QuerySet[Person]:
 
 def person_get(*, user, case_number: str) -> Person:
     """One visible person; Person.DoesNotExist for anyone the user may not see."""
-    return people_visible(user).get(case_number=case_number)
+    return people_visible(user).get(case_number=case_number_read(case_number))
+
+
+def case_number_read(case_number: str) -> str:
+    """A case number from an address, as the database may be asked for it: one with a NUL
+    (which PostgreSQL text cannot hold) or half a character names no case."""
+    try:
+        kinds.one_line(case_number)
+    except ValidationError:
+        raise Person.DoesNotExist(f"no case {case_number!r}") from None
+    return case_number
 
 
 def screening_latest() -> Screening | None:

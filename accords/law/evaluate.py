@@ -76,13 +76,21 @@ def _first_match(branches: list[Branch]) -> pl.Expr:
     return last if chained is None else chained.otherwise(last)
 
 
+# The last day a date can name outside polars. A window counted from a fact dated near it (a
+# stay "until 9999-12-31") would clear on a day no page can show: that day reads as unknown.
+_LAST_DAY = pl.lit(date.max, pl.Date)
+
+
 def _earliest(branches: list[Branch], code: pl.Expr) -> pl.Expr:
     chained = None
     for number, branch in enumerate(branches):
         if branch.earliest is not None:
             at = code == number
             chained = (pl.when if chained is None else chained.when)(at).then(branch.earliest)
-    return pl.lit(None, pl.Date) if chained is None else chained.otherwise(None)
+    if chained is None:
+        return pl.lit(None, pl.Date)
+    day = chained.otherwise(None)
+    return pl.when(day <= _LAST_DAY).then(day)
 
 
 _NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from accords.core import validation as kinds
 from accords.core.api_auth import documented, require_permission
 from accords.registry import selectors, services
 from accords.registry.models import (
@@ -36,7 +37,7 @@ class CreditOut(Schema):
 
 
 class CreditIn(Schema):
-    source: str
+    source: kinds.text(80).api
     confidence: Literal[tuple(Confidence.values)]  # type: ignore[valid-type]
 
 
@@ -51,7 +52,7 @@ class StatusOut(Schema):
 class StatusIn(Schema):
     status: Literal[tuple(Status.values)]  # type: ignore[valid-type]
     on: str = Field(..., pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    note: str = ""
+    note: kinds.LONG_TEXT.api = ""
     sources: list[CreditIn] = Field(..., min_length=1)
 
 
@@ -78,7 +79,7 @@ class TermOut(Schema):
 class TermIn(Schema):
     key: str = Key
     kind: Literal[tuple(Term.Kind.values)]  # type: ignore[valid-type]
-    text: str = Field(..., min_length=1)
+    text: kinds.LONG_TEXT.api = Field(..., min_length=1)
     valid_from: str | None = PartialDate
     valid_until: str | None = PartialDate
     quantity: int | None = Field(None, ge=0)
@@ -88,8 +89,8 @@ class TermIn(Schema):
     amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     rule: Literal[tuple(Term.Rule.values)] | None = None  # type: ignore[valid-type]
-    category: str | None = Field(None, max_length=80)
-    values: list[str] = []
+    category: kinds.text(80).api | None = None
+    values: list[kinds.text(80).api] = []
     service: Literal[tuple(Term.Service.values)] | None = None  # type: ignore[valid-type]
     given: bool | None = None
     sources: list[CreditIn] = Field(..., min_length=1)
@@ -122,12 +123,13 @@ class AgreementDetailOut(AgreementOut):
 
 class AgreementIn(Schema):
     key: str = Key
-    name: str = Field(..., min_length=1, max_length=200)
+    name: kinds.text(200).api = Field(..., min_length=1)
+    # Either case: `state_for_code` reads the code and refuses an unknown one, naming the field.
     sending: str = Field(..., min_length=2, max_length=2)
     receiving: str = Field(..., min_length=2, max_length=2)
     kind: Literal[tuple(Agreement.Kind.values)]  # type: ignore[valid-type]
     regime: Literal[tuple(Agreement.Regime.values)]  # type: ignore[valid-type]
-    summary: str = ""
+    summary: kinds.LONG_TEXT.api = ""
 
 
 class SourceOut(Schema):
@@ -143,12 +145,12 @@ class SourceOut(Schema):
 
 class SourceIn(Schema):
     key: str = Key
-    title: str = Field(..., min_length=1, max_length=300)
-    publisher: str = ""
+    title: kinds.text(300).api = Field(..., min_length=1)
+    publisher: kinds.text(200).api = ""
     published_on: str | None = PartialDate
-    url: str = ""
+    url: kinds.text(500).api = ""
     kind: Literal[tuple(Source.Kind.values)]  # type: ignore[valid-type]
-    note: str = ""
+    note: kinds.LONG_TEXT.api = ""
 
 
 def _credits(sources: list[CreditIn]) -> list[dict]:

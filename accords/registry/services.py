@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from accords.core.actions import action
+from accords.core.validation import USER_ASSIGNED_STATES
 from accords.registry.models import (
     Agreement,
     Confidence,
@@ -22,11 +23,6 @@ from accords.registry.models import (
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-# ISO 3166-1 has not assigned Kosovo a code; "XK" is the user-assigned code that the European
-# Commission, the US government and most international bodies use for it.
-USER_ASSIGNED_STATES = {"XK": "Kosovo"}
 
 
 def state_for_code(code: str, *, field: str) -> State:

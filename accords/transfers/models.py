@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import Person
+from accords.core import validation as kinds
 from accords.registry.models import Agreement
 
 
@@ -41,7 +42,9 @@ class Referral(models.Model):
     acceptance = models.OneToOneField(
         "cases.Acceptance", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    closed_reason = models.TextField(blank=True)
+    closed_reason = models.TextField(
+        blank=True, max_length=kinds.TEXT_MAX, validators=kinds.FREE_TEXT.field_validators
+    )
 
     class Meta:
         ordering = ["-referred_at"]
@@ -64,10 +67,12 @@ class NoticeDocument(models.Model):
 
     notice = models.OneToOneField("cases.Notice", on_delete=models.CASCADE, related_name="document")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
-    language = models.CharField(max_length=8)
+    language = models.CharField(max_length=8, validators=[kinds.language_code])
     translation_checked = models.BooleanField()
     text = models.TextField()
-    interpreter_attestation = models.TextField(blank=True)
+    interpreter_attestation = models.TextField(
+        blank=True, max_length=kinds.LONG_TEXT_MAX, validators=kinds.LONG_TEXT.field_validators
+    )
     served_electronically_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -76,7 +81,7 @@ class NoticeDocument(models.Model):
 
 class Flight(models.Model):
     departs_on = models.DateField()
-    route = models.CharField(max_length=100)
+    route = models.CharField(max_length=100, validators=[kinds.one_line])
     seats = models.PositiveIntegerField()
     escort_ratio = models.DecimalField(
         max_digits=4, decimal_places=2, default=1, help_text="Escorts per person transferred."
@@ -129,8 +134,8 @@ class ManifestEntry(models.Model):
     score = models.JSONField(default=dict)  # the plan's score contributions: why this person
     removed_reason = models.JSONField(default=list)  # the gates closed at departure
     departed_at = models.DateTimeField(null=True, blank=True)
-    handed_over_at = models.DateTimeField(null=True, blank=True)
-    handed_over_place = models.CharField(max_length=200, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True, validators=[kinds.event_moment])
+    handed_over_place = models.CharField(max_length=200, blank=True, validators=[kinds.one_line])
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accords.cases.facts import facts_from_database
 from accords.cases.models import CriminalRecord, FearClaim, Person
 from accords.cases.screening import case_explanation, screen_frame
-from accords.cases.selectors import WHOLE_CASELOAD, people_visible
+from accords.cases.selectors import WHOLE_CASELOAD, case_number_read, people_visible
 from accords.core.roles import user_role
 from accords.law.evaluate import gate_lists
 from accords.registry.models import Agreement
@@ -227,7 +227,7 @@ def clients_visible(user) -> QuerySet[Person]:
 
 
 def client_get(*, user, case_number: str) -> Person:
-    return clients_visible(user).get(case_number=case_number)
+    return clients_visible(user).get(case_number=case_number_read(case_number))
 
 
 def counsel_for_feed(token: str):

@@ -109,7 +109,7 @@ def notice_serve(
     understood = language in person.languages or interpreter_language in person.languages
     if person.counsel_id and served_on != Notice.ServedOn.PERSON_AND_COUNSEL:
         served_on = Notice.ServedOn.PERSON_AND_COUNSEL  # counsel of record is always served
-    notice = Notice.objects.create(
+    notice = Notice(
         person=person,
         destination=referral.agreement.receiving_state_id,
         served_at=timezone.now(),
@@ -122,7 +122,9 @@ def notice_serve(
         exigent=exigent,
         recorded_in_accords=True,
     )
-    NoticeDocument.objects.create(
+    notice.full_clean()
+    notice.save()
+    document = NoticeDocument(
         notice=notice,
         referral=referral,
         language=language,
@@ -131,6 +133,8 @@ def notice_serve(
         interpreter_attestation=interpreter_attestation,
         served_electronically_at=notice.served_at if person.counsel_id else None,
     )
+    document.full_clean()
+    document.save()
     if uk_step and understood:
         # The notice of intent counts in days, removal directions to the hour.
         when = (
@@ -198,7 +202,7 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
             raise ValidationError(
                 {"decision": f"The agreement's places are all taken: {limit.why}."}
             )
-    referral.acceptance = Acceptance.objects.create(
+    acceptance = Acceptance(
         person=referral.person,
         receiving_state=agreement.receiving_state_id,
         decision=decision,
@@ -206,6 +210,9 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
         reasons=reasons,
         recorded_in_accords=True,
     )
+    acceptance.full_clean()
+    acceptance.save()
+    referral.acceptance = acceptance
     referral.save(update_fields=["acceptance"])
     return referral
 
@@ -221,6 +228,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     if not reason:
         raise ValidationError({"reason": "Say why the referral is withdrawn."})
     referral.status, referral.closed_reason = Referral.Status.WITHDRAWN, reason
+    referral.full_clean()
     referral.save(update_fields=["status", "closed_reason"])
     if referral.acceptance_id:
         Acceptance.objects.filter(pk=referral.acceptance_id).update(lapsed_on=timezone.localdate())
@@ -346,6 +354,7 @@ def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestE
         raise ValidationError({"at": "The hand-over cannot precede the departure."})
     entry.status = ManifestEntry.Status.HANDED_OVER
     entry.handed_over_at, entry.handed_over_place, entry.handed_over_by = at, place, actor
+    entry.full_clean(exclude=["score", "removed_reason"])  # lists that are empty by design
     entry.save()
     Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
     return entry

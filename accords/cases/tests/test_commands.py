@@ -50,6 +50,7 @@ def test_check_exits_0_when_every_gate_passes(tmp_path, reference_data, capsys):
     [
         (["--agreement", "nowhere", "--on", "2025-09-01"], "no agreement 'nowhere'"),
         (["--agreement", "us-rwanda", "--on", "1 Sept"], "is not a date"),
+        (["--agreement", "us-rwanda", "--on", "9999-12-31"], "at most 5 years ahead"),
     ],
 )
 def test_check_exits_2_for_bad_input(tmp_path, reference_data, capsys, args, message):

@@ -12,6 +12,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from accords.core import validation as kinds
 from accords.core.api_auth import documented
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
@@ -22,7 +23,6 @@ router = Router(tags=["transfers"], auth=django_auth)
 
 # Database keys are signed 64-bit: anything larger is no such row, not a database error.
 Id = Path(..., ge=1, le=2**63 - 1)
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 
 
 def _require(request, permission: str) -> None:
@@ -45,9 +45,9 @@ class Page(Schema):
 
 
 class FlightIn(Schema):
-    agreement: str = Field(..., min_length=1, max_length=80, pattern=NO_NUL)
+    agreement: kinds.text(80).api = Field(..., min_length=1)
     departs_on: date
-    route: str = Field(..., min_length=1, max_length=100, pattern=NO_NUL)
+    route: kinds.text(100).api = Field(..., min_length=1)
     seats: int = Field(..., ge=1, le=1000)
     escort_ratio: Decimal = Field(Decimal(1), ge=0, le=Decimal("99.99"), decimal_places=2)
 
@@ -104,8 +104,8 @@ class DepartureOut(Schema):
 
 
 class HandOverIn(Schema):
-    at: datetime
-    place: str = Field(..., min_length=1, max_length=200, pattern=NO_NUL)
+    at: kinds.EVENT_MOMENT.api
+    place: kinds.text(200).api = Field(..., min_length=1)
 
 
 class FamilyMemberOut(Schema):
@@ -131,7 +131,7 @@ class ReceivingReferralOut(Schema):
 
 class AcceptanceIn(Schema):
     decision: Literal["accepted", "declined"]
-    reasons: str = Field("", max_length=2000, pattern=NO_NUL)
+    reasons: kinds.FREE_TEXT.api = ""
 
 
 def _receiving_out(referral: Referral, file: dict) -> dict:

@@ -15,14 +15,13 @@ from pydantic import ValidationInfo, field_validator
 
 from accords.cases import selectors as case_selectors
 from accords.cases.models import FearClaim, Notice, Person
+from accords.core import validation as kinds
 from accords.core.api_auth import BoundedPages, documented
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
 from accords.transfers.models import NoticeDocument, Referral, UkStep
 
 router = Router(tags=["transfers"], auth=django_auth)
-
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 
 
 def _require(request, permission: str) -> None:
@@ -40,8 +39,8 @@ def _referral(request, referral_id: int) -> Referral:
 
 
 class ReferralIn(Schema):
-    case_number: str = Field(..., min_length=1, max_length=40, pattern=NO_NUL)
-    agreement: str = Field(..., min_length=1, max_length=60, pattern=NO_NUL)
+    case_number: kinds.text(40).api = Field(..., min_length=1)
+    agreement: kinds.text(80).api = Field(..., min_length=1)
     proposed_on: date
 
 
@@ -129,12 +128,12 @@ class ReferralFilters(Schema):
 
 
 class NoticeIn(Schema):
-    language: str = Field(..., min_length=1, max_length=8, pattern=NO_NUL)
+    language: kinds.LANGUAGE.api
     served_on: Notice.ServedOn = Notice.ServedOn.PERSON
-    method: str = Field("in person", min_length=1, max_length=40, pattern=NO_NUL)
-    interpreter_name: str = Field("", max_length=100, pattern=NO_NUL)
-    interpreter_language: str = Field("", max_length=8, pattern=NO_NUL)
-    interpreter_attestation: str = Field("", max_length=5000, pattern=NO_NUL)
+    method: kinds.text(40).api = Field("in person", min_length=1)
+    interpreter_name: kinds.text(100).api = ""
+    interpreter_language: kinds.LANGUAGE.api_or_empty = ""
+    interpreter_attestation: kinds.LONG_TEXT.api = ""
     exigent: bool = False
     uk_step: UkStep | Literal[""] = Field(
         "", description="Under the UK regime: which of its two notices this is."
@@ -142,13 +141,13 @@ class NoticeIn(Schema):
 
 
 class FearClaimIn(Schema):
-    country: str = Field(..., pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
-    stated_on: date
+    country: kinds.COUNTRY.api = Field(..., description="ISO 3166-1 alpha-2")
+    stated_on: kinds.EVENT_DATE.api
 
 
 class FearScreeningIn(Schema):
     outcome: Literal["positive", "negative"]
-    screened_on: date
+    screened_on: kinds.EVENT_DATE.api
 
 
 class FearClaimOut(Schema):
@@ -160,9 +159,9 @@ class FearClaimOut(Schema):
 
 
 class StayIn(Schema):
-    granted_by: str = Field(..., min_length=1, max_length=40, pattern=NO_NUL)
-    valid_from: date
-    valid_until: date | None = None
+    granted_by: kinds.text(40).api = Field(..., min_length=1)
+    valid_from: kinds.STAY_START.api
+    valid_until: kinds.STAY_END.api | None = Field(None, description="empty: no end")
 
     @field_validator("valid_until")
     @classmethod
@@ -181,7 +180,7 @@ class StayOut(Schema):
 
 
 class WithdrawIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=2000, pattern=NO_NUL)
+    reason: kinds.FREE_TEXT.api = Field(..., min_length=1)
 
 
 @router.post("/referrals", response=documented({201: ReferralOut}))

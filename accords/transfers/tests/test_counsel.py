@@ -97,7 +97,7 @@ def test_counsel_record_a_fear_claim_and_a_stay_in_their_own_name(world, counsel
     # Bad input: the field's error, nothing written.
     bad = counsel.post("/counsel/clients/C-4/fear-claims/", {f"{fear}-country": "Rwanda",
                                                               f"{fear}-stated_on": today})  # fmt: skip
-    assert bad.status_code == 422 and "Two letters" in bad.content.decode()
+    assert bad.status_code == 422 and "two letters, e.g. RW" in bad.content.decode()
     # Another counsel's client is not there to write to.
     other = f"fear-{theirs.person_id}"
     assert counsel.post("/counsel/clients/C-5/fear-claims/", {f"{other}-country": "RW",

@@ -120,6 +120,9 @@ def test_a_hand_over_is_recorded_only_after_departure(world, listed, signed_in):
     backwards = client.post(f"/api/manifest-entries/{entry.pk}/hand-over",
                             {**when, "at": before}, "application/json")  # fmt: skip
     assert backwards.status_code == 422 and backwards.json()["detail"][0]["loc"] == ["body", "at"]
+    distant = client.post(f"/api/manifest-entries/{entry.pk}/hand-over",
+                          {**when, "at": "9999-12-31T00:00:00Z"}, "application/json")  # fmt: skip
+    assert distant.status_code == 422 and "not happened yet" in distant.content.decode()
     later = (timezone.localtime() + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M")
     page = client.post(f"/manifest-entries/{entry.pk}/hand-over",
                        {f"e{entry.pk}-at": later, f"e{entry.pk}-place": "Kigali"})  # fmt: skip

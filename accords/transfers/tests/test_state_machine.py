@@ -42,6 +42,7 @@ from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.tests.world import world_ensure
+from accords.core.validation import CLOCK_SKEW
 from accords.registry.models import Agreement, Term
 from accords.transfers import services
 from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
@@ -408,8 +409,10 @@ class TransferJourneys(RuleBasedStateMachine):
         departed = ManifestEntry.objects.filter(status=ManifestEntry.Status.DEPARTED)
         choices = list(departed.order_by("pk").values_list("pk", flat=True)) if departed_one else []
         entry = ManifestEntry.objects.get(pk=self._pick(choices or self.entries, entry))
-        allowed = entry.status == ManifestEntry.Status.DEPARTED and hours_after >= 0 and place
         at = (entry.departed_at or timezone.now()) + timedelta(hours=hours_after)
+        # A hand-over is recorded once it happened, not ahead (validation.CLOCK_SKEW at most).
+        allowed = (entry.status == ManifestEntry.Status.DEPARTED and hours_after >= 0 and place
+                   and at <= timezone.now() + CLOCK_SKEW)  # fmt: skip
         self._call(services.handover_record, bool(allowed), actor=self._user("receiving.officer"),
                    entry=entry, at=at, place=place)  # fmt: skip
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accords.core import validation as kinds
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
 from accords.transfers.models import Manifest, ManifestEntry, Plan
@@ -37,7 +38,7 @@ def _agreements():
 class FlightForm(forms.Form):
     agreement = forms.ChoiceField(label=gettext_lazy("Agreement"))
     departs_on = _date(gettext_lazy("Departs on"))
-    route = forms.CharField(label=gettext_lazy("Route"), max_length=100)
+    route = forms.CharField(label=gettext_lazy("Route"), **kinds.text(100).form)
     seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=1000)
     escort_ratio = forms.DecimalField(
         label=gettext_lazy("Escorts per person"), min_value=0, max_digits=4, decimal_places=2,
@@ -69,8 +70,9 @@ class HandOverForm(forms.Form):
         label=gettext_lazy("Handed over at"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        **kinds.EVENT_MOMENT.form,
     )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    place = forms.CharField(label=gettext_lazy("Place"), **kinds.text(200).form)
 
 
 def _refusal(form: forms.Form, error: ValidationError) -> None:

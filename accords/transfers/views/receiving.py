@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accords.cases.models import Acceptance
+from accords.core import validation as kinds
 from accords.transfers import selectors, services
 from accords.transfers.models import Referral
 
@@ -26,8 +27,8 @@ class AnswerForm(forms.Form):
     reasons = forms.CharField(
         label=gettext_lazy("Reasons (required to decline)"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        **kinds.FREE_TEXT.form,
     )
 
 

@@ -4,11 +4,11 @@ services decide what the rules allow, and `errors_onto` puts their refusals on t
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import FearClaim, Notice
+from accords.core import validation as kinds
 from accords.registry.models import Agreement
 from accords.transfers.models import Referral, UkStep
 from accords.transfers.notices import TEMPLATES
@@ -30,7 +30,7 @@ def errors_onto(form: forms.Form, error: ValidationError) -> None:
 
 
 class ReferralForm(forms.Form):
-    case = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    case = forms.CharField(widget=forms.HiddenInput, **kinds.text(40).form)
     agreement = forms.ChoiceField(label=_("Agreement"))
     proposed_on = _date(_("Proposed transfer date"))
 
@@ -60,7 +60,7 @@ class NoticeServeForm(forms.Form):
         choices=Notice.ServedOn.choices,
         help_text=_("Counsel of record is always served as well."),
     )
-    method = forms.CharField(label=_("Method"), max_length=40, initial="in person")
+    method = forms.CharField(label=_("Method"), initial="in person", **kinds.text(40).form)
     uk_step = forms.ChoiceField(
         label=_("UK notice"),
         required=False,
@@ -68,38 +68,32 @@ class NoticeServeForm(forms.Form):
         help_text=_("Under the UK regime a notice of intent comes first, then removal directions."),
     )
     interpreter_name = forms.CharField(
-        label=_("Interpreter's name"), max_length=100, required=False
+        label=_("Interpreter's name"), required=False, **kinds.text(100).form
     )
     interpreter_language = forms.CharField(
         label=_("Language the interpreter read it in"),
-        max_length=8,
         required=False,
+        **kinds.LANGUAGE.form,
         help_text=_("ISO 639 code, e.g. ti for Tigrinya."),
     )
     interpreter_attestation = forms.CharField(
         label=_("Interpreter's attestation"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        **kinds.LONG_TEXT.form,
     )
     exigent = forms.BooleanField(label=_("Exigent circumstances"), required=False)
 
 
 class FearClaimForm(forms.Form):
-    country = forms.RegexField(
-        label=_("Country feared"),
-        regex=r"^[A-Za-z]{2}$",
-        error_messages={"invalid": _("Two letters (ISO 3166-1), e.g. RW.")},
-    )
-    stated_on = _date(_("Stated on"))
+    country = forms.CharField(label=_("Country feared"), max_length=40)
+    stated_on = _date(_("Stated on"), **kinds.EVENT_DATE.form)
 
     def clean_country(self):
-        return self.cleaned_data["country"].upper()
-
-    def clean_stated_on(self):
-        stated_on = self.cleaned_data["stated_on"]
-        if stated_on > timezone.localdate():
-            raise ValidationError(_("A fear cannot be stated in the future."))
-        return stated_on
+        # People type "rw" as readily as "RW": the code is checked once it reads as one.
+        country = self.cleaned_data["country"].upper()
+        kinds.country_code(country)
+        return country
 
 
 class FearScreenForm(forms.Form):
@@ -108,15 +102,17 @@ class FearScreenForm(forms.Form):
         choices=[(FearClaim.Outcome.POSITIVE, _("positive")),
                  (FearClaim.Outcome.NEGATIVE, _("negative"))],
     )  # fmt: skip
-    screened_on = _date(_("Screened on"))
+    screened_on = _date(_("Screened on"), **kinds.EVENT_DATE.form)
 
 
 class StayForm(forms.Form):
     granted_by = forms.CharField(
-        label=_("Granted by"), max_length=40, help_text=_("The court or body, e.g. BIA.")
+        label=_("Granted by"), help_text=_("The court or body, e.g. BIA."), **kinds.text(40).form
     )
-    valid_from = _date(_("In force from"))
-    valid_until = _date(_("Until (empty: until further order)"), required=False)
+    valid_from = _date(_("In force from"), **kinds.STAY_START.form)
+    valid_until = _date(
+        _("Until (empty: until further order)"), required=False, **kinds.STAY_END.form
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +123,9 @@ class StayForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), **kinds.FREE_TEXT.form
+    )
 
 
 class ReferralFilterForm(forms.Form):

@@ -17,6 +17,7 @@ from accords.cases.casefile import case_file_problems
 from accords.cases.facts import engine_columns, facts_from_case_file
 from accords.cases.screening import agreement_terms
 from accords.cases.services import counsel_usernames
+from accords.core import validation as kinds
 from accords.law.evaluate import explain
 from accords.registry.models import Agreement
 
@@ -26,10 +27,10 @@ class BadInput(Exception):
 
 
 def _explanation(path: Path, agreement_key: str, on: str) -> dict:
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        raise BadInput(f"--on: {on!r} is not a date (YYYY-MM-DD)") from None
+    refused = kinds.DAY_CONSIDERED.problems(on)
+    if refused:
+        raise BadInput(f"--on: {' '.join(refused)}")
+    day = date.fromisoformat(on)
     agreement = Agreement.objects.prefetch_related("statuses", "terms").filter(key=agreement_key)
     if not agreement:
         raise BadInput(f"--agreement: no agreement {agreement_key!r}")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accords.cases.screening import agreements_in_force, screening_run
+from accords.core import validation as kinds
 
 
 class Command(BaseCommand):
@@ -15,10 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
 
     def handle(self, *args, as_of: str, **options):
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise CommandError(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)") from None
+        refused = kinds.DAY_CONSIDERED.problems(as_of)
+        if refused:
+            raise CommandError(f"--as-of: {' '.join(refused)}")
+        day = date.fromisoformat(as_of)
         total = len(agreements_in_force(day))
         with tqdm(total=total, unit="agreement", desc="screening", file=self.stderr) as bar:
 
