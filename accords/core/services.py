@@ -8,10 +8,20 @@ from accords.core.models import Profile
 from accords.core.roles import ROLES
 from accords.registry.services import state_for_code
 
+# Roles that refer and fly people under their own state's agreements.
+SENDING_ROLES = {"sending_officer", "sending_supervisor"}
+
 
 @action("user.create")
 def user_create(
-    *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    receiving_state: str = "",
+    sending_state: str = "",
+    staff=False,
 ) -> User:
     if role not in ROLES:
         raise ValidationError({"role": f'Unknown role "{role}"; one of: {", ".join(ROLES)}.'})
@@ -19,11 +29,16 @@ def user_create(
         raise ValidationError(
             {"receiving_state": "A receiving officer serves one receiving state."}
         )
+    if role in SENDING_ROLES and not sending_state:
+        raise ValidationError({"sending_state": "A sending officer works for one sending state."})
+    if role not in SENDING_ROLES and sending_state:
+        raise ValidationError({"sending_state": "Only sending officers work for a sending state."})
     user = User(username=username, is_staff=staff)
     user.set_password(password)
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=role))
     state = state_for_code(receiving_state, field="receiving_state") if receiving_state else None
-    Profile.objects.create(user=user, receiving_state=state)
+    sending = state_for_code(sending_state, field="sending_state") if sending_state else None
+    Profile.objects.create(user=user, receiving_state=state, sending_state=sending)
     return user

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accords.core.roles import ROLES, user_role
-from accords.core.services import user_create
+from accords.core.services import SENDING_ROLES, user_create
 from accords.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
 
 
@@ -16,7 +16,8 @@ def test_every_demo_account_holds_its_role():
     for username, role, state, _ in DEMO_ACCOUNTS:
         user = User.objects.get(username=username)
         assert user_role(user).key == role
-        assert (user.profile.receiving_state_id or "") == state
+        profile = user.profile
+        assert (profile.receiving_state_id or profile.sending_state_id or "") == state
     assert {role for _, role, _, _ in DEMO_ACCOUNTS} == set(ROLES)
 
 
@@ -50,6 +51,7 @@ def test_role_permissions(role, may_edit_registry, may_read_audit):
         password="x" * 12,
         role=role,
         receiving_state="RW" if role == "receiving_officer" else "",
+        sending_state="US" if role in SENDING_ROLES else "",
     )
     assert user.has_perm("registry.view_agreement")
     assert user.has_perm("registry.add_term") is may_edit_registry
@@ -66,6 +68,19 @@ def test_a_receiving_officer_is_bound_to_one_state():
             actor=None, username="r", password="x" * 12, role="receiving_officer",
             receiving_state="ZZ",
         )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_sending_officer_works_for_one_state():
+    for role in SENDING_ROLES:
+        with pytest.raises(ValidationError, match="sending_state"):
+            user_create(actor=None, username=f"s-{role}", password="x" * 12, role=role)
+    with pytest.raises(ValidationError, match="Only sending officers"):
+        user_create(actor=None, username="c", password="x" * 12, role="counsel",
+                    sending_state="US")  # fmt: skip
+    officer = user_create(actor=None, username="s", password="x" * 12, role="sending_officer",
+                          sending_state="gb")  # fmt: skip
+    assert officer.profile.sending_state_id == "GB"
 
 
 @pytest.mark.django_db

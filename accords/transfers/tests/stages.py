@@ -12,8 +12,9 @@ from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
-from accords.registry.models import Agreement
+from accords.registry.models import Agreement, Source
 from accords.registry.reference import reference_data_load
+from accords.registry.services import agreement_status_record
 from accords.transfers import services
 from accords.transfers.models import Referral
 
@@ -25,6 +26,17 @@ def world_make() -> dict[str, User]:
     user_create(actor=None, username="eswatini.officer", password=DEMO_PASSWORD,
                 role="receiving_officer", receiving_state="SZ")  # fmt: skip
     return {u.username: u for u in User.objects.all()}
+
+
+def in_force(key: str) -> Agreement:
+    """Test data only: the agreement recorded in force since a month ago, for tests about
+    something else that use an agreement the reference data has as only signed."""
+    agreement = Agreement.objects.get(key=key)
+    source = Source.objects.order_by("key").first().key
+    agreement_status_record(actor=None, agreement=agreement, status="in_force",
+                            on=(timezone.localdate() - timedelta(days=30)).isoformat(),
+                            sources=[{"source": source, "confidence": "unconfirmed"}])  # fmt: skip
+    return agreement
 
 
 def people(*numbers: str, family: str = "", sections: dict | None = None, **fields) -> list[Person]:
