@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accords.cases.screening import agreement_terms
 from accords.core.roles import user_role
@@ -56,7 +57,8 @@ class Usable:
     def label(self) -> str:
         if self.starts_on is None:
             return self.agreement.name
-        return f"{self.agreement.name} (signed, not yet in force: from {self.starts_on:%Y-%m-%d})"
+        return gettext("%(name)s (signed, not yet in force: from %(on)s)") % {
+            "name": self.agreement.name, "on": f"{self.starts_on:%Y-%m-%d}"}  # fmt: skip
 
 
 def _usable(agreement: Agreement, today: date) -> Usable | None:

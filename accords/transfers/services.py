@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
-from accords.cases.screening import case_explanation
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
@@ -40,6 +39,7 @@ from accords.transfers.places import (
     places_taken,
     quota_room,
 )
+from accords.transfers.previews import gates_closed
 
 # The fact each UK notice sets when it is understood.
 UK_STEPS = {
@@ -285,15 +285,7 @@ def _closed_at(entry: ManifestEntry, agreement: Agreement, moment) -> tuple[Refe
     """Lock the person and the referral, then every gate not passing at this moment."""
     person = _locked_person(entry.referral.person)
     referral = Referral.objects.select_for_update().get(pk=entry.referral_id)
-    explanation = case_explanation(person, agreement, moment.replace(tzinfo=None))
-    closed = [
-        {"gate": g["gate"], "outcome": g["outcome"], "reason": g["reason"],
-         "citation": g["citation"]}
-        for g in explanation["gates"] if g["outcome"] != "pass"
-    ]  # fmt: skip
-    if referral.status != Referral.Status.OPEN:
-        closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
-    return referral, closed
+    return referral, gates_closed(person, referral, agreement, moment)
 
 
 @action("manifest.depart")
