@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accords.core.actions import action
 from accords.core.models import Profile
-from accords.core.roles import ROLES
+from accords.core.roles import ROLES, user_role
 from accords.registry.services import state_for_code
 
 # Roles that refer and fly people under their own state's agreements.
@@ -41,4 +41,17 @@ def user_create(
     state = state_for_code(receiving_state, field="receiving_state") if receiving_state else None
     sending = state_for_code(sending_state, field="sending_state") if sending_state else None
     Profile.objects.create(user=user, receiving_state=state, sending_state=sending)
+    return user
+
+
+@action("user.sending_state_set")
+def user_sending_state_set(*, actor, user: User, sending_state: str) -> User:
+    """Bind a sending officer or supervisor to the state they work for (accounts made before
+    sending officers were bound to one have none, and may use no agreement until bound)."""
+    role = user_role(user)
+    if role is None or role.key not in SENDING_ROLES:
+        raise ValidationError({"sending_state": "Only sending officers work for a sending state."})
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.sending_state = state_for_code(sending_state, field="sending_state")
+    profile.save(update_fields=["sending_state"])
     return user

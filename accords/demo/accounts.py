@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 
-from accords.core.services import SENDING_ROLES, user_create
+from accords.core.services import SENDING_ROLES, user_create, user_sending_state_set
 
 DEMO_PASSWORD = "accords-demo"
 
@@ -22,7 +22,11 @@ DEMO_ACCOUNTS = [
 def demo_accounts_ensure() -> list[tuple[str, str, str]]:
     """Create the accounts that are missing; return (username, role, state) for all of them."""
     for username, role, state, staff in DEMO_ACCOUNTS:
-        if not User.objects.filter(username=username).exists():
+        existing = User.objects.filter(username=username).select_related("profile").first()
+        if existing and role in SENDING_ROLES and not existing.profile.sending_state_id:
+            # A demo database made before sending officers were bound to a state.
+            user_sending_state_set(actor=None, user=existing, sending_state=state)
+        if not existing:
             user_create(
                 actor=None,
                 username=username,

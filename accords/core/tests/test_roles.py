@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accords.core.roles import ROLES, user_role
-from accords.core.services import SENDING_ROLES, user_create
+from accords.core.services import SENDING_ROLES, user_create, user_sending_state_set
 from accords.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
 
 
@@ -99,3 +99,18 @@ def test_the_audit_log_in_the_admin_is_read_only_even_for_auditors(client):
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
     client.login(username="counsel", password=DEMO_PASSWORD)
     assert client.get("/admin/audit/auditentry/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_demo_officer_made_before_sending_states_is_bound_to_the_united_states():
+    demo_accounts_ensure()
+    from django.contrib.auth.models import User
+
+    from accords.core.models import Profile
+
+    Profile.objects.filter(user__username="sending.officer").update(sending_state=None)
+    demo_accounts_ensure()
+    assert User.objects.get(username="sending.officer").profile.sending_state_id == "US"
+    with pytest.raises(ValidationError, match="Only sending officers"):
+        user_sending_state_set(actor=None, user=User.objects.get(username="counsel"),
+                               sending_state="US")  # fmt: skip
