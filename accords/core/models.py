@@ -1,4 +1,5 @@
-"""Who a user is in the programme beyond their role: the state a receiving officer serves."""
+"""Who a user is in the programme beyond their role: the state a receiving officer serves, and
+the state a sending officer or supervisor works for."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,14 @@ class Profile(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         help_text="For receiving officers: the one state whose referrals they see.",
+    )
+    sending_state = models.ForeignKey(
+        "registry.State",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For sending officers and supervisors: the state whose agreements they use.",
     )
 
     def __str__(self) -> str:

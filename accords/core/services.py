@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 
 from accords.core.actions import action
 from accords.core.models import Profile
-from accords.core.roles import ROLES
+from accords.core.roles import ROLES, user_role
 from accords.registry.services import state_for_code
+
+# Roles that refer and fly people under their own state's agreements.
+SENDING_ROLES = {"sending_officer", "sending_supervisor"}
 
 
 def _password_checked(password: str, user: User) -> None:
@@ -22,7 +25,14 @@ def _password_checked(password: str, user: User) -> None:
     "user.create", records=("username", "role", "receiving_state", "staff"), withholds=("password",)
 )
 def user_create(
-    *, actor, username: str, password: str, role: str, receiving_state: str = "", staff=False
+    *,
+    actor,
+    username: str,
+    password: str,
+    role: str,
+    receiving_state: str = "",
+    sending_state: str = "",
+    staff=False,
 ) -> User:
     if role not in ROLES:
         raise ValidationError({"role": f'Unknown role "{role}"; one of: {", ".join(ROLES)}.'})
@@ -30,6 +40,10 @@ def user_create(
         raise ValidationError(
             {"receiving_state": "A receiving officer serves one receiving state."}
         )
+    if role in SENDING_ROLES and not sending_state:
+        raise ValidationError({"sending_state": "A sending officer works for one sending state."})
+    if role not in SENDING_ROLES and sending_state:
+        raise ValidationError({"sending_state": "Only sending officers work for a sending state."})
     user = User(username=username, is_staff=staff)
     _password_checked(password, user)
     user.set_password(password)
@@ -37,7 +51,21 @@ def user_create(
     user.save()
     user.groups.add(Group.objects.get(name=role))
     state = state_for_code(receiving_state, field="receiving_state") if receiving_state else None
-    Profile.objects.create(user=user, receiving_state=state)
+    sending = state_for_code(sending_state, field="sending_state") if sending_state else None
+    Profile.objects.create(user=user, receiving_state=state, sending_state=sending)
+    return user
+
+
+@action("user.sending_state_set")
+def user_sending_state_set(*, actor, user: User, sending_state: str) -> User:
+    """Bind a sending officer or supervisor to the state they work for (accounts made before
+    sending officers were bound to one have none, and may use no agreement until bound)."""
+    role = user_role(user)
+    if role is None or role.key not in SENDING_ROLES:
+        raise ValidationError({"sending_state": "Only sending officers work for a sending state."})
+    profile, _ = Profile.objects.get_or_create(user=user)
+    profile.sending_state = state_for_code(sending_state, field="sending_state")
+    profile.save(update_fields=["sending_state"])
     return user
 
 

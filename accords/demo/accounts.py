@@ -2,14 +2,14 @@
 
 from django.contrib.auth.models import User
 
-from accords.core.services import user_create
+from accords.core.services import SENDING_ROLES, user_create, user_sending_state_set
 
 DEMO_PASSWORD = "accords-demo"
 
 DEMO_ACCOUNTS = [
-    # username, role, receiving state, staff (admin access)
-    ("sending.officer", "sending_officer", "", False),
-    ("sending.supervisor", "sending_supervisor", "", False),
+    # username, role, state served (receiving officers) or worked for (sending), staff (admin)
+    ("sending.officer", "sending_officer", "US", False),
+    ("sending.supervisor", "sending_supervisor", "US", False),
     ("receiving.officer", "receiving_officer", "RW", False),
     ("counsel", "counsel", "", False),
     ("finance", "finance", "", False),
@@ -22,13 +22,18 @@ DEMO_ACCOUNTS = [
 def demo_accounts_ensure() -> list[tuple[str, str, str]]:
     """Create the accounts that are missing; return (username, role, state) for all of them."""
     for username, role, state, staff in DEMO_ACCOUNTS:
-        if not User.objects.filter(username=username).exists():
+        existing = User.objects.filter(username=username).select_related("profile").first()
+        if existing and role in SENDING_ROLES and not existing.profile.sending_state_id:
+            # A demo database made before sending officers were bound to a state.
+            user_sending_state_set(actor=None, user=existing, sending_state=state)
+        if not existing:
             user_create(
                 actor=None,
                 username=username,
                 password=DEMO_PASSWORD,
                 role=role,
-                receiving_state=state,
+                receiving_state=state if role == "receiving_officer" else "",
+                sending_state=state if role in SENDING_ROLES else "",
                 staff=staff,
             )
     return [(username, role, state) for username, role, state, _ in DEMO_ACCOUNTS]

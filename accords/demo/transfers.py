@@ -85,8 +85,9 @@ def _staged_notice(actor, referral: Referral, days_ago: int, **serving) -> None:
     )
 
 
-def _refer(actor, person: Person, agreement: Agreement, days_ago: int) -> Referral:
-    proposed = timezone.localdate() + timedelta(days=14)
+def _refer(actor, person: Person, agreement: Agreement, days_ago: int,
+           proposed_in: int = 14) -> Referral:  # fmt: skip
+    proposed = timezone.localdate() + timedelta(days=proposed_in)
     referral = services.referral_create(
         actor=actor, person=person, agreement=agreement, proposed_on=proposed
     )
@@ -148,7 +149,7 @@ def demo_transfers_ensure() -> dict:
 
         # Today's flight: two people cleared, planned, departed; one handed over.
         for number in ("07", "08"):
-            cleared = _refer(officer, p[number], rwanda, days_ago=30)
+            cleared = _refer(officer, p[number], rwanda, days_ago=30, proposed_in=0)
             _staged_notice(officer, cleared, days_ago=20)
             services.acceptance_decide(actor=receiving, referral=cleared, decision="accepted")
         gone = services.flight_create(actor=supervisor, agreement=rwanda, departs_on=today,
@@ -160,15 +161,16 @@ def demo_transfers_ensure() -> dict:
         services.handover_record(actor=receiving, entry=arrived, at=timezone.now(),
                                  place="Kigali International Airport")  # fmt: skip
 
-        # The next flight: a family of three and two others, planned and locked; then a stay
-        # is granted to one of them, which will take him off at departure.
+        # Today's second flight: a family of three and two others, planned and locked; then a
+        # stay is granted to one of them, which will take him off at departure. (A manifest
+        # departs only on its flight's day, so the one left to depart flies today.)
         for number in ("09", "10", "11", "12", "13"):
-            cleared = _refer(officer, p[number], rwanda, days_ago=25)
+            cleared = _refer(officer, p[number], rwanda, days_ago=25, proposed_in=0)
             _staged_notice(officer, cleared, days_ago=15)
             services.acceptance_decide(actor=receiving, referral=cleared, decision="accepted")
-        ready = services.flight_create(actor=supervisor, agreement=rwanda,
-                                       departs_on=today + timedelta(days=2), route="IAD-KGL",
-                                       seats=6, escort_ratio=1.5)  # fmt: skip
+        ready = services.flight_create(actor=supervisor, agreement=rwanda, departs_on=today,
+                                       route="IAD-KGL (evening)", seats=6,
+                                       escort_ratio=1.5)  # fmt: skip
         services.plan_create(actor=supervisor, flight=ready, policy_name="default-2026")
         services.manifest_lock(actor=supervisor, manifest=ready.manifest)
         services.stay_record(actor=officer, person=p["13"], granted_by="BIA", valid_from=today)

@@ -2,6 +2,7 @@
 sources every fact is credited to, each credit with how sure it is."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +71,22 @@ class Agreement(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     regime = models.CharField(max_length=4, choices=Regime.choices)
     summary = models.TextField(blank=True)
+    # How the transfer workflow runs under the agreement (accords/transfers/rules.py): how far
+    # ahead referrals and flights may be dated, and how early before a flight's day its
+    # manifest may depart.
+    planning_horizon_days = models.PositiveSmallIntegerField(
+        "planning horizon (days)",
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Referrals may be proposed, and flights dated, at most this many days ahead.",
+    )
+    departure_window_hours = models.PositiveSmallIntegerField(
+        "departure window (hours before the flight's day)",
+        default=0,
+        validators=[MaxValueValidator(48)],
+        help_text="0: a manifest departs only on its flight's day. N: from N hours before that "
+        "day begins. Never after the day ends.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -8,11 +8,12 @@ A round places the open referrals of one agreement on one or more of its open fl
 - Slots: each flight, with its seats not yet listed; the places left under the agreement
   (`places.agreement_limit`, its capacity or what its fee budget pays for, less the people
   who departed and the people listed on manifests not yet departed) bind across the flights.
-- Compatibility: the safeguards engine's decision for each candidate on the flight's date,
-  all candidates at once (`screen_frame`, one frame per flight date): cleared, or pending with
-  an earliest clearing date on or before that day. The engine's common gates carry the
-  agreement's eligibility (in force, exclusions, nationalities), so no separate check can
-  disagree with it. Departure re-checks every gate at the moment of departure in any case.
+- Compatibility: a flight on or after the date proposed for every member of the unit (the
+  referral's `proposed_on`), and the safeguards engine's decision for each candidate on the
+  flight's date, all candidates at once (`screen_frame`, one frame per flight date): cleared,
+  or pending with an earliest clearing date on or before that day. The engine's common gates
+  carry the agreement's eligibility (in force, exclusions, nationalities), so no separate
+  check can disagree with it. Departure re-checks every gate at the moment of departure in any case.
 - Features, per person (the policy weighs them; `FEATURES` documents each):
   `placed`, `language_spoken`, `family_ties`, `services_met`, `cost`, `escorts`.
 
@@ -259,10 +260,17 @@ def placement_round(
     kept, labels = [], []
     for referrals in units:
         cases = [r.person.case_number for r in referrals]
-        slots = [s for s, f in enumerate(flights) if all(c in ready[f.departs_on] for c in cases)]
-        if not slots:
+        cleared = [s for s, f in enumerate(flights) if all(c in ready[f.departs_on] for c in cases)]
+        if not cleared:
             why = "; ".join(f"{c}: {closed[c]}" for c in cases if c in closed)
             held_back.append({"cases": cases, "reason": f"not cleared by the flight date ({why})"})
+            continue
+        # A unit travels no earlier than the latest date proposed for any of its members.
+        proposed = max(r.proposed_on for r in referrals)
+        slots = [s for s in cleared if flights[s].departs_on >= proposed]
+        if not slots:
+            why = f"proposed for {proposed:%Y-%m-%d}, after every flight in this round"
+            held_back.append({"cases": cases, "reason": why})
             continue
         unit = len(kept)
         kept.append(referrals)

@@ -8,17 +8,17 @@ claim, a withdrawal) locks the same row first, so the two can only happen one af
 
 import math
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
-from accords.cases.screening import case_explanation
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
 from accords.registry.models import Agreement
-from accords.transfers import planning
+from accords.transfers import planning, rules
 from accords.transfers.models import (
     CounselFeedToken,
     Flight,
@@ -39,6 +39,7 @@ from accords.transfers.places import (
     places_taken,
     quota_room,
 )
+from accords.transfers.previews import gates_closed
 
 # The fact each UK notice sets when it is understood.
 UK_STEPS = {
@@ -53,6 +54,10 @@ def _locked_person(person: Person) -> Person:
 
 @action("referral.create", records=("proposed_on",))
 def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on) -> Referral:
+    """Refer one person under one of the officer's own state's agreements, for a day the
+    agreement is in force, from today to its planning horizon (`rules`)."""
+    rules.agreement_refusal(actor, agreement)
+    rules.date_refusal(agreement, proposed_on, field="proposed_on", what="a proposed transfer")
     person = _locked_person(person)
     if person.status != Person.Status.OPEN:
         raise ValidationError({"person": "Only an open case can be referred."})
@@ -241,6 +246,10 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
 @action("flight.create", records=("departs_on", "route", "seats", "escort_ratio"))
 def flight_create(*, actor, agreement: Agreement, departs_on, route: str, seats: int,
                   escort_ratio=1) -> Flight:  # fmt: skip
+    """A flight under one of the supervisor's own state's agreements, on a day the agreement
+    is in force, from today to its planning horizon (`rules`)."""
+    rules.agreement_refusal(actor, agreement)
+    rules.date_refusal(agreement, departs_on, field="departs_on", what="a flight")
     flight = Flight(agreement=agreement, departs_on=departs_on, route=route, seats=seats,
                     escort_ratio=escort_ratio)  # fmt: skip
     flight.full_clean()
@@ -287,15 +296,7 @@ def _closed_at(entry: ManifestEntry, agreement: Agreement, moment) -> tuple[Refe
     """Lock the person and the referral, then every gate not passing at this moment."""
     person = _locked_person(entry.referral.person)
     referral = Referral.objects.select_for_update().get(pk=entry.referral_id)
-    explanation = case_explanation(person, agreement, moment.replace(tzinfo=None))
-    closed = [
-        {"gate": g["gate"], "outcome": g["outcome"], "reason": g["reason"],
-         "citation": g["citation"]}
-        for g in explanation["gates"] if g["outcome"] != "pass"
-    ]  # fmt: skip
-    if referral.status != Referral.Status.OPEN:
-        closed.append({"gate": "referral", "outcome": "block", "reason": "not open"})
-    return referral, closed
+    return referral, gates_closed(person, referral, agreement, moment)
 
 
 @action("manifest.depart")
@@ -303,12 +304,14 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
     """Depart a locked manifest. Each person's row is locked and every gate evaluated at this
     moment, inside this transaction; anyone with a gate closed is taken off with the reason,
     the rest depart. A family travels together: if one member cannot go, the family stays.
-    Places are counted under the agreement's row lock."""
+    Places are counted under the agreement's row lock. A manifest departs only on its
+    flight's day, from the agreement's departure window before it (`rules.departure_window`)."""
     manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
     if not manifest.locked_at or manifest.departed_at:
         raise ValidationError({"manifest": "Only a locked manifest that has not left departs."})
     agreement = Agreement.objects.select_for_update().get(pk=manifest.flight.agreement_id)
     moment = timezone.now()
+    rules.departure_refusal(manifest.flight, moment)
     rooms = departure_room(agreement, moment)
     departed, removed = [], []
     entries = manifest.entries.filter(status=ManifestEntry.Status.LISTED).select_related(
@@ -393,18 +396,25 @@ def plan_create(*, actor, policy_name: str, flight: Flight | None = None,
     agreement = Agreement.objects.select_for_update().get(
         pk=flight.agreement_id if flight else agreement.pk
     )
-    flights = (
-        Flight.objects.filter(pk=flight.pk)
-        if flight
-        else agreement.flights.filter(departs_on__gte=timezone.localdate())
-    )
+    # Nobody is placed on a flight whose day has passed or which lies past the horizon.
+    today = timezone.localdate()
+    horizon = today + timedelta(days=agreement.planning_horizon_days)
+    if flight and not today <= flight.departs_on <= horizon:
+        raise ValidationError(
+            {"flight": f"Only a flight from today to the agreement's planning horizon "
+                       f"({horizon:%Y-%m-%d}) can be planned."}
+        )  # fmt: skip
+    flights = Flight.objects.filter(pk=flight.pk) if flight else agreement.flights
     flights = list(
-        flights.filter(manifest__locked_at=None)
+        flights.filter(manifest__locked_at=None, departs_on__range=(today, horizon))
         .select_related("manifest")
         .order_by("departs_on", "pk")
     )
     if not flights:
-        raise ValidationError({"flight": "No open flight: a locked manifest cannot change."})
+        raise ValidationError(
+            {"flight": "No open flight to plan: a locked manifest cannot change, and only "
+                       f"flights from today to {horizon:%Y-%m-%d} are planned."}
+        )  # fmt: skip
     limit, left = agreement_limit(agreement), None
     if limit.people is not None:
         left = limit.people - people_gone(agreement) - people_listed(agreement)

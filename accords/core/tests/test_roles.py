@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accords.core.roles import ROLES, user_role
-from accords.core.services import user_create
+from accords.core.services import SENDING_ROLES, user_create, user_sending_state_set
 from accords.demo.accounts import DEMO_ACCOUNTS, demo_accounts_ensure
 
 
@@ -16,7 +16,8 @@ def test_every_demo_account_holds_its_role():
     for username, role, state, _ in DEMO_ACCOUNTS:
         user = User.objects.get(username=username)
         assert user_role(user).key == role
-        assert (user.profile.receiving_state_id or "") == state
+        profile = user.profile
+        assert (profile.receiving_state_id or profile.sending_state_id or "") == state
     assert {role for _, role, _, _ in DEMO_ACCOUNTS} == set(ROLES)
 
 
@@ -50,6 +51,7 @@ def test_role_permissions(role, may_edit_registry, may_read_audit):
         password="x" * 12,
         role=role,
         receiving_state="RW" if role == "receiving_officer" else "",
+        sending_state="US" if role in SENDING_ROLES else "",
     )
     assert user.has_perm("registry.view_agreement")
     assert user.has_perm("registry.add_term") is may_edit_registry
@@ -69,6 +71,19 @@ def test_a_receiving_officer_is_bound_to_one_state():
 
 
 @pytest.mark.django_db
+def test_a_sending_officer_works_for_one_state():
+    for role in SENDING_ROLES:
+        with pytest.raises(ValidationError, match="sending_state"):
+            user_create(actor=None, username=f"s-{role}", password="x" * 12, role=role)
+    with pytest.raises(ValidationError, match="Only sending officers"):
+        user_create(actor=None, username="c", password="x" * 12, role="counsel",
+                    sending_state="US")  # fmt: skip
+    officer = user_create(actor=None, username="s", password="x" * 12, role="sending_officer",
+                          sending_state="gb")  # fmt: skip
+    assert officer.profile.sending_state_id == "GB"
+
+
+@pytest.mark.django_db
 def test_an_unknown_role_is_named():
     with pytest.raises(ValidationError, match='Unknown role "pilot"'):
         user_create(actor=None, username="p", password="x" * 12, role="pilot")
@@ -84,3 +99,18 @@ def test_the_audit_log_in_the_admin_is_read_only_even_for_auditors(client):
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
     client.login(username="counsel", password=DEMO_PASSWORD)
     assert client.get("/admin/audit/auditentry/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_demo_officer_made_before_sending_states_is_bound_to_the_united_states():
+    demo_accounts_ensure()
+    from django.contrib.auth.models import User
+
+    from accords.core.models import Profile
+
+    Profile.objects.filter(user__username="sending.officer").update(sending_state=None)
+    demo_accounts_ensure()
+    assert User.objects.get(username="sending.officer").profile.sending_state_id == "US"
+    with pytest.raises(ValidationError, match="Only sending officers"):
+        user_sending_state_set(actor=None, user=User.objects.get(username="counsel"),
+                               sending_state="US")  # fmt: skip

@@ -95,3 +95,26 @@ def test_a_good_term_is_saved_with_its_source_and_one_audit_entry(editor):
     assert [e.action for e in entries] == ["admin.term.add"]
     assert entries[0].actor.username == "registry.editor"
     assert log_verify().ok
+
+
+def test_the_editor_sets_an_agreement_s_planning_horizon_and_departure_window(editor):
+    palau = Agreement.objects.get(key="us-palau")
+    statuses = list(palau.statuses.all())
+    form = {"key": palau.key, "name": palau.name, "sending_state": "US", "receiving_state": "PW",
+            "kind": palau.kind, "regime": "us", "summary": palau.summary,
+            "planning_horizon_days": "90", "departure_window_hours": "12",
+            "statuses-TOTAL_FORMS": str(len(statuses)),
+            "statuses-INITIAL_FORMS": str(len(statuses))}  # fmt: skip
+    for i, status in enumerate(statuses):
+        form |= {f"statuses-{i}-id": status.pk, f"statuses-{i}-agreement": palau.pk,
+                 f"statuses-{i}-status": status.status, f"statuses-{i}-on": status.on.isoformat(),
+                 f"statuses-{i}-on_precision": status.on_precision,
+                 f"statuses-{i}-note": status.note}  # fmt: skip
+    too_far = _errors(editor.post(f"/admin/registry/agreement/{palau.pk}/change/",
+                                  {**form, "planning_horizon_days": "5000"}))  # fmt: skip
+    assert "planning_horizon_days" in too_far
+    response = editor.post(f"/admin/registry/agreement/{palau.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    palau.refresh_from_db()
+    assert (palau.planning_horizon_days, palau.departure_window_hours) == (90, 12)
+    assert AuditEntry.objects.filter(action="admin.agreement.change").exists()

@@ -13,7 +13,8 @@ from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
 from accords.core.tests.world import world_ensure
 from accords.demo.accounts import DEMO_PASSWORD
-from accords.registry.models import Agreement
+from accords.registry.models import Agreement, Source
+from accords.registry.services import agreement_status_record
 from accords.transfers import services
 from accords.transfers.models import Referral
 
@@ -24,6 +25,17 @@ def world_make() -> dict[str, User]:
     user_create(actor=None, username="eswatini.officer", password=DEMO_PASSWORD,
                 role="receiving_officer", receiving_state="SZ")  # fmt: skip
     return {u.username: u for u in User.objects.all()}
+
+
+def in_force(key: str) -> Agreement:
+    """Test data only: the agreement recorded in force since a month ago, for tests about
+    something else that use an agreement the reference data has as only signed."""
+    agreement = Agreement.objects.get(key=key)
+    source = Source.objects.order_by("key").first().key
+    agreement_status_record(actor=None, agreement=agreement, status="in_force",
+                            on=(timezone.localdate() - timedelta(days=30)).isoformat(),
+                            sources=[{"source": source, "confidence": "unconfirmed"}])  # fmt: skip
+    return agreement
 
 
 def people(*numbers: str, family: str = "", sections: dict | None = None, **fields) -> list[Person]:

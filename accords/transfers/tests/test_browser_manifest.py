@@ -14,7 +14,7 @@ def site(transactional_db, live_server):
     world = stages.world_make()
     for person in stages.people("B-1", "B-2", "B-3"):
         stages.ready(world, person)
-    flight = stages.flight(world, seats=5)
+    flight = stages.flight(world, seats=5, in_days=0)  # a manifest departs on its flight's day
     services.plan_create(
         actor=world["sending.supervisor"], flight=flight, policy_name="default-2026"
     )
@@ -31,6 +31,8 @@ def test_a_supervisor_departs_a_manifest_and_sees_why_one_person_stayed(site, pa
     page.goto(f"{url}/flights/")
     page.click("table.flights a:has-text('open')")
     assert page.locator("tr.entry-listed").count() == 3
+    page.click("a.button:has-text('Lock the manifest')")
+    assert page.locator("ul.people li").count() == 3  # who is listed, before locking
     page.click("button:has-text('Lock the manifest')")
     assert "Manifest locked" in page.locator("ul.messages").inner_text()
 
@@ -38,7 +40,11 @@ def test_a_supervisor_departs_a_manifest_and_sees_why_one_person_stayed(site, pa
     stayed = ManifestEntry.objects.get(referral__person__case_number="B-2").referral.person
     services.stay_record(actor=world["sending.officer"], person=stayed, granted_by="BIA",
                          valid_from=timezone.localdate())  # fmt: skip
-    page.click("button:has-text('Depart')")
+    page.click("a.button:has-text('Depart')")
+    # Before anything is written: who would depart, and who would be taken off and why.
+    assert page.locator("ul.departing li").count() == 2
+    assert "B-2" in page.locator("ul.taken-off").inner_text()
+    page.click("button:has-text('Depart now')")
 
     assert "2 departed; 1 taken off at departure" in page.locator("ul.messages").inner_text()
     assert page.locator("tr.entry-departed").count() == 2

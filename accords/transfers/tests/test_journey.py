@@ -13,16 +13,24 @@ from accords.cases.models import Notice, Person, UkProcess
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
+from accords.core.services import user_create
 from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement, Source
 from accords.registry.services import agreement_create, agreement_status_record
 from accords.transfers import places, services
 from accords.transfers.models import ManifestEntry, Referral
+from accords.transfers.tests import stages
 
 
 @pytest.fixture
 def world(db):
     world_ensure()
+    # The demo's officers work for the United States; the UK's journey needs the UK's own.
+    uk = (("uk.officer", "sending_officer"), ("uk.supervisor", "sending_supervisor"))
+    for username, role in uk:
+        user_create(actor=None, username=username, password=DEMO_PASSWORD, role=role,
+                    sending_state="GB")  # fmt: skip
     return {u.username: u for u in User.objects.all()}
 
 
@@ -107,7 +115,7 @@ UK_CASE = {"asylum_claim_on": "2024-01-10", "dangerous_journey": True,
 
 @pytest.mark.django_db
 def test_uk_journey_from_referral_to_hand_over(world):
-    officer = world["sending.officer"]
+    officer = world["uk.officer"]
     agreement = _uk_partnership_in_force()
     person = _person("J-UK", person={"nationalities": ["AF"], "country_of_birth": "AF",
                                      "languages": ["fa", "en"]}, uk=UK_CASE)  # fmt: skip
@@ -133,7 +141,7 @@ def test_uk_journey_from_referral_to_hand_over(world):
     UkProcess.objects.filter(person=person).update(
         removal_directions_notified_at=timezone.now() - timedelta(days=6)
     )
-    flight = services.flight_create(actor=world["sending.supervisor"], agreement=agreement,
+    flight = services.flight_create(actor=world["uk.supervisor"], agreement=agreement,
                                     departs_on=timezone.localdate(), route="LGW-KGL", seats=5)  # fmt: skip
     _journey_ends_in_a_hand_over(world, referral, flight)
     assert log_verify().ok
@@ -145,9 +153,9 @@ def test_a_new_case_file_keeps_the_uk_notice_accords_served(world):
     brings a new fact (the asylum claim refused) and no notice date."""
     agreement = _uk_partnership_in_force()
     person = _person("J-UK3", person={"languages": ["en"]}, uk=UK_CASE)
-    referral = services.referral_create(actor=world["sending.officer"], person=person,
+    referral = services.referral_create(actor=world["uk.officer"], person=person,
                                         agreement=agreement, proposed_on=timezone.localdate())  # fmt: skip
-    services.notice_serve(actor=world["sending.officer"], referral=referral, language="en",
+    services.notice_serve(actor=world["uk.officer"], referral=referral, language="en",
                           uk_step="notice_of_intent")  # fmt: skip
     export = case_doc("J-UK3", notices=[], acceptances=[], person={"languages": ["en"]},
                       uk={**UK_CASE, "asylum_refused_on": "2024-02-20"})  # fmt: skip
@@ -160,7 +168,7 @@ def test_a_new_case_file_keeps_the_uk_notice_accords_served(world):
 
 @pytest.mark.django_db
 def test_a_uk_notice_not_understood_does_not_count_and_us_notices_have_no_steps(world):
-    officer = world["sending.officer"]
+    officer = world["uk.officer"]
     agreement = _uk_partnership_in_force()
     person = _person("J-UK2", person={"languages": ["ps"]}, uk=UK_CASE)
     referral = services.referral_create(actor=officer, person=person, agreement=agreement,
@@ -169,11 +177,12 @@ def test_a_uk_notice_not_understood_does_not_count_and_us_notices_have_no_steps(
                                    uk_step="notice_of_intent")  # fmt: skip
     assert not notice.understood
     assert UkProcess.objects.get(person=person).intent_notice_served_on is None
-    us = services.referral_create(actor=officer, person=_person("J-US2"),
+    us = services.referral_create(actor=world["sending.officer"], person=_person("J-US2"),
                                   agreement=Agreement.objects.get(key="us-rwanda"),
                                   proposed_on=timezone.localdate())  # fmt: skip
     with pytest.raises(ValidationError, match="Only the UK regime"):
-        services.notice_serve(actor=officer, referral=us, language="es", uk_step="notice_of_intent")
+        services.notice_serve(actor=world["sending.officer"], referral=us, language="es",
+                              uk_step="notice_of_intent")  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -181,7 +190,7 @@ def test_a_notice_in_a_language_not_understood_is_recorded_as_such(world):
     person = _person("J-2", person={"languages": ["ti"]})
     referral = services.referral_create(actor=world["sending.officer"], person=person,
                                         agreement=Agreement.objects.get(key="us-rwanda"),
-                                        proposed_on=date(2026, 1, 1))  # fmt: skip
+                                        proposed_on=timezone.localdate())  # fmt: skip
     notice = services.notice_serve(actor=world["sending.officer"], referral=referral, language="en")
     assert not notice.understood
     with pytest.raises(ValidationError, match="interpreter"):
@@ -199,14 +208,14 @@ def test_a_notice_in_a_language_not_understood_is_recorded_as_such(world):
 
 @pytest.mark.django_db
 def test_the_last_place_can_be_taken_once(world):
-    palau = Agreement.objects.get(key="us-palau")
+    palau = stages.in_force("us-palau")
     capacity = places.agreement_limit(palau).people
     assert capacity == 75
     referrals = []
     for i in range(2):
         person = _person(f"K-{i}")
         referrals.append(services.referral_create(actor=world["sending.officer"], person=person,
-                                                  agreement=palau, proposed_on=date(2026, 1, 1)))  # fmt: skip
+                                                  agreement=palau, proposed_on=timezone.localdate()))  # fmt: skip
     palau.terms.filter(kind="capacity").update(quantity=1)
     services.acceptance_decide(
         actor=world["receiving.officer"], referral=referrals[0], decision="accepted"
@@ -224,7 +233,7 @@ def test_every_step_leaves_exactly_one_audit_entry(world):
     person = _person("L-1")
     referral = services.referral_create(actor=world["sending.officer"], person=person,
                                         agreement=Agreement.objects.get(key="us-rwanda"),
-                                        proposed_on=date(2026, 1, 1))  # fmt: skip
+                                        proposed_on=timezone.localdate())  # fmt: skip
     services.notice_serve(actor=world["sending.officer"], referral=referral, language="es")
     services.referral_withdraw(actor=world["sending.officer"], referral=referral, reason="test")
     actions = list(AuditEntry.objects.filter(seq__gt=before).values_list("action", flat=True))
@@ -235,7 +244,7 @@ def test_every_step_leaves_exactly_one_audit_entry(world):
 
 @pytest.mark.django_db
 def test_under_the_uk_regime_a_court_order_recorded_after_locking_keeps_the_person_here(world):
-    officer, supervisor = world["sending.officer"], world["sending.supervisor"]
+    officer, supervisor = world["uk.officer"], world["uk.supervisor"]
     agreement = _uk_partnership_in_force()
     served = {**UK_CASE, "intent_notice_served_on": "2026-01-05",
               "removal_directions_notified_at": "2026-01-20T09:00:00Z"}  # fmt: skip

@@ -35,7 +35,7 @@ def listed(world):
     """Three people cleared and planned on a flight to Rwanda."""
     for person in stages.people("M-1", "M-2", "M-3"):
         stages.ready(world, person)
-    flight = stages.flight(world, seats=5)
+    flight = stages.flight(world, seats=5, in_days=0)  # departs today: only then can it
     services.plan_create(
         actor=world["sending.supervisor"], flight=flight, policy_name="default-2026"
     )

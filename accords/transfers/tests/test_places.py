@@ -32,8 +32,9 @@ def _money(agreement: Agreement, key: str, money_kind: str, amount, currency: st
 
 
 def _palau_without_fees() -> Agreement:
-    """US–Palau (up to 75 people), with whatever fees the reference data gives it removed."""
-    palau = Agreement.objects.get(key="us-palau")
+    """US–Palau (up to 75 people), with whatever fees the reference data gives it removed,
+    and in force (the reference data has it only signed: people are referred under it)."""
+    palau = stages.in_force("us-palau")
     palau.terms.filter(money_kind=Term.MoneyKind.PER_PERSON_FEE).delete()
     return palau
 

@@ -132,7 +132,13 @@ def test_the_officer_accepts_and_declines_by_name_and_sees_the_places_left(world
     refused = client.post(f"/receiving/referrals/{second.pk}/", {"decision": "declined"})
     assert refused.status_code == 200 and "A decline gives its reasons" in refused.content.decode()
     declined = {"decision": "declined", "reasons": "Not vetted: identity unconfirmed."}
-    assert client.post(f"/receiving/referrals/{second.pk}/", declined).status_code == 302
+    asked = client.post(f"/receiving/referrals/{second.pk}/", declined)
+    # A decline is shown with what it does before it is recorded; nothing is written yet.
+    assert asked.status_code == 200 and "It is final" in asked.content.decode()
+    assert "Not vetted: identity unconfirmed." in asked.content.decode()
+    assert not Referral.objects.get(pk=second.pk).acceptance_id
+    confirmed = client.post(f"/receiving/referrals/{second.pk}/", {**declined, "confirmed": "True"})
+    assert confirmed.status_code == 302
     api = client.post(f"/api/referrals/{third.pk}/acceptance", {"decision": "accepted"},
                       "application/json")  # fmt: skip
     assert api.status_code == 200 and api.json()["decision"] == "accepted"

@@ -20,6 +20,8 @@ from accords.registry.models import Agreement
 from accords.transfers import selectors, services
 from accords.transfers.models import NoticeDocument, Referral
 
+TODAY = timezone.localdate().isoformat()
+
 
 @pytest.fixture
 def world(db):
@@ -80,12 +82,12 @@ def test_bad_referral_input_names_the_field_and_writes_nothing(world, signed_in)
     assert bad_date.status_code == 422
     assert "proposed_on" in bad_date.context["form"].errors
     unknown = client.post("/referrals/new/", {"case": "R-2", "agreement": "us-atlantis",
-                                              "proposed_on": "2026-12-01"})  # fmt: skip
+                                              "proposed_on": TODAY})  # fmt: skip
     assert "agreement" in unknown.context["form"].errors
     assert not Referral.objects.exists() and AuditEntry.objects.count() == before
     _refer(world, Person.objects.get(case_number="R-2"))
     again = client.post("/referrals/new/", {"case": "R-2", "agreement": "us-ghana",
-                                            "proposed_on": "2026-12-01"})  # fmt: skip
+                                            "proposed_on": TODAY})  # fmt: skip
     assert again.status_code == 422
     assert "already has an open referral" in again.content.decode()
     assert Referral.objects.count() == 1
@@ -222,7 +224,7 @@ def test_the_api_refers_serves_and_explains(world, signed_in):
     _person("A-1", counsel="counsel")
     client = signed_in("sending.officer")
     created = _post(client, "/api/referrals", {"case_number": "A-1", "agreement": "us-rwanda",
-                                               "proposed_on": "2026-11-25"})  # fmt: skip
+                                               "proposed_on": TODAY})  # fmt: skip
     assert created.status_code == 201, created.content
     rid = created.json()["id"]
     assert created.json()["case_number"] == "A-1" and created.json()["status"] == "open"
@@ -263,9 +265,9 @@ def test_the_api_names_the_field_at_fault_and_writes_nothing(world, signed_in):
     assert "proposed_on" in fields(_post(client, "/api/referrals", {
         "case_number": "A-2", "agreement": "us-rwanda", "proposed_on": "soon"}))  # fmt: skip
     assert "agreement" in fields(_post(client, "/api/referrals", {
-        "case_number": "A-2", "agreement": "us-atlantis", "proposed_on": "2026-12-01"}))  # fmt: skip
+        "case_number": "A-2", "agreement": "us-atlantis", "proposed_on": TODAY}))  # fmt: skip
     twice = _post(client, "/api/referrals", {"case_number": "A-2", "agreement": "us-ghana",
-                                             "proposed_on": "2026-12-01"})  # fmt: skip
+                                             "proposed_on": TODAY})  # fmt: skip
     assert twice.status_code == 422 and "already has an open referral" in twice.content.decode()
     url = f"/api/referrals/{referral.pk}"
     assert "interpreter_name" in fields(_post(client, f"{url}/notices", {

@@ -1,6 +1,7 @@
 """Flights, placement plans and manifests: a sending supervisor creates a flight, plans it under
 a named policy, locks the manifest and departs it (every gate re-checked at that moment, anyone
-with a gate closed taken off with the reason); the receiving officer records each hand-over.
+with a gate closed taken off with the reason), each after a page showing what it will do; the
+receiving officer records each hand-over.
 Reads go through accords.transfers.selectors, writes through accords.transfers.services."""
 
 from datetime import timedelta
@@ -19,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from accords.core import validation as kinds
 from accords.registry.models import Agreement
-from accords.transfers import selectors, services
+from accords.transfers import previews, selectors, services
 from accords.transfers.models import Manifest, ManifestEntry, Plan
 from accords.transfers.planning import FEATURES, POLICIES
+from accords.transfers.views.referral_forms import agreement_choices
 
 DEPART = "transfers.change_manifest"
 HAND_OVER = "transfers.change_manifestentry"
@@ -29,10 +31,6 @@ HAND_OVER = "transfers.change_manifestentry"
 
 def _date(label):
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _agreements():
-    return list(Agreement.objects.order_by("name").values_list("key", "name"))
 
 
 class FlightForm(forms.Form):
@@ -45,9 +43,9 @@ class FlightForm(forms.Form):
         initial=1,
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].choices = _agreements()
+        self.fields["agreement"].choices = agreement_choices(user)
 
 
 class PlanForm(forms.Form):
@@ -60,9 +58,9 @@ class AgreementPlanForm(PlanForm):
     agreement = forms.ChoiceField(label=gettext_lazy("Agreement"))
     field_order = ["agreement", "policy"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].choices = _agreements()
+        self.fields["agreement"].choices = agreement_choices(user)
 
 
 class HandOverForm(forms.Form):
@@ -96,8 +94,8 @@ def _manifest(request, pk: int) -> Manifest:
 @login_required
 def flight_list(request):
     _require(request, "transfers.view_flight")
-    form = FlightForm(request.POST if request.method == "POST" else None)
-    plan_form = AgreementPlanForm()
+    form = FlightForm(request.POST if request.method == "POST" else None, user=request.user)
+    plan_form = AgreementPlanForm(user=request.user)
     if form.is_bound:
         _require(request, "transfers.add_flight")
         if form.is_valid():
@@ -141,7 +139,7 @@ def _refused(request, form: forms.Form, to: str, *args):
 @require_POST
 def agreement_plan(request):
     _require(request, "transfers.add_plan")
-    form = AgreementPlanForm(request.POST)
+    form = AgreementPlanForm(request.POST, user=request.user)
     agreement = Agreement.objects.filter(key=request.POST.get("agreement")).first()
     done = _plan(request, form, agreement=agreement) if agreement else None
     return done or _refused(request, form, "flight_list")
@@ -183,11 +181,22 @@ def manifest_detail(request, pk: int):
     return _manifest_page(request, _manifest(request, pk))
 
 
+def _confirm(request, manifest: Manifest, step: str, **context):
+    """The page that shows what locking or departing will do, with the button that does it."""
+    entries = [e for e in selectors.manifest_entries(user=request.user, manifest=manifest)
+               if e.status == ManifestEntry.Status.LISTED]  # fmt: skip
+    context = {"manifest": manifest, "flight": manifest.flight, "step": step,
+               "entries": entries, **context}  # fmt: skip
+    return render(request, "transfers/manifest_confirm.html", context)
+
+
 @login_required
-@require_POST
 def manifest_lock(request, pk: int):
+    """GET: who is listed and what locking means; POST: lock."""
     _require(request, DEPART)
     manifest = _manifest(request, pk)
+    if request.method != "POST":
+        return _confirm(request, manifest, "lock")
     try:
         services.manifest_lock(actor=request.user, manifest=manifest)
     except ValidationError as error:
@@ -198,10 +207,12 @@ def manifest_lock(request, pk: int):
 
 
 @login_required
-@require_POST
 def manifest_depart(request, pk: int):
+    """GET: who would depart now and who would be taken off and why; POST: depart."""
     _require(request, DEPART)
     manifest = _manifest(request, pk)
+    if request.method != "POST":
+        return _confirm(request, manifest, "depart", preview=previews.departure_preview(manifest))
     try:
         result = services.manifest_depart(actor=request.user, manifest=manifest)
     except ValidationError as error:

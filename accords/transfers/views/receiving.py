@@ -1,6 +1,7 @@
 """The receiving state's pages: the people referred to it, each file as far as the state needs it
-to answer, its answer by name with reasons, the places left under each agreement, and the
-flights on their way (where each hand-over is recorded, on the manifest page)."""
+to answer, its answer by name with reasons (a decline after a page showing what it does), the
+places left under each agreement, and the flights on their way (where each hand-over is
+recorded, on the manifest page)."""
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +31,8 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         **kinds.FREE_TEXT.form,
     )
+    # Set by the confirmation page: a decline is recorded only once its effect has been shown.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def _state(request) -> str:
@@ -69,7 +72,15 @@ def receiving_referral(request, pk: int):
     if form.is_bound:
         if not request.user.has_perm(ANSWER):
             raise PermissionDenied(_("Your role may not answer for the state."))
+        # A decline without reasons goes on to the service, which names the missing field.
+        declining = form.is_valid() and form.cleaned_data["decision"] == "declined"
+        if declining and form.cleaned_data["reasons"] and not form.cleaned_data.pop("confirmed"):
+            confirm = AnswerForm(initial={**form.cleaned_data, "confirmed": True})
+            context = {"referral": referral, "file": selectors.receiving_files([referral])[
+                referral.pk], "form": confirm, "reasons": form.cleaned_data["reasons"]}  # fmt: skip
+            return render(request, "transfers/receiving_decline.html", context)
         if form.is_valid():
+            form.cleaned_data.pop("confirmed", None)
             try:
                 services.acceptance_decide(actor=request.user, referral=referral,
                                            **form.cleaned_data)  # fmt: skip

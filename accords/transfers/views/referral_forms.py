@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accords.cases.models import FearClaim, Notice
 from accords.core import validation as kinds
-from accords.registry.models import Agreement
+from accords.transfers import rules
 from accords.transfers.models import Referral, UkStep
 from accords.transfers.notices import TEMPLATES
 
@@ -29,15 +29,25 @@ def errors_onto(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def agreement_choices(user) -> list[tuple[str, str]]:
+    """The agreements the user may use (`rules.agreements_usable`), none chosen in advance;
+    one signed but not yet in force says so, with the day it enters into force."""
+    usable = rules.agreements_usable(user)
+    return [("", _("Choose an agreement")), *((u.agreement.key, u.label) for u in usable)]
+
+
 class ReferralForm(forms.Form):
     case = forms.CharField(widget=forms.HiddenInput, **kinds.text(40).form)
-    agreement = forms.ChoiceField(label=_("Agreement"))
+    agreement = forms.ChoiceField(
+        label=_("Agreement"),
+        help_text=_("Only your state's agreements in force, or signed and entering into force "
+                    "soon, are offered."),
+    )  # fmt: skip
     proposed_on = _date(_("Proposed transfer date"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        agreements = Agreement.objects.order_by("name").values_list("key", "name")
-        self.fields["agreement"].choices = list(agreements)
+        self.fields["agreement"].choices = agreement_choices(user)
 
 
 class NoticeServeForm(forms.Form):

@@ -1,6 +1,7 @@
 """Referral pages for sending officers: refer a person, follow every gate on the referral page,
-serve notice, record a fear claim, its screening or a stay, withdraw; and each served notice
-as a page and as a PDF. Every write goes through accords.transfers.services."""
+serve notice, record a fear claim, its screening or a stay, withdraw (after a page showing what
+withdrawing does); and each served notice as a page and as a PDF. Every write goes through
+accords.transfers.services."""
 
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accords.cases import selectors as case_selectors
 from accords.cases.models import FearClaim, Person
 from accords.registry.models import Agreement
-from accords.transfers import selectors, services
+from accords.transfers import previews, rules, selectors, services
 from accords.transfers.models import NoticeDocument, Referral
 from accords.transfers.notice_pdf import notice_pdf as render_notice_pdf
 from accords.transfers.views.referral_forms import (
@@ -73,7 +74,7 @@ def referral_new(request):
     except Person.DoesNotExist:
         raise Http404("No such case") from None
     initial = {"case": person.case_number, "proposed_on": timezone.localdate()}
-    form = ReferralForm(data, initial=initial)
+    form = ReferralForm(data, initial=initial, user=request.user)
     if form.is_valid():
         agreement = Agreement.objects.get(key=form.cleaned_data["agreement"])
         try:
@@ -120,7 +121,9 @@ def _detail(request, referral: Referral, bound: dict | None = None, status: int 
         "fear_form": bound.get("fear")
         or FearClaimForm(initial={"country": destination, "stated_on": today}),
         "stay_form": bound.get("stay") or StayForm(initial={"valid_from": today}),
-        "withdraw_form": bound.get("withdraw") or WithdrawForm(),
+        "starts_on": rules.usable_starts_on(referral.agreement)
+        if referral.status == Referral.Status.OPEN
+        else None,
         "may_act": referral.status == Referral.Status.OPEN and request.user.has_perm(CHANGE),
     }
     return render(request, "transfers/referral_detail.html", context, status=status)
@@ -213,15 +216,23 @@ def stay_record(request, pk: int):
 
 @login_required
 @permission_required(CHANGE, raise_exception=True)
-@require_POST
 def referral_withdraw(request, pk: int):
+    """GET: what withdrawing does (the receiving state's answer lapses, the person leaves any
+    manifest), with the reason to give; POST: withdraw."""
     referral = _referral(request, pk)
-
-    def perform(data):
-        services.referral_withdraw(actor=request.user, referral=referral, **data)
-
-    form = WithdrawForm(request.POST)
-    return _act(request, referral, "withdraw", form, perform, _("Referral withdrawn."))
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.referral_withdraw(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, _("Referral withdrawn."))
+            return redirect(_detail_url(referral))
+    context = {"referral": referral, "person": referral.person, "form": form,
+               **previews.withdrawal_preview(referral)}  # fmt: skip
+    status = 422 if form.is_bound else 200
+    return render(request, "transfers/referral_withdraw.html", context, status=status)
 
 
 def _notice(request, pk: int) -> NoticeDocument:

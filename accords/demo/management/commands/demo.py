@@ -46,7 +46,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"[4/7] demo accounts (password for all: {DEMO_PASSWORD})")
         for username, role, state in demo_accounts_ensure():
-            where = f" (serves {state})" if state else ""
+            serves = "serves" if role == "receiving_officer" else "works for"
+            where = f" ({serves} {state})" if state else ""
             self.stdout.write(f"    {username:20s} {role}{where}")
         self.stdout.write(
             f"[5/7] importing {cases} synthetic cases (seed {DEMO_SEED}; all invented), "
