@@ -126,7 +126,11 @@ class ReceivingReferralOut(Schema):
     languages: list[str]
     family: list[FamilyMemberOut]
     convictions: list[str]
-    fear_claim_pending: bool
+    available: bool | None = Field(
+        ...,
+        description="For an open referral: whether the person could travel now but for the "
+        "state's own answer. Never why not.",
+    )
 
 
 class AcceptanceIn(Schema):

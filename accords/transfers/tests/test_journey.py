@@ -13,7 +13,8 @@ from accords.cases.models import Notice, Person, UkProcess
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import demo_accounts_ensure
+from accords.core.services import user_create
+from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.registry.models import Agreement, Source
 from accords.registry.reference import reference_data_load
 from accords.registry.services import agreement_create, agreement_status_record
@@ -210,13 +211,11 @@ def test_the_last_place_can_be_taken_once(world):
         referrals.append(services.referral_create(actor=world["sending.officer"], person=person,
                                                   agreement=palau, proposed_on=date(2026, 1, 1)))  # fmt: skip
     palau.terms.filter(kind="capacity").update(quantity=1)
-    services.acceptance_decide(
-        actor=world["receiving.officer"], referral=referrals[0], decision="accepted"
-    )
+    officer = user_create(actor=None, username="palau.officer", password=DEMO_PASSWORD,
+                          role="receiving_officer", receiving_state="PW")  # fmt: skip
+    services.acceptance_decide(actor=officer, referral=referrals[0], decision="accepted")
     with pytest.raises(ValidationError, match="places are all taken"):
-        services.acceptance_decide(
-            actor=world["receiving.officer"], referral=referrals[1], decision="accepted"
-        )
+        services.acceptance_decide(actor=officer, referral=referrals[1], decision="accepted")
     assert places.places_taken(palau) == 1
 
 
