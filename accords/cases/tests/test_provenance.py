@@ -135,3 +135,14 @@ def test_facts_recorded_in_accords_become_workflow_facts_and_back():
     )
     assert back == {"IJ": True, "BIA": False}
     _migrated(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_an_imported_answer_as_a_report(reference_data, login):
+    case_import(actor=None, records=[(1, _undocumented(case_doc("C-1")))], source="t")
+    page = login("sending.officer").get("/cases/C-1/?agreement=us-rwanda&on=2025-09-01")
+    text = page.content.decode().replace("&#x27;", "'")
+    assert "RW accepted the person by name: reported by the sending state's import; not an " \
+           "answer" in text  # fmt: skip
+    assert "reported by the sending state's import without the served document" in text
+    assert "accepted this person by name" not in text
