@@ -236,12 +236,12 @@ def _answer(referral: Referral, *, decision: str, reasons: str, decided_on, **so
 def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str = "") -> Referral:
     """The receiving state accepts or declines one person by name, through its own officer:
     only the officer serving the agreement's receiving state answers for it."""
-    serves = getattr(getattr(actor, "profile", None), "receiving_state_id", None)
     role = user_role(actor) if actor is not None else None
-    answers_for = Agreement.objects.values_list("receiving_state_id", flat=True)
-    if role is None or role.key != "receiving_officer" or serves is None:
-        raise ValidationError({"referral": "Only the receiving state's officer answers for it."})
-    if serves != answers_for.get(pk=referral.agreement_id):
+    serves = getattr(getattr(actor, "profile", None), "receiving_state_id", None)
+    state = Agreement.objects.values_list("receiving_state_id", flat=True).get(
+        pk=referral.agreement_id
+    )
+    if role is None or role.key != "receiving_officer" or serves != state:
         raise ValidationError({"referral": "Only the receiving state's officer answers for it."})
     return _answer(referral, decision=decision, reasons=reasons, decided_on=timezone.localdate(),
                    **_recorded_by(actor))  # fmt: skip

@@ -218,7 +218,7 @@ def entry_hand_over(request, payload: HandOverIn, entry_id: int = Id):
 @router.get("/receiving/referrals", response=documented({200: list[ReceivingReferralOut]}))
 def receiving_referrals(request, page: Query[Page]):
     """The referrals to the officer's state, latest first, each with the person's file as the
-    state sees it."""
+    state sees it; withdrawn referrals are not among them."""
     _require(request, "cases.add_acceptance")
     referrals = list(
         selectors.receiving_referrals(request.user)[page.offset : page.offset + page.limit]
