@@ -17,9 +17,11 @@ def provenance_from_flag(apps, schema_editor):
 
 
 def flag_from_provenance(apps, schema_editor):
+    # Each row is updated once: on PostgreSQL a row updated twice in the migration's
+    # transaction leaves foreign-key trigger events that stop the ALTER TABLE after it.
     for name in FACTS:
         model = apps.get_model("cases", name)
-        model.objects.update(recorded_in_accords=False)
+        model.objects.filter(provenance="import").update(recorded_in_accords=False)
         model.objects.exclude(provenance="import").update(recorded_in_accords=True)
 
 
@@ -33,13 +35,45 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='acceptance',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, help_text='The second person who confirmed a recorded document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            name='provenance',
+            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
+        ),
+        migrations.AddField(
+            model_name='fearclaim',
+            name='provenance',
+            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
+        ),
+        migrations.AddField(
+            model_name='notice',
+            name='provenance',
+            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
+        ),
+        migrations.AddField(
+            model_name='stay',
+            name='provenance',
+            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
+        ),
+        migrations.RunPython(provenance_from_flag, flag_from_provenance),
+        migrations.RemoveField(
+            model_name='acceptance',
+            name='recorded_in_accords',
+        ),
+        migrations.RemoveField(
+            model_name='fearclaim',
+            name='recorded_in_accords',
+        ),
+        migrations.RemoveField(
+            model_name='notice',
+            name='recorded_in_accords',
+        ),
+        migrations.RemoveField(
+            model_name='stay',
+            name='recorded_in_accords',
         ),
         migrations.AddField(
             model_name='acceptance',
-            name='provenance',
-            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
+            name='confirmed_by',
+            field=models.ForeignKey(blank=True, help_text='The second person who confirmed a recorded document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
             model_name='acceptance',
@@ -55,11 +89,6 @@ class Migration(migrations.Migration):
             model_name='fearclaim',
             name='confirmed_by',
             field=models.ForeignKey(blank=True, help_text='The second person who confirmed a recorded document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='fearclaim',
-            name='provenance',
-            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
         ),
         migrations.AddField(
             model_name='fearclaim',
@@ -88,11 +117,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='notice',
-            name='provenance',
-            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='notice',
             name='recorded_as',
             field=models.CharField(blank=True, help_text='The role the person who recorded it held then.', max_length=32),
         ),
@@ -105,11 +129,6 @@ class Migration(migrations.Migration):
             model_name='stay',
             name='confirmed_by',
             field=models.ForeignKey(blank=True, help_text='The second person who confirmed a recorded document.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='stay',
-            name='provenance',
-            field=models.CharField(choices=[('import', 'reported in an imported case file'), ('workflow', "recorded in Accords' workflow"), ('document', 'a document recorded by a supervisor, confirmed by a second person')], default='import', max_length=8),
         ),
         migrations.AddField(
             model_name='stay',
@@ -136,22 +155,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='stay',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('provenance', 'document'), _negated=True), models.Q(('confirmed_by__isnull', False), models.Q(('confirmed_by', models.F('recorded_by')), _negated=True)), _connector='OR'), name='stay_document_confirmed_by_another'),
-        ),
-        migrations.RunPython(provenance_from_flag, flag_from_provenance),
-        migrations.RemoveField(
-            model_name='acceptance',
-            name='recorded_in_accords',
-        ),
-        migrations.RemoveField(
-            model_name='fearclaim',
-            name='recorded_in_accords',
-        ),
-        migrations.RemoveField(
-            model_name='notice',
-            name='recorded_in_accords',
-        ),
-        migrations.RemoveField(
-            model_name='stay',
-            name='recorded_in_accords',
         ),
     ]
