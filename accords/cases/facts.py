@@ -4,7 +4,8 @@ The facts of many cases come from the database (`facts_from_database`), and the 
 case file from its JSON document (`facts_from_case_file`); both give the same tables, and one
 function, `engine_columns`, turns them into the safeguards engine's input for one receiving
 state on one date. So `accords check CASE.json` and `accords screen` cannot disagree about
-what a case says.
+what a case says; they differ only in what counts: the database gives the gates only the facts
+whose source may establish them (`COUNTING`), a file is taken as given.
 
 Facts dated after the date considered are left out before choosing the latest of each kind,
 so a past decision can be replayed with the facts as they then stood.
@@ -117,6 +118,18 @@ _SOURCES = {
 }
 
 
+# Which rows of a table the gates may read: each fact by where it came from (docs/provenance.md).
+# The receiving state's answer counts only from that state: its officer answering the referral
+# in Accords, or its diplomatic note confirmed by a second supervisor. An answer in the sending
+# state's import is a report, not an answer. A notice counts when Accords served it, or when
+# the import names the served document by its reference and SHA-256.
+COUNTING = {
+    "acceptances": "((provenance = 'workflow' AND recorded_as = 'receiving_officer') "
+    "OR (provenance = 'document' AND confirmed_by_id IS NOT NULL))",
+    "notices": "(provenance <> 'import' OR (document_reference <> '' AND document_sha256 <> ''))",
+}
+
+
 def _typed(raw: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Text columns as both databases print them, parsed to the table's types."""
     columns = []
@@ -188,7 +201,8 @@ def _read_all(queries: dict[str, tuple[str, list]]) -> dict[str, pl.DataFrame]:
 
 
 def facts_from_database(person_ids: list[int] | None = None) -> dict[str, pl.DataFrame]:
-    """The fact tables of open cases (or of the people named), each read in one query.
+    """The fact tables of open cases (or of the people named), each read in one query, with
+    only the facts that count in the workflow (`COUNTING`).
 
     For the whole caseload each fact table is read whole and narrowed to the open cases here:
     asking the database to match every fact row against the open people costs more than the
@@ -197,15 +211,15 @@ def facts_from_database(person_ids: list[int] | None = None) -> dict[str, pl.Dat
     queries = {}
     for name, (table, columns) in _SOURCES.items():
         key = "id" if name == "persons" else "person_id"
+        conditions = [COUNTING[name]] if name in COUNTING else []
         if person_ids is not None:
             marks = ",".join(["%s"] * len(person_ids)) or "NULL"
-            queries[name] = (
-                f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})",
-                list(person_ids),
-            )
-        else:
-            where = " WHERE status = 'open'" if name == "persons" else ""
-            queries[name] = (f"SELECT {columns} FROM {table}{where}", [])
+            conditions.append(f"{key} IN ({marks})")
+        elif name == "persons":
+            conditions.append("status = 'open'")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        params = list(person_ids) if person_ids is not None else []
+        queries[name] = (f"SELECT {columns} FROM {table}{where}", params)
     tables = _read_all(queries)
     if person_ids is not None:
         return tables
@@ -219,7 +233,8 @@ def facts_from_database(person_ids: list[int] | None = None) -> dict[str, pl.Dat
 
 
 def facts_from_case_file(doc: dict, *, person_id: int = 0) -> dict[str, pl.DataFrame]:
-    """The same tables for one validated case-file document."""
+    """The same tables for one validated case-file document, every fact taken as given: a
+    what-if (`accords check`), not the workflow, where an imported answer counts for nothing."""
     person = doc["person"]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     rows["persons"].append(

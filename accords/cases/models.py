@@ -9,6 +9,7 @@ the outcome "dismissed", and nothing ever reads it as a conviction.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accords.core import validation as kinds
 
@@ -35,22 +36,58 @@ class CaseFact(models.Model):
         return f"{self._meta.verbose_name} in case {self.person}"
 
 
+class Provenance(models.TextChoices):
+    """Where a fact came from, which decides what it may establish (docs/provenance.md)."""
+
+    IMPORT = "import", _("reported in an imported case file")
+    WORKFLOW = "workflow", _("recorded in Accords' workflow")
+    DOCUMENT = "document", _("a document recorded by a supervisor, confirmed by a second person")
+
+
 class RecordableFact(CaseFact):
     """A fact the transfer workflow records as well as a case file brings (a notice served, a
     fear claim, a stay, the receiving state's answer). Importing a case file replaces the
     facts that came from files and keeps those recorded in Accords: a stay recorded here must
     not vanish because the sending state's next export does not hold it yet. A file's item
     with the same `SAME_FACT` values as one kept is that fact again, and Accords' record of it
-    stands (a claim screened here stays screened)."""
+    stands (a claim screened here stays screened).
+
+    Each row says where it came from and, when Accords recorded it, who did and in which role:
+    the gates weigh a fact by its source (the receiving state's answer counts only from that
+    state, never from the sending state's file)."""
 
     SAME_FACT: tuple[str, ...] = ()
 
-    recorded_in_accords = models.BooleanField(
-        default=False, help_text="Recorded through Accords' workflow rather than imported."
+    provenance = models.CharField(
+        max_length=8, choices=Provenance.choices, default=Provenance.IMPORT
     )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    recorded_as = models.CharField(
+        max_length=32, blank=True, help_text="The role the person who recorded it held then."
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="The second person who confirmed a recorded document.",
+    )  # fmt: skip
 
     class Meta:
         abstract = True
+        # A document counts only once a second person confirmed it.
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(provenance="document")
+                | (Q(confirmed_by__isnull=False) & ~Q(confirmed_by=models.F("recorded_by"))),
+                name="%(class)s_document_confirmed_by_another",
+            )
+        ]
+
+    @property
+    def from_accords(self) -> bool:
+        """Recorded in Accords (its workflow or a confirmed document), not imported."""
+        return self.provenance != Provenance.IMPORT
 
 
 class Person(models.Model):
@@ -180,12 +217,13 @@ class Stay(RecordableFact):
         null=True, blank=True, validators=[kinds.stay_end], help_text="empty: no end"
     )
 
-    class Meta:
+    class Meta(RecordableFact.Meta):
         constraints = [
+            *RecordableFact.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="stay_ends_after_it_starts",
-            )
+            ),
         ]
 
 
@@ -237,6 +275,10 @@ class Notice(RecordableFact):
         max_length=8, blank=True, validators=[kinds.language_code]
     )
     exigent = models.BooleanField(default=False)
+    # The served document, as the sending state's own system names and hashes it: an imported
+    # notice counts for the notice gate only with both (Accords' own notices keep the text).
+    document_reference = models.CharField(max_length=100, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
 
 
 class FearClaim(RecordableFact):
@@ -284,12 +326,13 @@ class Acceptance(RecordableFact):
         help_text="the day the referral it answered was withdrawn",
     )
 
-    class Meta:
+    class Meta(RecordableFact.Meta):
         constraints = [
+            *RecordableFact.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(lapsed_on__isnull=True) | Q(lapsed_on__gte=models.F("decided_on")),
                 name="acceptance_lapses_after_decision",
-            )
+            ),
         ]
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import Q
 
 from accords.cases.casefile import Problem, case_file_hash, case_file_problems
 from accords.cases.models import (
@@ -18,6 +19,7 @@ from accords.cases.models import (
     Person,
     Proceeding,
     Protection,
+    Provenance,
     RecordableFact,
     RemovalOrder,
     Stay,
@@ -93,8 +95,9 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     for section, model in SECTIONS.items():
         facts, kept = model.objects.filter(person=person), set()
         if issubclass(model, RecordableFact):  # those recorded in Accords stay
-            kept = {_same_fact(f) for f in facts.filter(recorded_in_accords=True)}
-            facts = facts.filter(recorded_in_accords=False)
+            imported = Q(provenance=Provenance.IMPORT)
+            kept = {_same_fact(f) for f in facts.exclude(imported)}
+            facts = facts.filter(imported)
         facts.delete()
         items = (model(person=person, **_item(model, item)) for item in doc.get(section, []))
         model.objects.bulk_create(f for f in items if not kept or _same_fact(f) not in kept)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from accords.cases import selectors
 from accords.cases.forms import CaseCheckForm, WorklistFilterForm
-from accords.cases.models import Person
+from accords.cases.models import Person, Provenance
 from accords.cases.screening import case_explanation
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement
@@ -55,13 +55,19 @@ def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
             events.append((p.decided_on, f"{p.get_kind_display()} decided"))
     for n in person.notices.all():
         understood = "understood" if n.understood else "NOT in a language understood"
-        events.append((n.served_at.date(), f"notice naming {n.destination} served ({understood})"))
+        said = f"notice naming {n.destination} served ({understood})"
+        if n.provenance == Provenance.IMPORT and not (n.document_reference and n.document_sha256):
+            said += ", reported by the sending state's import without the served document"
+        events.append((n.served_at.date(), said))
     for f in person.fear_claims.all():
         events.append((f.stated_on, f"fear of {f.country} stated"))
         if f.screened_on:
             events.append((f.screened_on, f"fear screening: {f.outcome}"))
     for a in person.acceptances.all():
-        events.append((a.decided_on, f"{a.receiving_state} {a.decision} the person by name"))
+        said = f"{a.receiving_state} {a.decision} the person by name"
+        if a.provenance == Provenance.IMPORT:
+            said += ": reported by the sending state's import; not an answer"
+        events.append((a.decided_on, said))
         if a.lapsed_on:
             events.append((a.lapsed_on, f"{a.receiving_state}'s answer lapsed: the referral it "
                                         "answered was withdrawn"))  # fmt: skip

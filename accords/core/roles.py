@@ -49,6 +49,9 @@ TRANSFERS_READ = ("transfers.view_referral", "transfers.view_flight", "transfers
 PLANS_READ = ("transfers.view_plan",)
 RECEIVING_ANSWER = ("cases.add_acceptance", "transfers.change_manifestentry")
 DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_manifest")
+# A sending supervisor records the receiving state's answer that came by diplomatic note, and
+# confirms one another supervisor recorded (the services refuse confirming one's own).
+DIPLOMATIC_NOTES = ("transfers.add_diplomaticnote", "transfers.change_diplomaticnote")
 
 ROLES = {
     role.key: role
@@ -77,6 +80,7 @@ ROLES = {
                 *TRANSFERS_READ,
                 *PLANS_READ,
                 *DEPARTURES,
+                *DIPLOMATIC_NOTES,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
             ),

@@ -5,6 +5,8 @@ Same conventions as `draws`: whole columns of one chunk, rows keyed by `case`; a
 (one unit) is noticed for one destination and answered for together.
 """
 
+import hashlib
+
 import numpy as np
 import polars as pl
 
@@ -73,7 +75,21 @@ def notices(rng, people: dict, final_on: np.ndarray):
              served_at=at_minute(first_day, minute), **notice),
         rows(people, chosen, destination=destination, served_at=at_minute(day, minute), **notice),
     ])  # fmt: skip
-    return table, {"day": np.where(chosen, day, NO_DAY), "destination": destination}
+    return _with_documents(table), {
+        "day": np.where(chosen, day, NO_DAY),
+        "destination": destination,
+    }
+
+
+def _with_documents(table: pl.DataFrame) -> pl.DataFrame:
+    """Each notice names the served document as the sending state's system files it: a
+    reference and the document's SHA-256 (here of an invented text), without which an imported
+    notice would not count for the notice gate."""
+    reference = pl.format("NTC-{}-{}", "case", pl.col("served_at").dt.strftime("%Y%m%d%H%M"))
+    table = table.with_columns(reference.alias("document_reference"))
+    digests = [hashlib.sha256(f"notice {r}".encode()).hexdigest()
+               for r in table["document_reference"]]  # fmt: skip
+    return table.with_columns(pl.Series("document_sha256", digests, dtype=pl.String))
 
 
 def fear_claims(rng, people: dict, notice: dict) -> pl.DataFrame:

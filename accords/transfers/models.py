@@ -61,6 +61,58 @@ class Referral(models.Model):
         return f"{self.person} to {self.agreement.key}"
 
 
+class DiplomaticNote(models.Model):
+    """The receiving state's answer to one referral as it came by diplomatic note, recorded by
+    a sending supervisor with the note's reference and file. It is the state's answer only once
+    a second supervisor has confirmed it (four eyes): then `acceptance` is that answer."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, related_name="diplomatic_notes"
+    )
+    reference = models.CharField(
+        max_length=100, help_text=_("The note's reference, as it bears it.")
+    )
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    decided_on = models.DateField(help_text=_("The date of the note."))
+    reasons = models.TextField(blank=True, max_length=2000)
+    document = models.BinaryField(help_text=_("The note's file, as received."))
+    document_name = models.CharField(max_length=200)
+    document_sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    acceptance = models.OneToOneField(
+        "cases.Acceptance", null=True, blank=True, on_delete=models.PROTECT, related_name="note"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("recorded_by")),
+                name="note_confirmed_by_a_second_person",
+            ),
+            models.UniqueConstraint(
+                fields=["referral"], condition=Q(confirmed_at__isnull=True),
+                name="one_unconfirmed_note_per_referral",
+                violation_error_message="A note for this referral awaits confirmation already.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        # Never the file: this is what the audit log shows.
+        return f"diplomatic note {self.reference} for {self.referral}"
+
+
 class NoticeDocument(models.Model):
     """The notice as served: the text the person was given, and its electronic service to
     counsel of record (the time of service is the proof counsel can point to)."""

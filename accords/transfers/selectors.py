@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accords.cases.facts import facts_from_database
-from accords.cases.models import CriminalRecord, FearClaim, Person
+from accords.cases.models import CriminalRecord, Person
 from accords.cases.screening import case_explanation, screen_frame
 from accords.cases.selectors import WHOLE_CASELOAD, case_number_read, people_visible
 from accords.core.roles import user_role
@@ -44,16 +44,44 @@ def receiving_state_of(user) -> str | None:
     return getattr(getattr(user, "profile", None), "receiving_state_id", None)
 
 
-def receiving_referrals(user) -> QuerySet[Referral]:
-    """Referrals to agreements whose receiving state the officer serves; none for others."""
+def _to_state_of(user) -> QuerySet[Referral]:
     state = receiving_state_of(user)
     if not state:
         return Referral.objects.none()
+    return Referral.objects.filter(agreement__receiving_state=state)
+
+
+def receiving_referrals(user) -> QuerySet[Referral]:
+    """Referrals to agreements whose receiving state the officer serves; none for others. A
+    withdrawn referral leaves the state's view (`receiving_withdrawn_count` counts them): the
+    person is no longer proposed, and their file is no longer the state's to read."""
     return (
-        Referral.objects.filter(agreement__receiving_state=state)
+        _to_state_of(user)
+        .exclude(status=Referral.Status.WITHDRAWN)
         .select_related("person", "agreement", "acceptance")
         .order_by("-referred_at", "-pk")
     )
+
+
+def receiving_withdrawn_count(user) -> int:
+    """How many referrals to the officer's state were withdrawn: a number, never who."""
+    return _to_state_of(user).filter(status=Referral.Status.WITHDRAWN).count()
+
+
+def _is_the_answer(gate: str) -> bool:
+    return gate.endswith(".receiving_acceptance")
+
+
+def receiving_availability(referrals: list[Referral]) -> dict[int, bool]:
+    """For each open referral, whether the person could travel now but for the state's own
+    answer. The reason never leaves the sending side: a fear claim, a protection, a stay or a
+    notice window all read to the receiving state as "not available on this date" alike
+    (asylum confidentiality, 8 CFR 208.6)."""
+    waiting = referrals_waiting(referrals)
+    return {
+        pk: not [gate for gate in row["gates"] if not _is_the_answer(gate)]
+        for pk, row in waiting.items()
+    }
 
 
 def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
@@ -61,9 +89,10 @@ def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
 
     What the state needs to vet a person by name under the agreements: identity, birth date,
     nationalities, languages, the family members referred with them under the same agreement,
-    and the categories of convictions (never charges, which prove nothing). Counsel, counsel's
-    notes and the rest of the case stay with the sending state; of a fear claim the state learns
-    only that one is pending, never whom or what it fears.
+    and the categories of convictions (never charges, which prove nothing), and whether the
+    person is available on this date (`receiving_availability`). Counsel, counsel's notes and
+    the rest of the case stay with the sending state; of a fear claim or a protection the state
+    learns nothing, not even that there is one.
     """
     people = {r.person_id for r in referrals}
     convictions = defaultdict(set)
@@ -71,11 +100,7 @@ def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
         person__in=people, kind=CriminalRecord.Kind.CONVICTION
     ).values_list("person_id", "offence_category"):
         convictions[person_id].add(category.replace("_", " "))
-    fear_pending = set(
-        FearClaim.objects.filter(person__in=people, outcome=FearClaim.Outcome.PENDING).values_list(
-            "person_id", flat=True
-        )
-    )
+    available = receiving_availability(referrals)
     families = {(r.person.family_id, r.agreement_id) for r in referrals if r.person.family_id}
     travelling = defaultdict(list)
     if families:
@@ -101,7 +126,7 @@ def receiving_files(referrals: list[Referral]) -> dict[int, dict]:
                 if m.pk != person.pk
             ],
             "convictions": sorted(convictions[person.pk]),
-            "fear_claim_pending": person.pk in fear_pending,
+            "available": available.get(referral.pk),
         }
     return files
 

@@ -6,14 +6,24 @@ person's row locked. Every service that adds a fact which could close a gate (a 
 claim, a withdrawal) locks the same row first, so the two can only happen one after the other.
 """
 
+import hashlib
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay, UkProcess
+from accords.cases.models import (
+    Acceptance,
+    FearClaim,
+    Notice,
+    Person,
+    Provenance,
+    Stay,
+    UkProcess,
+)
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
@@ -21,6 +31,7 @@ from accords.registry.models import Agreement
 from accords.transfers import planning, rules
 from accords.transfers.models import (
     CounselFeedToken,
+    DiplomaticNote,
     Flight,
     Manifest,
     ManifestEntry,
@@ -41,11 +52,25 @@ from accords.transfers.places import (
 )
 from accords.transfers.previews import gates_closed
 
+# The role that records and confirms the receiving state's diplomatic notes.
+SUPERVISOR = "sending_supervisor"
+
+# A scanned note is a few pages; a file much larger is not a note.
+NOTE_MAX_BYTES = 20 * 1024 * 1024
+
 # The fact each UK notice sets when it is understood.
 UK_STEPS = {
     UkStep.NOTICE_OF_INTENT: "intent_notice_served_on",
     UkStep.REMOVAL_DIRECTIONS: "removal_directions_notified_at",
 }
+
+
+def _recorded_by(actor) -> dict:
+    """A fact recorded in Accords' workflow, with who recorded it and in which role: the gates
+    weigh a fact by its source (the receiving state's answer counts only from that state)."""
+    role = user_role(actor) if actor is not None else None
+    return {"provenance": Provenance.WORKFLOW, "recorded_by": actor,
+            "recorded_as": role.key if role else ""}  # fmt: skip
 
 
 def _locked_person(person: Person) -> Person:
@@ -125,7 +150,7 @@ def notice_serve(
         interpreter_name=interpreter_name,
         interpreter_language=interpreter_language,
         exigent=exigent,
-        recorded_in_accords=True,
+        **_recorded_by(actor),
     )
     notice.full_clean()
     notice.save()
@@ -158,8 +183,7 @@ def notice_serve(
 @action("fear_claim.record")
 def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> FearClaim:
     person = _locked_person(person)
-    claim = FearClaim(person=person, country=country, stated_on=stated_on,
-                      recorded_in_accords=True)  # fmt: skip
+    claim = FearClaim(person=person, country=country, stated_on=stated_on, **_recorded_by(actor))
     claim.full_clean()
     claim.save()
     return claim
@@ -174,7 +198,9 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
         raise ValidationError({"screened_on": "The screening cannot precede the claim."})
     claim.outcome, claim.screened_on = outcome, screened_on
     claim.referred_on = claim.referred_on or claim.stated_on
-    claim.recorded_in_accords = True  # Accords holds its screening now: an import keeps it
+    if claim.provenance == Provenance.IMPORT:  # Accords holds its screening now: an import keeps it
+        for field, value in _recorded_by(actor).items():
+            setattr(claim, field, value)
     claim.save()
     return claim
 
@@ -183,16 +209,15 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
 def stay_record(*, actor, person: Person, granted_by: str, valid_from, valid_until=None) -> Stay:
     person = _locked_person(person)
     stay = Stay(person=person, granted_by=granted_by, valid_from=valid_from,
-                valid_until=valid_until, recorded_in_accords=True)  # fmt: skip
+                valid_until=valid_until, **_recorded_by(actor))  # fmt: skip
     stay.full_clean()
     stay.save()
     return stay
 
 
-@action("acceptance.decide", records=("decision",))
-def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str = "") -> Referral:
-    """The receiving state accepts or declines one person by name. The agreement's row is
-    locked while places are counted, so two officers can never both take the last place."""
+def _answer(referral: Referral, *, decision: str, reasons: str, decided_on, **source) -> Referral:
+    """Record the receiving state's answer to one referral. The agreement's row is locked while
+    places are counted, so two answers can never both take the last place."""
     agreement = Agreement.objects.select_for_update().get(pk=referral.agreement_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.OPEN or referral.acceptance_id:
@@ -211,15 +236,109 @@ def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str 
         person=referral.person,
         receiving_state=agreement.receiving_state_id,
         decision=decision,
-        decided_on=timezone.localdate(),
+        decided_on=decided_on,
         reasons=reasons,
-        recorded_in_accords=True,
+        **source,
     )
     acceptance.full_clean()
     acceptance.save()
     referral.acceptance = acceptance
     referral.save(update_fields=["acceptance"])
     return referral
+
+
+@action("acceptance.decide", records=("decision",))
+def acceptance_decide(*, actor, referral: Referral, decision: str, reasons: str = "") -> Referral:
+    """The receiving state accepts or declines one person by name, through its own officer:
+    only the officer serving the agreement's receiving state answers for it."""
+    role = user_role(actor) if actor is not None else None
+    serves = getattr(getattr(actor, "profile", None), "receiving_state_id", None)
+    state = Agreement.objects.values_list("receiving_state_id", flat=True).get(
+        pk=referral.agreement_id
+    )
+    if role is None or role.key != "receiving_officer" or serves != state:
+        raise ValidationError({"referral": "Only the receiving state's officer answers for it."})
+    return _answer(referral, decision=decision, reasons=reasons, decided_on=timezone.localdate(),
+                   **_recorded_by(actor))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NoteFile:
+    """A diplomatic note's file as uploaded. The audit entry names it by its name and SHA-256,
+    never its bytes."""
+
+    name: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def __repr__(self) -> str:
+        return f"{self.name} (SHA-256 {self.sha256})"
+
+
+def _supervisor(actor) -> None:
+    role = user_role(actor) if actor is not None else None
+    if role is None or role.key != SUPERVISOR:
+        raise ValidationError({"actor": "Only a sending supervisor records a diplomatic note."})
+
+
+@action("diplomatic_note.record", records=("reference", "decision", "decided_on"))
+def diplomatic_note_record(
+    *,
+    actor,
+    referral: Referral,
+    reference: str,
+    decision: str,
+    decided_on,
+    document: NoteFile,
+    reasons: str = "",
+) -> DiplomaticNote:
+    """A sending supervisor records the receiving state's answer as it came, by diplomatic
+    note: its reference and the note's file. It answers nothing until a second supervisor
+    confirms it (`diplomatic_note_confirm`)."""
+    _supervisor(actor)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Referral.Status.OPEN or referral.acceptance_id:
+        raise ValidationError({"referral": "This referral has already been answered or closed."})
+    if not document.content:
+        raise ValidationError({"document": "Attach the note's file."})
+    if len(document.content) > NOTE_MAX_BYTES:
+        raise ValidationError({"document": "The file is larger than 20 MB."})
+    note = DiplomaticNote(
+        referral=referral, reference=reference, decision=decision, decided_on=decided_on,
+        reasons=reasons, document=document.content, document_name=document.name,
+        document_sha256=document.sha256, recorded_by=actor,
+    )  # fmt: skip
+    note.full_clean()
+    if decision == Acceptance.Decision.DECLINED and not reasons:
+        raise ValidationError({"reasons": "A decline gives its reasons."})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "A note cannot be dated in the future."})
+    note.save()
+    return note
+
+
+@action("diplomatic_note.confirm")
+def diplomatic_note_confirm(*, actor, note: DiplomaticNote) -> DiplomaticNote:
+    """A second sending supervisor, not the one who recorded it, confirms a diplomatic note
+    against its file (four eyes); only then does it stand as the receiving state's answer."""
+    _supervisor(actor)
+    note = DiplomaticNote.objects.select_for_update().get(pk=note.pk)
+    if note.confirmed_at:
+        raise ValidationError({"note": "This note is already confirmed."})
+    if note.recorded_by_id == actor.pk:
+        raise ValidationError({"note": "A second person confirms the note, not its recorder."})
+    referral = _answer(
+        note.referral, decision=note.decision, reasons=note.reasons, decided_on=note.decided_on,
+        provenance=Provenance.DOCUMENT, recorded_by=note.recorded_by, recorded_as=SUPERVISOR,
+        confirmed_by=actor,
+    )  # fmt: skip
+    note.confirmed_by, note.confirmed_at = actor, timezone.now()
+    note.acceptance_id = referral.acceptance_id
+    note.save(update_fields=["confirmed_by", "confirmed_at", "acceptance"])
+    return note
 
 
 @action("referral.withdraw")

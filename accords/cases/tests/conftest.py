@@ -1,7 +1,9 @@
 import copy
 
 import pytest
+from django.contrib.auth.models import User
 
+from accords.cases.models import Acceptance, Person, Provenance
 from accords.demo.accounts import DEMO_PASSWORD
 
 BASE_CASE = {
@@ -34,6 +36,10 @@ BASE_CASE = {
             "language": "es",
             "understood": True,
             "served_on": "person",
+            # The served document as the sending state's system holds it: without these an
+            # imported notice is a report that does not satisfy the notice gate.
+            "document_reference": "NTC-2025-0825-0001",
+            "document_sha256": "5e1bd3c8a3f7fbb1c0c8a0a5a1b76f0b4f9a2f6d0e0c3b9f8e7d6c5b4a392817",
         }
     ],
 }
@@ -48,6 +54,20 @@ def case_doc(case_number: str = "T-0001", **sections) -> dict:
     doc["person"].update(person)
     doc.update(sections)
     return doc
+
+
+def answered_in_accords(case_number: str, *, state: str = "RW", decision: str = "accepted",
+                        decided_on: str = "2025-08-20") -> Acceptance:  # fmt: skip
+    """The receiving state's answer as its officer records it in Accords (what
+    `acceptance_decide` writes), dated in the past: only the clock is staged. An answer in an
+    imported case file is a report and counts for nothing, so a test whose case must clear
+    records the answer this way."""
+    officer = User.objects.filter(profile__receiving_state_id=state).first()
+    return Acceptance.objects.create(
+        person=Person.objects.get(case_number=case_number), receiving_state=state,
+        decision=decision, decided_on=decided_on, provenance=Provenance.WORKFLOW,
+        recorded_by=officer, recorded_as="receiving_officer",
+    )  # fmt: skip
 
 
 @pytest.fixture

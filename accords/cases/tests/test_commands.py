@@ -11,7 +11,7 @@ from django.core.management import call_command
 from accords.cases.models import Decision, Screening
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
-from accords.cases.tests.conftest import case_doc
+from accords.cases.tests.conftest import answered_in_accords, case_doc
 
 
 def _check(tmp_path, doc, *args):
@@ -71,6 +71,8 @@ def test_screen_stores_a_decision_per_case_and_agreement_in_force(reference_data
         {"kind": "withholding", "country": "RW", "granted_on": "2024-06-01"}
     ])  # fmt: skip
     case_import(actor=None, records=[(1, case_doc("S-1")), (2, protected)], source="t")
+    answered_in_accords("S-1")
+    answered_in_accords("S-2")
     call_command("screen", "--as-of", "2025-09-01")
     screening = Screening.objects.get()
     in_force = screening.summary["agreements"]

@@ -1,5 +1,6 @@
 """A case reads the same from its case file as from the database after importing it, so the
-one-case check and the bulk screen cannot disagree."""
+one-case check and the bulk screen cannot disagree, except about what an import cannot
+establish: the receiving state's answer, and a notice without its served document."""
 
 from datetime import date
 
@@ -81,7 +82,28 @@ def case_files(draw):
         if draw(st.booleans())
         else [],  # fmt: skip
         acceptances=[answer],
+        notices=[
+            {
+                "destination": "RW",
+                "served_at": f"{draw(days).isoformat()}T09:00:00Z",
+                "language": "es",
+                "understood": draw(st.booleans()),
+                "served_on": "person",
+                **(
+                    {"document_reference": "NTC-1", "document_sha256": "ab" * 32}
+                    if draw(st.booleans())
+                    else {}
+                ),
+            }
+        ],
     )
+
+
+def _as_counted(doc: dict) -> dict:
+    """What of an imported case file the workflow counts: not the receiving state's answer
+    (a report in the sending state's file), not a notice without its served document."""
+    notices = [n for n in doc["notices"] if n.get("document_reference")]
+    return {**doc, "acceptances": [], "notices": notices}
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
@@ -94,10 +116,10 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 class TestCaseFileAndDatabaseAgree(HypothesisTestCase):
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(doc=case_files(), on=days)
-    def test_engine_columns_are_identical(self, doc, on):
+    def test_engine_columns_are_identical_but_for_what_an_import_cannot_establish(self, doc, on):
         Person.objects.all().delete()
         case_import(actor=None, records=[(1, doc)], source="t")
-        from_file = engine_columns(facts_from_case_file(doc), receiving="RW", as_of=on)
+        from_file = engine_columns(facts_from_case_file(_as_counted(doc)), receiving="RW", as_of=on)
         from_db = engine_columns(facts_from_database(), receiving="RW", as_of=on)
         assert _sorted(from_file).to_dicts() == _sorted(from_db).to_dicts()
 

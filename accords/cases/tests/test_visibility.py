@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from accords.cases.screening import screening_run
 from accords.cases.services import case_import
-from accords.cases.tests.conftest import case_doc
+from accords.cases.tests.conftest import answered_in_accords, case_doc
 
 
 @pytest.fixture
@@ -22,6 +22,9 @@ def caseload(reference_data, accounts):
             case_doc("V-3", protections=[{"kind": "withholding", "country": "RW", "granted_on": "2024-01-01"}]),
             eswatini]  # fmt: skip
     case_import(actor=None, records=list(enumerate(docs, 1)), source="t")
+    for number in ("V-1", "V-2", "V-3"):
+        answered_in_accords(number)
+    answered_in_accords("V-4", state="SZ")
     screening_run(actor=None, as_of=date(2025, 9, 1))
 
 

@@ -126,7 +126,11 @@ class ReceivingReferralOut(Schema):
     languages: list[str]
     family: list[FamilyMemberOut]
     convictions: list[str]
-    fear_claim_pending: bool
+    available: bool | None = Field(
+        ...,
+        description="For an open referral: whether the person could travel now but for the "
+        "state's own answer. Never why not.",
+    )
 
 
 class AcceptanceIn(Schema):
@@ -214,7 +218,7 @@ def entry_hand_over(request, payload: HandOverIn, entry_id: int = Id):
 @router.get("/receiving/referrals", response=documented({200: list[ReceivingReferralOut]}))
 def receiving_referrals(request, page: Query[Page]):
     """The referrals to the officer's state, latest first, each with the person's file as the
-    state sees it."""
+    state sees it; withdrawn referrals are not among them."""
     _require(request, "cases.add_acceptance")
     referrals = list(
         selectors.receiving_referrals(request.user)[page.offset : page.offset + page.limit]

@@ -226,16 +226,19 @@ def test_officers_racing_for_the_last_places_never_overfill_the_quota(world, lim
 
 
 def test_two_manifests_departing_at_once_never_exceed_the_agreements_capacity(world):
-    """People accepted by the receiving state outside Accords hold no place through it, so
-    only the departure's own count under the agreement's lock keeps the cap."""
+    """Everyone was accepted while places were many; the cap then drops to one place left.
+    Only the departure's own count under the agreement's lock keeps it."""
     rwanda = world["rwanda"]
-    people = _people("D", ROUNDS * 2)  # the case file's own acceptance and month-old notice
-    _assert_cleared(people, rwanda)
+    people = _people("D", ROUNDS * 2)  # the case file's month-old notice
     referrals = [
         services.referral_create(actor=world["sending.officer"], person=p, agreement=rwanda,
                                  proposed_on=timezone.localdate())
         for p in people
     ]  # fmt: skip
+    for referral in referrals:
+        services.acceptance_decide(actor=world["receiving.officer"], referral=referral,
+                                   decision="accepted")  # fmt: skip
+    _assert_cleared(people, rwanda)
     winners = Counter()
     for round_ in range(ROUNDS):
         first, second = (

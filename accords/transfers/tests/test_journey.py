@@ -217,13 +217,11 @@ def test_the_last_place_can_be_taken_once(world):
         referrals.append(services.referral_create(actor=world["sending.officer"], person=person,
                                                   agreement=palau, proposed_on=timezone.localdate()))  # fmt: skip
     palau.terms.filter(kind="capacity").update(quantity=1)
-    services.acceptance_decide(
-        actor=world["receiving.officer"], referral=referrals[0], decision="accepted"
-    )
+    officer = user_create(actor=None, username="palau.officer", password=DEMO_PASSWORD,
+                          role="receiving_officer", receiving_state="PW")  # fmt: skip
+    services.acceptance_decide(actor=officer, referral=referrals[0], decision="accepted")
     with pytest.raises(ValidationError, match="places are all taken"):
-        services.acceptance_decide(
-            actor=world["receiving.officer"], referral=referrals[1], decision="accepted"
-        )
+        services.acceptance_decide(actor=officer, referral=referrals[1], decision="accepted")
     assert places.places_taken(palau) == 1
 
 

@@ -131,9 +131,9 @@ def test_the_limit_is_the_least_of_what_the_terms_allow(world, capacity, fee, bu
 
 
 @pytest.mark.django_db
-def test_someone_accepted_outside_accords_holds_a_place_once_gone(world):
-    """The case file carries Rwanda's yes, so no acceptance passes through Accords; the
-    departure itself takes the place."""
+def test_a_yes_reported_in_the_case_file_holds_no_place_and_flies_no_one(world):
+    """The case file carries Rwanda's yes, but only Rwanda answers for Rwanda: the report
+    takes no place, and the departure takes the person off for want of an answer."""
     from accords.cases.models import Person
     from accords.cases.services import case_import
     from accords.cases.tests.conftest import case_doc
@@ -147,5 +147,5 @@ def test_someone_accepted_outside_accords_holds_a_place_once_gone(world):
                            referrals=[referral])  # fmt: skip
     services.manifest_lock(actor=world["sending.supervisor"], manifest=flight.manifest)
     result = services.manifest_depart(actor=world["sending.supervisor"], manifest=flight.manifest)
-    assert result["departed"] == ["OUT-1"]
-    assert places_taken(rwanda) == 1
+    assert result == {"manifest": flight.manifest.pk, "departed": [], "removed": ["OUT-1"]}
+    assert places_taken(rwanda) == 0

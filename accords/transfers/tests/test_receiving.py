@@ -110,15 +110,15 @@ def test_the_file_shows_what_the_state_needs_and_nothing_more(world, signed_in):
     client = signed_in("receiving.officer")
     page = client.get(f"/receiving/referrals/{referral.pk}/").content.decode()
     for shown in ("Amara Person", "1988-05-02", "HN", "fr, en", "Kofi Person (2015-02-03)",
-                  "drug possession", "a fear claim is pending"):  # fmt: skip
+                  "drug possession", "not available on this date"):  # fmt: skip
         assert shown in page, shown
-    for withheld in ("fraud", "2026-01-05", "counsel"):
+    for withheld in ("fraud", "2026-01-05", "counsel", "fear"):
         assert withheld not in page.lower(), withheld
     files = {f["case_number"]: f for f in client.get("/api/receiving/referrals").json()}
     assert files["F-1"]["convictions"] == ["drug possession"]
-    assert files["F-1"]["fear_claim_pending"] is True
+    assert files["F-1"]["available"] is False and "fear_claim_pending" not in files["F-1"]
     assert files["F-1"]["family"] == [{"name": "Kofi Person", "birth_date": "2015-02-03"}]
-    assert "counsel" not in files["F-1"] and files["F-2"]["fear_claim_pending"] is False
+    assert "counsel" not in files["F-1"]
 
 
 @pytest.mark.django_db

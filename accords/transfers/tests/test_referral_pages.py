@@ -165,6 +165,8 @@ def test_the_referral_list_filters_by_status(world, signed_in):
 def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_in):
     waiting = _refer(world, _person("R-9"))  # no notice, no answer from Rwanda
     cleared = _refer(world, _imported_ready("R-10"))
+    services.acceptance_decide(actor=world["receiving.officer"], referral=cleared,
+                               decision="accepted")  # fmt: skip
     services.referral_withdraw(actor=world["sending.officer"], referral=_refer(
         world, _person("R-11")), reason="test")  # fmt: skip
     rows = selectors.referrals_waiting(list(Referral.objects.all()))
@@ -180,7 +182,7 @@ def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_
 
 
 def _imported_ready(number: str) -> Person:
-    """A case file whose notice was served long ago and which Rwanda accepted: cleared."""
+    """A case file whose notice was served long ago: it waits only for Rwanda's answer."""
     case_import(actor=None, records=[(1, case_doc(number))], source="test")
     return Person.objects.get(case_number=number)
 

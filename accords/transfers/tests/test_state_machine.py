@@ -41,14 +41,18 @@ from accords.cases.models import Acceptance, FearClaim, Notice, Person, Stay
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
+from accords.core.services import user_create
 from accords.core.tests.world import world_ensure
 from accords.core.validation import CLOCK_SKEW
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement, Term
 from accords.transfers import services
 from accords.transfers.models import Flight, Manifest, ManifestEntry, Referral
 
 AGREEMENTS = ("us-rwanda", "us-eswatini")  # both in force for the test caseload
 PEOPLE = 3
+# Each receiving state answers through its own officer.
+OFFICERS = {"RW": "receiving.officer", "SZ": "eswatini.officer"}
 GONE = (Referral.Status.DEPARTED, Referral.Status.HANDED_OVER)
 ANY = st.integers(min_value=0, max_value=99)  # an index into what exists, taken modulo its size
 
@@ -255,7 +259,7 @@ class TransferJourneys(RuleBasedStateMachine):
         answerable = referral.status == Referral.Status.OPEN and not referral.acceptance_id
         room = _places_held(agreement) < self.capacity[agreement.key]
         self._call(services.acceptance_decide, answerable and (room or not accept),
-                   actor=self._user("receiving.officer"), referral=referral,
+                   actor=self._user(OFFICERS[agreement.receiving_state_id]), referral=referral,
                    decision="accepted" if accept else "declined",
                    reasons="" if accept else "the reception site is full")  # fmt: skip
 
@@ -444,6 +448,8 @@ class TransferJourneys(RuleBasedStateMachine):
 @pytest.fixture
 def world(db):
     world_ensure()
+    user_create(actor=None, username="eswatini.officer", password=DEMO_PASSWORD,
+                role="receiving_officer", receiving_state="SZ")  # fmt: skip
     docs = [case_doc(f"M-{i}", notices=[], acceptances=[]) for i in range(PEOPLE)]
     case_import(actor=None, records=list(enumerate(docs, 1)), source="test")
     return {
@@ -470,12 +476,14 @@ def test_any_sequence_of_steps_keeps_the_transfer_invariants(world):
 
 
 def _departed_once(world) -> tuple[Person, Referral]:
-    """A person whose case file already holds the receiving state's yes and a notice served
-    long ago, referred and flown."""
+    """A person whose case file holds a notice served long ago, referred, accepted by the
+    receiving state's officer and flown."""
     case_import(actor=None, records=[(1, case_doc("F-1"))], source="test")
     person, rwanda = Person.objects.get(case_number="F-1"), world["us-rwanda"]
     referral = services.referral_create(actor=world["sending.officer"], person=person,
                                         agreement=rwanda, proposed_on=timezone.localdate())  # fmt: skip
+    services.acceptance_decide(actor=world["receiving.officer"], referral=referral,
+                               decision="accepted")  # fmt: skip
     supervisor = world["sending.supervisor"]
     flight = services.flight_create(actor=supervisor, agreement=rwanda, route="KGL", seats=1,
                                     departs_on=timezone.localdate())  # fmt: skip

@@ -55,6 +55,7 @@ def receiving_list(request):
         "awaiting": [row for row in open_ if not row[0].acceptance_id],
         "answered": [row for row in open_ if row[0].acceptance_id],
         "closed": [row for row in rows if row[0].status != Referral.Status.OPEN],
+        "withdrawn": selectors.receiving_withdrawn_count(request.user),
         "capacity": selectors.receiving_capacity(request.user),
         "flights": selectors.flights_listed(request.user)[:20],
     }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accords.cases.models import FearClaim, Notice
 from accords.core import validation as kinds
 from accords.transfers import rules
-from accords.transfers.models import Referral, UkStep
+from accords.transfers.models import DiplomaticNote, Referral, UkStep
 from accords.transfers.notices import TEMPLATES
 
 LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "ar": _("Arabic")}
@@ -142,3 +142,23 @@ class ReferralFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("any")), *Referral.Status.choices]
     )
+
+
+class DiplomaticNoteForm(forms.Form):
+    """The receiving state's answer as it came by diplomatic note: its reference and file."""
+
+    reference = forms.CharField(label=_("The note's reference"), max_length=100)
+    decision = forms.ChoiceField(
+        label=_("The state's answer"), choices=DiplomaticNote.Decision.choices,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    decided_on = _date(_("Date of the note"))
+    reasons = forms.CharField(
+        label=_("Reasons given (required for a decline)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    document = forms.FileField(label=_("The note's file"))
+
+
+class ConfirmNoteForm(forms.Form):
+    """Confirming a note asks nothing: the button is the act; a refusal shows above it."""

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accords.cases import selectors as case_selectors
-from accords.cases.models import FearClaim, Person
+from accords.cases.models import FearClaim, Person, Provenance
 from accords.registry.models import Agreement
 from accords.transfers import previews, rules, selectors, services
 from accords.transfers.models import NoticeDocument, Referral
 from accords.transfers.notice_pdf import notice_pdf as render_notice_pdf
 from accords.transfers.views.referral_forms import (
+    DiplomaticNoteForm,
     FearClaimForm,
     FearScreenForm,
     NoticeServeForm,
@@ -125,8 +126,27 @@ def _detail(request, referral: Referral, bound: dict | None = None, status: int 
         if referral.status == Referral.Status.OPEN
         else None,
         "may_act": referral.status == Referral.Status.OPEN and request.user.has_perm(CHANGE),
+        **_answer_context(request, referral, bound),
     }
     return render(request, "transfers/referral_detail.html", context, status=status)
+
+
+def _answer_context(request, referral: Referral, bound: dict) -> dict:
+    """The receiving state's answer as the referral page shows it: the answer that counts,
+    the diplomatic notes recorded for it, and any answer the sending state's import reported,
+    shown as a report that clears nothing."""
+    unanswered = referral.status == Referral.Status.OPEN and not referral.acceptance_id
+    notes = referral.diplomatic_notes.select_related("recorded_by", "confirmed_by")
+    return {
+        "answer_notes": list(notes),
+        "reported_answers": referral.person.acceptances.filter(
+            provenance=Provenance.IMPORT, receiving_state=referral.agreement.receiving_state_id
+        ).order_by("decided_on"),
+        "note_form": bound.get("note") or DiplomaticNoteForm(),
+        "confirm_form": bound.get("confirm"),
+        "may_record_note": unanswered and request.user.has_perm("transfers.add_diplomaticnote"),
+        "may_confirm_note": unanswered and request.user.has_perm("transfers.change_diplomaticnote"),
+    }
 
 
 @login_required

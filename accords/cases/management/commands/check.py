@@ -2,6 +2,10 @@
 
 Exit status: 0 when cleared, 1 when blocked or pending, 2 for bad input.
 
+A what-if: it decides on the file's facts as given, and says so. In the workflow an answer the
+file reports for the receiving state, or a notice without its served document's reference and
+hash, counts for nothing (docs/provenance.md).
+
 The command keeps Django's own `check` (system checks, `check --deploy`) for every call that
 names no case file: `accords check` alone still checks the project.
 """
@@ -20,6 +24,12 @@ from accords.cases.services import counsel_usernames
 from accords.core import validation as kinds
 from accords.law.evaluate import explain
 from accords.registry.models import Agreement
+
+WHAT_IF = (
+    "What-if: decided on the file's facts as given. In the workflow the receiving state's "
+    "answer counts only from that state, and a notice only when Accords served it or the file "
+    "names the served document's reference and SHA-256."
+)
 
 
 class BadInput(Exception):
@@ -43,7 +53,7 @@ def _explanation(path: Path, agreement_key: str, on: str) -> dict:
         raise BadInput("\n".join(f"{path.name}: {p.field}: {p.message}" for p in problems))
     terms = agreement_terms(agreement[0], day)
     case = engine_columns(facts_from_case_file(doc), receiving=terms.receiving_state, as_of=day)
-    return explain(case.row(0, named=True), terms, day)
+    return {**explain(case.row(0, named=True), terms, day), "what_if": WHAT_IF}
 
 
 class Command(SystemCheckCommand):
@@ -82,7 +92,8 @@ def readable(result: dict) -> str:
     mark = {"pass": "PASS   ", "pending": "PENDING", "block": "BLOCK  "}
     lines = [
         f"{result['case_id']} under {result['agreement']} on {result['as_of']}: "
-        f"{str(result['decision']).upper()}"
+        f"{str(result['decision']).upper()}",
+        f"  {result['what_if']}",
     ]
     if result.get("earliest_clear"):
         lines.append(f"  could clear on {result['earliest_clear']}")
