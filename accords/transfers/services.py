@@ -284,7 +284,7 @@ def _supervisor(actor) -> None:
         raise ValidationError({"actor": "Only a sending supervisor records a diplomatic note."})
 
 
-@action("diplomatic_note.record", records=("reference", "decision", "decided_on"))
+@action("diplomatic_note.record", records=("reference", "decision", "decided_on", "document"))
 def diplomatic_note_record(
     *,
     actor,

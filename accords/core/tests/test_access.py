@@ -4,6 +4,7 @@ endpoints is taken from the URL resolver and the OpenAPI document, so a new page
 without its row fails this test until someone decides who may use it."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -41,6 +42,9 @@ PAGES = {
     "referral_withdraw":     "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "notice_detail":         "login   ok      ok      hidden  ok      denied  ok      ok      denied",
     "notice_pdf":            "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "referral_note_record":  "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "referral_note_confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "referral_note_file":    "login   ok      ok      hidden  hidden  denied  ok      ok      denied",
     "counsel_portal":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_fear_claim":    "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_stay":          "login   denied  denied  denied  ok      denied  denied  denied  denied",
@@ -56,6 +60,11 @@ PAGES = {
     "manifest_lock":         "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "manifest_depart":       "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "entry_hand_over":       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "audit_monitor":         "login   denied  denied  denied  denied  denied  ok      ok      denied",
+    "audit_checkpoint":      "login   denied  denied  denied  denied  denied  ok      ok      denied",
+    "audit_inclusion_proof": "login   denied  denied  denied  denied  denied  ok      ok      denied",
+    "audit_consistency_proof": "login denied  denied  denied  denied  denied  ok      ok      denied",
+    "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
 }
@@ -89,6 +98,8 @@ API = {
     "POST /api/manifest-entries/{entry_id}/hand-over":                    "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "GET /api/receiving/referrals":                                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/diplomatic-notes":                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
 }
 # fmt: on
 
@@ -125,6 +136,14 @@ def world(db):
     referral = stages.ready(world, person)
     claim = services.fear_claim_record(actor=world["sending.officer"], person=person,
                                        country="SV", stated_on=timezone.localdate())  # fmt: skip
+    # A second person, referred and noticed, for whom a supervisor recorded a diplomatic note.
+    (waiting,) = stages.people("AC-2")
+    answered_by_note = stages.noticed(world, stages.referred(world, waiting))
+    note = services.diplomatic_note_record(
+        actor=world["sending.supervisor"], referral=answered_by_note, reference="NV-AC-1",
+        decision="accepted", decided_on=timezone.localdate(),
+        document=services.NoteFile("note.pdf", b"%PDF-1.4 a synthetic note"),
+    )  # fmt: skip
     flight = stages.flight(world)
     plan = services.plan_create(actor=world["sending.supervisor"], flight=flight,
                                 policy_name="default-2026")  # fmt: skip
@@ -138,6 +157,8 @@ def world(db):
         "manifest": flight.manifest.pk,
         "entry": ManifestEntry.objects.get(referral=referral).pk,
         "plan": plan.pk,
+        "note_referral": answered_by_note.pk,
+        "note": note.pk,
     }
 
 
@@ -149,7 +170,9 @@ PAGE_RECORDS = {"referrals/": "referral", "receiving/referrals/": "referral", "n
 def _page_url(route: str, world: dict) -> str:
     record = max((start for start in PAGE_RECORDS if route.startswith(start)), key=len, default="")
     values = {"key": world["key"], "case_number": world["case_number"], "claim": world["claim"],
-              "pk": world.get(PAGE_RECORDS.get(record, ""), 0)}  # fmt: skip
+              "pk": world.get(PAGE_RECORDS.get(record, ""), 0), "note": world["note"]}  # fmt: skip
+    if "diplomatic-notes" in route:  # a note's pages name the referral it answers
+        values["pk"] = world["note_referral"]
     url = route
     for name, value in values.items():
         url = url.replace(f"<slug:{name}>", str(value)).replace(f"<str:{name}>", str(value))
@@ -166,11 +189,16 @@ def _api_call(operation: str, world: dict) -> tuple[str, str, dict | None]:
     ids = {"key": world["key"], "case_number": world["case_number"],
            "referral_id": world["referral"], "claim_id": world["claim"],
            "flight_id": world["flight"], "manifest_id": world["manifest"],
-           "entry_id": world["entry"]}  # fmt: skip
+           "entry_id": world["entry"], "note_id": world["note"]}  # fmt: skip
+    if "diplomatic-notes" in path:  # a note's operations name the referral it answers
+        ids["referral_id"] = world["note_referral"]
     url = path.format(**ids)
     if path.endswith("/check"):
         url += f"?agreement={world['key']}&on={timezone.localdate()}"
-    return method, url, API_BODIES.get(operation)
+    body = API_BODIES.get(operation)
+    if operation in MULTIPART:
+        body = (body, MULTIPART[operation])
+    return method, url, body
 
 
 TODAY = timezone.localdate().isoformat()
@@ -201,7 +229,12 @@ API_BODIES = {
     "POST /api/manifest-entries/{entry_id}/hand-over": {"at": f"{TODAY}T08:00:00Z",
                                                         "place": "Kigali airport"},
     "POST /api/referrals/{referral_id}/acceptance": {"decision": "accepted"},
+    # A form with the note's file, as the operation takes it (sent as multipart, below).
+    "POST /api/referrals/{referral_id}/diplomatic-notes": {
+        "reference": "NV-AC-2", "decision": "accepted", "decided_on": TODAY},
+    "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": None,
 }  # fmt: skip
+MULTIPART = {"POST /api/referrals/{referral_id}/diplomatic-notes": "document"}
 
 
 def _signed_in(username: str) -> Client:
@@ -215,7 +248,11 @@ def _meets(client: Client, method: str, url: str, body, api_call: bool) -> str:
     """What the role meets, with whatever the request changed rolled back, so every role
     finds the same world."""
     with transaction.atomic():
-        if api_call and method == "POST":
+        if api_call and method == "POST" and isinstance(body, tuple):
+            form, file_field = body
+            note = SimpleUploadedFile("note.pdf", b"%PDF-1.4 a synthetic note")
+            response = client.post(url, {**form, file_field: note})
+        elif api_call and method == "POST":
             response = client.post(url, body, content_type="application/json")
         else:
             response = client.get(url)
@@ -232,7 +269,10 @@ def _meets(client: Client, method: str, url: str, body, api_call: bool) -> str:
 def _observed(world, endpoints: dict[str, tuple[str, str, object, bool]]) -> dict[str, str]:
     clients = {username: _signed_in(username) for username in ROLES}
     seen = {}
-    for name, (method, url, body, api_call) in endpoints.items():
+    # Signing out ends the client's session, so it comes last.
+    for name, (method, url, body, api_call) in sorted(
+        endpoints.items(), key=lambda item: item[0] == "logout"
+    ):
         cells = [_meets(clients[u], method, url, body, api_call) for u in ROLES]
         seen[name] = "  ".join(f"{cell:<6}" for cell in cells).rstrip()
     return seen

@@ -29,7 +29,7 @@ def world(db):
     world = stages.world_make()
     world["second.supervisor"] = user_create(
         actor=None, username="second.supervisor", password=DEMO_PASSWORD,
-        role="sending_supervisor",
+        role="sending_supervisor", sending_state="US",
     )  # fmt: skip
     return world
 
@@ -80,7 +80,7 @@ def test_an_answer_the_sending_state_imports_clears_nothing(world, signed_in):
     receiving = signed_in("receiving.officer").get("/receiving/").content.decode()
     assert "IMP-1" in _awaiting_section(receiving)
 
-    flight = stages.flight(world)
+    flight = stages.flight(world, in_days=0)  # departs today: departure only on its day
     services.plan_create(actor=world["sending.supervisor"], flight=flight,
                          policy_name="default-2026")  # fmt: skip
     assert not flight.manifest.entries.exists()
