@@ -30,10 +30,9 @@ import sys
 import time
 from pathlib import Path
 
-import dj_database_url
-import django
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import database_migrated, machine  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accords.settings")
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/accords_bench_audit"
@@ -41,36 +40,10 @@ BATCH = 1_000
 TABLES = "audit_auditentry, audit_auditnode, audit_cosignature, audit_audithead"
 
 
-def machine() -> str:
-    meminfo = Path("/proc/meminfo")
-    memory = "unknown memory"
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f"{kib / 1024**2:.1f} GiB memory"
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {memory}; load average {load} (other work slows every figure)"
-
-
 def database_ensure() -> str:
-    config = dj_database_url.parse(os.environ["ACCORDS_DATABASE_URL"])
-    if "postgresql" in config["ENGINE"]:
-        import psycopg
-        from psycopg import sql
-
-        with psycopg.connect(
-            host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-            password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
-        ) as server:  # fmt: skip
-            exists = server.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-            ).fetchone()
-            if not exists:
-                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    django.setup()
-    from django.core.management import call_command
+    database_migrated()
     from django.db import connection
 
-    call_command("migrate", interactive=False, verbosity=0)
     return f"{connection.vendor} {connection.settings_dict['NAME']}"
 
 

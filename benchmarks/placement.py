@@ -18,13 +18,12 @@ was not proven.
 """
 
 import argparse
-import os
 import sys
 import time
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from common import machine
 
 from accords.placement import Agreements, Pairs, Policy, Problem, Slots, Units, greedy, solve
 
@@ -132,15 +131,6 @@ def synthetic_round(n_units: int, *, seed: int = SEED, cost_per_family: int = 0)
         ),
         pairs=Pairs(unit=unit, slot=slot, features=features),
     )
-
-
-def machine() -> str:
-    meminfo = Path("/proc/meminfo")
-    memory = "memory unknown"
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f"{kib / 1024**2:.1f} GiB memory"
-    return f"{os.cpu_count()} cores, {memory}"
 
 
 def run(title: str, n_units: int, *, time_limit: float, cost_per_family: int = 0):

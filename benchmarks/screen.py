@@ -33,10 +33,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-import dj_database_url
-import django
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import database_migrated, machine  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accords.settings")
 
 SEED = 20260301
@@ -51,40 +50,14 @@ SAMPLE = 2_000
 DATABASE = "postgres://postgres@127.0.0.1:5432/accords_bench"
 
 
-def machine() -> str:
-    meminfo = Path("/proc/meminfo")
-    memory = "unknown memory"
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f"{kib / 1024**2:.1f} GiB memory"
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {memory}; load average {load} (other work slows every figure)"
-
-
 def database_ensure() -> str:
     """Create the PostgreSQL database if it is missing; migrate; load the reference data."""
-    config = dj_database_url.parse(os.environ["ACCORDS_DATABASE_URL"])
-    if "postgresql" in config["ENGINE"]:
-        import psycopg
-        from psycopg import sql
-
-        with psycopg.connect(
-            host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-            password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
-        ) as server:  # fmt: skip
-            exists = server.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-            ).fetchone()
-            if not exists:
-                server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    django.setup()
-    from django.core.management import call_command
+    database_migrated()
     from django.db import connection
 
     from accords.registry.models import Agreement
     from accords.registry.reference import reference_data_load
 
-    call_command("migrate", interactive=False, verbosity=0)
     if Agreement.objects.filter(key__in=AGREEMENTS).count() != len(AGREEMENTS):
         reference_data_load(actor=None)
     return f"{connection.vendor} {connection.settings_dict['NAME']}"
