@@ -105,6 +105,14 @@ def stay_end(value: date | None) -> None:
              after="for a stay without end, leave its end empty.")  # fmt: skip
 
 
+def registry_day(value: date) -> None:
+    """A day the registry records of an agreement: a source published, a status changed, a
+    term's validity. Agreements run for years, so it may lie ahead, but no further than a stay
+    may last."""
+    ahead = f"the registry records days at most {STAY_ENDS_WITHIN_YEARS} years ahead."
+    _between(value, EARLIEST_DAY, latest_stay_end(), after=ahead)
+
+
 def planned_date(value: date) -> None:
     """A date something is planned for: not past, not beyond the horizon (the workflow may
     narrow it to an agreement's own)."""

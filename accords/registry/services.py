@@ -8,6 +8,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accords.core import validation as kinds
 from accords.core.actions import action
 from accords.core.validation import USER_ASSIGNED_STATES
 from accords.registry.models import (
@@ -37,20 +38,28 @@ def state_for_code(code: str, *, field: str) -> State:
 
 
 def partial_date(value, *, field: str) -> tuple[date | None, str]:
-    """A date as sources state it: "2025", "2025-06" or "2025-06-14" (or a date, or None)."""
+    """A date as sources state it: "2025", "2025-06" or "2025-06-14" (or a date, or None),
+    within the days the registry records (`validation.registry_day`)."""
     if value is None or value == "":
         return None, Precision.DAY
     if isinstance(value, date):
-        return value, Precision.DAY
-    match = _PARTIAL_DATE.match(str(value))
-    if not match:
-        raise ValidationError({field: f'"{value}" is not a date (YYYY, YYYY-MM or YYYY-MM-DD).'})
-    year, month, day = match.groups()
+        parsed, precision = value, Precision.DAY
+    else:
+        match = _PARTIAL_DATE.match(str(value))
+        if not match:
+            raise ValidationError(
+                {field: f'"{value}" is not a date (YYYY, YYYY-MM or YYYY-MM-DD).'}
+            )
+        year, month, day = match.groups()
+        try:
+            parsed = date(int(year), int(month or 1), int(day or 1))
+        except ValueError as error:
+            raise ValidationError({field: f'"{value}" is not a date: {error}.'}) from None
+        precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
     try:
-        parsed = date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValidationError({field: f'"{value}" is not a date: {error}.'}) from None
-    precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+        kinds.registry_day(parsed)
+    except ValidationError as error:
+        raise ValidationError({field: f'"{value}": {error.messages[0]}'}) from None
     return parsed, precision
 
 

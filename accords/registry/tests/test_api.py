@@ -146,6 +146,8 @@ BAD_TERMS = [
     ("end before start", {"valid_from": "2025-06-01", "valid_until": "2025-05-01"}, "valid_until"),
     ("not a date", {"valid_from": "June 2025"}, "valid_from"),
     ("impossible date", {"valid_from": "2025-02-30"}, "valid_from"),
+    ("a year no agreement reaches", {"valid_until": "9999"}, "valid_until"),
+    ("before any record", {"valid_from": "1066-10-14"}, "valid_from"),
     ("no source", {"sources": []}, "sources"),
     ("unknown source", {"sources": [{"source": "nowhere", "confidence": "official"}]}, "source"),
     (
