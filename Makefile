@@ -27,10 +27,12 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The whole suite runs on SQLite, then again on PostgreSQL. The safeguards engine and the
-# placement solver (accords/law, accords/placement) touch no database by design: their tests
-# run once, in the SQLite half (`make test-postgresql ALL=1` runs them there too).
-test: lint test-sqlite test-postgresql
+# The whole suite runs on SQLite and on PostgreSQL, the two halves side by side (one core each;
+# each half's output is printed whole when it ends). The safeguards engine and the placement
+# solver (accords/law, accords/placement) touch no database by design: their tests run once,
+# in the SQLite half (`make test-postgresql ALL=1` runs them there too).
+test: lint
+	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgresql
 
 test-sqlite: install
 	ACCORDS_DATABASE_URL=sqlite:// $(PYTEST)
