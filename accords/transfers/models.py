@@ -74,11 +74,17 @@ class DiplomaticNote(models.Model):
         Referral, on_delete=models.PROTECT, related_name="diplomatic_notes"
     )
     reference = models.CharField(
-        max_length=100, help_text=_("The note's reference, as it bears it.")
+        max_length=100,
+        validators=[kinds.one_line],
+        help_text=_("The note's reference, as it bears it."),
     )
     decision = models.CharField(max_length=8, choices=Decision.choices)
-    decided_on = models.DateField(help_text=_("The date of the note."))
-    reasons = models.TextField(blank=True, max_length=2000)
+    decided_on = models.DateField(
+        help_text=_("The date of the note."), validators=[kinds.event_date]
+    )
+    reasons = models.TextField(
+        blank=True, max_length=kinds.TEXT_MAX, validators=kinds.FREE_TEXT.field_validators
+    )
     document = models.BinaryField(help_text=_("The note's file, as received."))
     document_name = models.CharField(max_length=200)
     document_sha256 = models.CharField(max_length=64)

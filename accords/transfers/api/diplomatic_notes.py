@@ -11,13 +11,13 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from accords.core import validation as kinds
 from accords.core.api_auth import documented
 from accords.transfers import selectors, services
 from accords.transfers.models import DiplomaticNote, Referral
 
 router = Router(tags=["transfers"], auth=django_auth)
 
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 # Database keys are signed 64-bit: anything larger is no such row, not a database error.
 Id = Path(..., ge=1, le=2**63 - 1)
 
@@ -35,10 +35,10 @@ def _referral(request, referral_id: int) -> Referral:
 
 
 class NoteIn(Schema):
-    reference: str = Field(..., min_length=1, max_length=100, pattern=NO_NUL)
+    reference: kinds.text(100).api = Field(..., min_length=1)
     decision: DiplomaticNote.Decision
-    decided_on: date
-    reasons: str = Field("", max_length=2000, pattern=NO_NUL)
+    decided_on: kinds.EVENT_DATE.api
+    reasons: kinds.FREE_TEXT.api = ""
 
 
 class NoteOut(Schema):

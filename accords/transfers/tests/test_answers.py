@@ -218,6 +218,12 @@ def test_a_note_is_recorded_and_confirmed_through_the_api(world, signed_in):
     bad = supervisor.post(url, {**form, "decision": "maybe",
                                 "document": SimpleUploadedFile("n.pdf", NOTE)})  # fmt: skip
     assert bad.status_code == 422 and not DiplomaticNote.objects.exists()
+    for field, value in (("reference", "NV\x007"), ("decided_on", "4607-01-01"),
+                         ("reasons", "x" * 2001)):  # fmt: skip
+        refused = supervisor.post(url, {**form, field: value,
+                                        "document": SimpleUploadedFile("n.pdf", NOTE)})  # fmt: skip
+        assert refused.status_code == 422, (field, refused.content)
+        assert field in str(refused.json()["detail"]) and not DiplomaticNote.objects.exists()
     created = supervisor.post(url, {**form, "document": SimpleUploadedFile("n.pdf", NOTE)})
     assert created.status_code == 201, created.content
     body = created.json()
