@@ -13,25 +13,14 @@ from ninja.security import django_auth
 
 from accords.core import validation as kinds
 from accords.core.api_auth import documented
-from accords.transfers import selectors, services
-from accords.transfers.models import DiplomaticNote, Referral
+from accords.transfers import services
+from accords.transfers.api.referrals import _referral, _require
+from accords.transfers.models import DiplomaticNote
 
 router = Router(tags=["transfers"], auth=django_auth)
 
 # Database keys are signed 64-bit: anything larger is no such row, not a database error.
 Id = Path(..., ge=1, le=2**63 - 1)
-
-
-def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise HttpError(403, f"Your role may not do this (needs {permission}).")
-
-
-def _referral(request, referral_id: int) -> Referral:
-    try:
-        return selectors.referral_get(user=request.user, pk=referral_id)
-    except Referral.DoesNotExist:
-        raise HttpError(404, "No such referral") from None
 
 
 class NoteIn(Schema):
