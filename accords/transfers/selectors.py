@@ -12,13 +12,14 @@ calendar feed and the API agree.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+import polars as pl
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accords.cases.facts import facts_from_database
-from accords.cases.models import CriminalRecord, Person
+from accords.cases.models import CriminalRecord, FearClaim, Notice, Person
 from accords.cases.screening import case_explanation, screen_frame
 from accords.cases.selectors import WHOLE_CASELOAD, case_number_read, people_visible
 from accords.core.roles import user_role
@@ -308,20 +309,70 @@ class Deadline:
     citation: str
 
 
-def deadlines_list(user) -> list[Deadline]:
-    """Every running clock in the open referrals of counsel's clients, soonest first: notice
-    windows, fear-claim and reopening windows, anything pending with a date it could clear."""
+def deadlines_list(user, people: QuerySet[Person] | None = None) -> list[Deadline]:
+    """Every running clock in the open referrals of counsel's clients (or of those among
+    `people`), soonest first: notice windows, fear-claim and reopening windows, anything pending
+    with a date it could clear. One evaluation per agreement for all the referrals (the bulk
+    path the worklist uses), not one per referral: counsel with hundreds of open referrals
+    wait no longer than counsel with one."""
     now = timezone.now().replace(tzinfo=None)
-    deadlines = []
+    clients = clients_visible(user)
     referrals = referrals_visible(user).filter(
-        person__in=clients_visible(user), status=Referral.Status.OPEN
+        person__in=clients if people is None else clients.filter(pk__in=people),
+        status=Referral.Status.OPEN,
     )
-    for referral in referrals.prefetch_related("agreement__statuses", "agreement__terms"):
-        explanation = case_explanation(referral.person, referral.agreement, now)
+    by_agreement = defaultdict(list)
+    for referral in referrals.select_related("agreement"):
+        by_agreement[referral.agreement_id].append(referral)
+    deadlines = []
+    for group in by_agreement.values():
+        tables = facts_from_database([r.person_id for r in group])
+        evaluation, _ = screen_frame(tables, group[0].agreement, now)
+        pending = pl.col("outcome").cast(pl.String) == "pending"
+        running = evaluation.rows(passed=False).filter(
+            pending & pl.col("earliest_clear").is_not_null()
+        )
+        of_case = {r.person.case_number: r for r in group}
         deadlines += [
-            Deadline(g["earliest_clear"], referral, g["gate"], g["reason"], g["clears_by"] or "",
-                     g["citation"] or "")
-            for g in explanation["gates"]
-            if g["outcome"] == "pending" and g["earliest_clear"]
+            Deadline(row["earliest_clear"], of_case[row["case_id"]], str(row["gate"]),
+                     str(row["reason"]), str(row["clears_by"] or ""), str(row["citation"] or ""))
+            for row in running.iter_rows(named=True)
         ]  # fmt: skip
     return sorted(deadlines, key=lambda d: (d.on, d.referral.person.case_number, d.gate))
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    """What counsel narrow their client list by: words in the case number or the name, a
+    deadline in the coming week, a notice served, a fear claim not yet screened."""
+
+    search: str = ""
+    deadline_this_week: bool = False
+    notice_served: bool = False
+    fear_claim_pending: bool = False
+
+
+def clients_find(
+    user, filters: ClientFilters, deadlines: list[Deadline] | None = None
+) -> QuerySet[Person]:
+    """Counsel's clients narrowed by `filters`, by case number (`deadlines`: the user's, when
+    the caller has them already)."""
+    clients = clients_visible(user)
+    for word in filters.search.split()[:5]:
+        clients = clients.filter(
+            Q(case_number__icontains=word)
+            | Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+        )
+    if filters.notice_served:
+        clients = clients.filter(Exists(Notice.objects.filter(person=OuterRef("pk"))))
+    if filters.fear_claim_pending:
+        clients = clients.filter(
+            Exists(FearClaim.objects.filter(person=OuterRef("pk"), outcome="pending"))
+        )
+    if filters.deadline_this_week:
+        week_end = timezone.localdate() + timedelta(days=7)
+        deadlines = deadlines_list(user) if deadlines is None else deadlines
+        soon = {d.referral.person_id for d in deadlines if d.on <= week_end}
+        clients = clients.filter(pk__in=soon)
+    return clients.order_by("case_number")

@@ -46,6 +46,8 @@ PAGES = {
     "referral_note_confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "referral_note_file":    "login   ok      ok      hidden  hidden  denied  ok      ok      denied",
     "counsel_portal":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_client":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
+    "counsel_calendar":      "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_fear_claim":    "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_stay":          "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_feed_issue":    "login   denied  denied  denied  ok      denied  denied  denied  denied",

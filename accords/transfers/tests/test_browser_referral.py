@@ -70,11 +70,20 @@ def test_counsel_records_a_fear_claim_for_a_client(site, page):
     services.notice_serve(actor=officer, referral=referral, language="es")
     _sign_in(page, site, "counsel")
     page.goto(f"{site}/counsel/")
-    client = page.locator("#client-W-2")
-    assert "10 days to raise a fear claim" in page.locator("table.deadlines").inner_text()
-    client.locator("form.fear-claim input[name$=country]").fill("RW")
-    client.locator("form.fear-claim button").click()
+    # The next deadline of each client is on the list; this one is ten days away.
+    assert "10 days to raise a fear claim" in page.locator("table.clients").inner_text()
+    page.fill("input[name=q]", "W-2")
+    page.click("form.filters button")
+    page.click("table.clients >> text=W-2")
+    # A mistake first: the page comes back with a summary of what to correct, linked to the field.
+    page.locator("form.fear-claim input[name$=country]").fill("Rwanda")
+    page.locator("form.fear-claim button").click()
+    page.click(".error-summary a")
+    assert page.evaluate("document.activeElement.name") == "fear-country"
+    page.locator("form.fear-claim input[name$=country]").fill("RW")
+    page.locator("form.fear-claim button").click()
     assert "Fear claim recorded for W-2." in page.locator("ul.messages").inner_text()
-    assert "fear of RW stated on" in page.locator("#client-W-2").inner_text()
+    assert "fear of RW stated on" in page.locator("main").inner_text()
+    assert FearClaim.objects.count() == 1
     claim = FearClaim.objects.get()
     assert claim.person == person and claim.outcome == "pending"

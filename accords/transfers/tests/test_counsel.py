@@ -58,7 +58,9 @@ def test_counsel_see_their_clients_and_no_one_else(world, counsel):
     assert "C-2" not in page and "Bruno" not in page
     # The time of electronic service, to the second, is counsel's proof of service.
     served = mine.notices.get().served_electronically_at
-    assert f"{served:%Y-%m-%d %H:%M:%S}" in page
+    client_page = counsel.get("/counsel/clients/C-1/").content.decode()
+    assert f"{served:%Y-%m-%d %H:%M:%S}" in client_page
+    assert counsel.get("/counsel/clients/C-2/").status_code == 404
 
 
 def test_every_running_deadline_is_on_the_portal(world, counsel):
@@ -69,21 +71,21 @@ def test_every_running_deadline_is_on_the_portal(world, counsel):
     assert notice_window["outcome"] == "pending" and notice_window["earliest_clear"]
     deadlines = selectors.deadlines_list(world["counsel"])
     assert [(d.gate, d.on) for d in deadlines] == [("us.notice", notice_window["earliest_clear"])]
-    page = counsel.get("/counsel/").content.decode()
-    assert f"{notice_window['earliest_clear']:%Y-%m-%d}" in page
-    assert "the 10 days to raise a fear claim are running" in page
+    for page in (counsel.get("/counsel/"), counsel.get("/counsel/clients/C-3/")):
+        assert f'datetime="{notice_window["earliest_clear"]:%Y-%m-%d}"' in page.content.decode()
+        assert "the 10 days to raise a fear claim are running" in page.content.decode()
     assert selectors.deadlines_list(world["counsel.two"]) == []
     assert selectors.deadlines_list(world["sending.officer"]) == []
 
 
 def test_counsel_record_a_fear_claim_and_a_stay_in_their_own_name(world, counsel):
     mine = _served(world, "C-4")
-    theirs = _served(world, "C-5", counsel="counsel.two")
-    fear, stay = f"fear-{mine.person_id}", f"stay-{mine.person_id}"
+    _served(world, "C-5", counsel="counsel.two")  # another counsel's client
+    fear, stay = "fear", "stay"
     today = timezone.localdate().isoformat()
     recorded = counsel.post("/counsel/clients/C-4/fear-claims/", {f"{fear}-country": "RW",
                                                                    f"{fear}-stated_on": today})  # fmt: skip
-    assert recorded.status_code == 302
+    assert recorded.status_code == 302 and recorded["Location"] == "/counsel/clients/C-4/"
     claim = FearClaim.objects.get()
     assert claim.person == mine.person and claim.country == "RW"
     entry = AuditEntry.objects.get(action="fear_claim.record")
@@ -98,10 +100,15 @@ def test_counsel_record_a_fear_claim_and_a_stay_in_their_own_name(world, counsel
     bad = counsel.post("/counsel/clients/C-4/fear-claims/", {f"{fear}-country": "Rwanda",
                                                               f"{fear}-stated_on": today})  # fmt: skip
     assert bad.status_code == 422 and "two letters, e.g. RW" in bad.content.decode()
+    # After an error: the client's page, a summary at the top linking to the field, and the
+    # form with what was typed.
+    page = bad.content.decode()
+    summary = page.index('class="error-summary"')
+    assert summary < page.index('class="stacked fear-claim"')
+    assert 'href="#id_fear-country"' in page and 'value="Rwanda"' in page
     # Another counsel's client is not there to write to.
-    other = f"fear-{theirs.person_id}"
-    assert counsel.post("/counsel/clients/C-5/fear-claims/", {f"{other}-country": "RW",
-                                                               f"{other}-stated_on": today}).status_code == 404  # fmt: skip
+    assert counsel.post("/counsel/clients/C-5/fear-claims/", {f"{fear}-country": "RW",
+                                                               f"{fear}-stated_on": today}).status_code == 404  # fmt: skip
     assert FearClaim.objects.count() == 1 and Stay.objects.count() == 1
 
 
@@ -159,3 +166,77 @@ def test_a_calendar_only_holds_running_clocks(world, counsel):
     token = CounselFeedToken.objects.get().token
     calendar = Calendar.from_ical(Client().get(f"/counsel/deadlines.ics?token={token}").content)
     assert list(calendar.walk("VEVENT")) == []
+
+
+def _clients(count: int, counsel: str = "counsel") -> None:
+    """`count` clients of `counsel` with final orders and nothing else, in one import."""
+    docs = [case_doc(f"K-{n:04d}", notices=[], acceptances=[],
+                     person={"counsel": counsel, "given_name": f"Given{n:04d}"})
+            for n in range(count)]  # fmt: skip
+    case_import(actor=None, records=list(enumerate(docs, 1)), source="test")
+
+
+def test_a_thousand_clients_come_a_page_at_a_time(world, counsel, django_assert_max_num_queries):
+    _clients(1000)
+    _served(world, "C-9")  # one with a running deadline among them
+    with django_assert_max_num_queries(40):
+        first = counsel.get("/counsel/")
+    page = first.content.decode()
+    assert first.status_code == 200 and len(first.content) < 200_000
+    assert "1001 clients" in page
+    # By case number, fifty to a page: C-9, then K-0000 to K-0048.
+    assert page.count('<td><a href="/counsel/clients/') == 50
+    assert "C-9" in page and "K-0048" in page and "K-0049" not in page
+    last = counsel.get("/counsel/?page=21").content.decode()
+    assert "K-0999" in last and "K-0998" not in last and "page 21 of 21" in last
+    # Out-of-range and nonsense pages land on a real page, not an error.
+    assert counsel.get("/counsel/?page=9999").status_code == 200
+    assert counsel.get("/counsel/?page=%00").status_code == 200
+
+
+def _listed(counsel, **query) -> str:
+    """The client list of the portal's answer to `query` (not the week's deadlines above it)."""
+    page = counsel.get("/counsel/", query)
+    assert page.status_code == 200
+    html = page.content.decode()
+    return html[html.index('id="clients"') : html.index('id="calendar"')]
+
+
+def test_counsel_find_a_client_by_number_or_name_and_filter(world, counsel):
+    _clients(60)
+    served = _served(world, "C-10", given_name="Zainab")
+    _served(world, "C-11", counsel="counsel.two", given_name="Zainab")
+    assert "C-10" in _listed(counsel, q="zainab")
+    found = _listed(counsel, q="Given0042")
+    assert "K-0042" in found and "K-0041" not in found and "1 client matches" in found
+    # A notice served: only C-10; a deadline this week: C-10's notice window runs ten days, so
+    # none until the window's end comes within seven.
+    noticed = _listed(counsel, notice="on")
+    assert "C-10" in noticed and "K-0001" not in noticed and "C-11" not in noticed
+    assert "C-10" not in _listed(counsel, due="on")
+    Notice.objects.filter(person=served.person).update(served_at=timezone.now() - timedelta(days=5))
+    assert "C-10" in _listed(counsel, due="on")
+    assert "C-10" not in _listed(counsel, fear="on")
+    services.fear_claim_record(actor=world["counsel"], person=served.person, country="RW",
+                               stated_on=timezone.localdate())  # fmt: skip
+    pending = _listed(counsel, fear="on")
+    assert "C-10" in pending and "K-0001" not in pending
+    # Searching for what is no one, or for nonsense, finds no one and breaks nothing.
+    for q in ("nobody-at-all", "%", "_", "a" * 5000, "\x00"):
+        assert "K-0001" not in _listed(counsel, q=q)
+
+
+def test_deadlines_on_a_month_calendar(world, counsel):
+    referral = _served(world, "C-12")
+    (deadline,) = selectors.deadlines_list(world["counsel"])
+    month = deadline.on.strftime("%Y-%m")
+    page = counsel.get(f"/counsel/deadlines/?month={month}").content.decode()
+    cell = page.index(f'datetime="{deadline.on:%Y-%m-%d}"')
+    assert page.index("C-12", cell) < page.index("</td>", cell)
+    assert referral.person.given_name not in page  # case numbers on the calendar, no names
+    # A month before: the deadline is not in it, and the page says when the next one falls.
+    earlier = (deadline.on.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    before = counsel.get(f"/counsel/deadlines/?month={earlier}").content.decode()
+    assert "C-12" not in before and f"{deadline.on.year}" in before
+    for nonsense in ("2026-13", "0000-01", "\x00", "9999-12"):
+        assert counsel.get("/counsel/deadlines/", {"month": nonsense}).status_code == 200

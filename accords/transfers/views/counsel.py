@@ -1,13 +1,20 @@
-"""Counsel's portal: their clients only, the notices served on them with the time of electronic
-service as proof, every running deadline, and forms to record a client's fear claim or a stay.
+"""Counsel's portal: their clients only, searched, filtered and a page at a time (counsel of
+record may have thousands); one page per client with the notices served on them (the time of
+electronic service as proof), their running deadlines, and forms to record a fear claim or a
+stay; every deadline on a month's calendar.
 The deadlines also go out as an iCalendar feed at a secret address, since calendar apps cannot
 sign in; the feed names cases by number only, as it leaves Accords for a calendar service."""
 
+import calendar
 import re
+from collections import defaultdict
+from datetime import datetime, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,6 +24,7 @@ from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
 from accords.cases.models import Person
+from accords.core import validation as kinds
 from accords.core.roles import user_role
 from accords.transfers import selectors, services
 from accords.transfers.models import CounselFeedToken, Referral
@@ -32,42 +40,92 @@ def _counsel(request) -> None:
         raise PermissionDenied("The portal is for counsel of record.")
 
 
-def _portal(request, bound: dict | None = None, status: int = 200):
-    """The portal; `bound` holds a form that came back with errors, by (kind, client)."""
-    bound = bound or {}
-    today = timezone.localdate()
-    deadlines = selectors.deadlines_list(request.user)
-    notices = selectors.notices_visible(request.user).order_by("-notice__served_at")
-    clients = []
-    for person in selectors.clients_visible(request.user).prefetch_related(
-        "fear_claims", "stays", "referrals__agreement"
-    ):
-        open_referral = next((r for r in person.referrals.all() if r.status == "open"), None)
-        destination = open_referral.agreement.receiving_state_id if open_referral else ""
-        clients.append({
-            "person": person,
-            "referrals": person.referrals.all(),
-            "notices": [d for d in notices if d.referral.person_id == person.pk],
-            "deadlines": [d for d in deadlines if d.referral.person_id == person.pk],
-            "fear_form": bound.get(("fear", person.pk)) or FearClaimForm(
-                prefix=f"fear-{person.pk}", initial={"country": destination, "stated_on": today}),
-            "stay_form": bound.get(("stay", person.pk)) or StayForm(
-                prefix=f"stay-{person.pk}", initial={"valid_from": today}),
-        })  # fmt: skip
+# One page of the client list; counsel with thousands of clients page through it.
+CLIENTS_PER_PAGE = 50
+
+
+class ClientFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label=_("Case number or name"),
+                        validators=[kinds.one_line])  # fmt: skip
+    due = forms.BooleanField(required=False, label=_("A deadline this week"))
+    notice = forms.BooleanField(required=False, label=_("Notice served"))
+    fear = forms.BooleanField(required=False, label=_("Fear claim pending"))
+
+    def filters(self) -> selectors.ClientFilters:
+        data = self.cleaned_data
+        return selectors.ClientFilters(
+            search=data.get("q", ""),
+            deadline_this_week=data.get("due", False),
+            notice_served=data.get("notice", False),
+            fear_claim_pending=data.get("fear", False),
+        )
+
+
+@login_required
+def counsel_portal(request):
+    """Counsel's clients, searched, filtered and a page at a time, each with their next
+    deadline; the forms are on each client's own page."""
+    _counsel(request)
+    form = ClientFilterForm(request.GET)
+    deadlines = selectors.deadlines_list(request.user)  # one evaluation serves the whole page
+    if form.is_valid():
+        clients = selectors.clients_find(request.user, form.filters(), deadlines=deadlines)
+    else:  # the form says what is wrong with the search; no one matches it
+        clients = selectors.clients_visible(request.user).none()
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    week_end = timezone.localdate() + timedelta(days=7)
+    first_deadline = {}
+    for deadline in deadlines:  # soonest first
+        first_deadline.setdefault(deadline.referral.person_id, deadline)
+    rows = [{"person": person, "next": first_deadline.get(person.pk)} for person in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     feed = CounselFeedToken.objects.filter(counsel=request.user).first()
     feed_url = None
     if feed:
         feed_url = request.build_absolute_uri(
             f"{reverse('counsel_deadlines_ics')}?token={feed.token}"
         )
-    context = {"clients": clients, "deadlines": deadlines, "feed": feed, "feed_url": feed_url}
-    return render(request, "transfers/counsel_portal.html", context, status=status)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "soon": [d for d in deadlines if d.on <= week_end],
+        "feed": feed,
+        "feed_url": feed_url,
+        "total": selectors.clients_visible(request.user).count(),
+    }
+    return render(request, "transfers/counsel_portal.html", context)
+
+
+def _client_page(request, person: Person, bound: dict | None = None, status: int = 200):
+    """One client: the notices served, the running deadlines, what is on record, and the forms
+    (`bound` holds a form that came back with errors, by kind)."""
+    bound = bound or {}
+    today = timezone.localdate()
+    referrals = list(person.referrals.select_related("agreement").order_by("-referred_at"))
+    open_referral = next((r for r in referrals if r.status == "open"), None)
+    destination = open_referral.agreement.receiving_state_id if open_referral else ""
+    context = {
+        "person": person,
+        "referrals": referrals,
+        "notices": selectors.notices_visible(request.user)
+        .filter(referral__person=person)
+        .order_by("-notice__served_at"),
+        "deadlines": selectors.deadlines_list(request.user, people=[person.pk]),
+        "fear_form": bound.get("fear")
+        or FearClaimForm(prefix="fear", initial={"country": destination, "stated_on": today}),
+        "stay_form": bound.get("stay") or StayForm(prefix="stay", initial={"valid_from": today}),
+        "refused": [form for form in bound.values() if form.errors],
+    }
+    return render(request, "transfers/counsel_client.html", context, status=status)
 
 
 @login_required
-def counsel_portal(request):
+def client_detail(request, case_number: str):
     _counsel(request)
-    return _portal(request)
+    return _client_page(request, _client(request, case_number))
 
 
 def _client(request, case_number: str) -> Person:
@@ -79,10 +137,11 @@ def _client(request, case_number: str) -> Person:
 
 def _record(request, case_number: str, kind: str, form_class, perform, done: str):
     """One of counsel's forms for one client, through the services, with counsel as the actor
-    of the audit entry; on refusal the portal again with the form's errors."""
+    of the audit entry; on refusal the client's page again, the form with its messages and a
+    summary of them at the top."""
     _counsel(request)
     person = _client(request, case_number)
-    form = form_class(request.POST, prefix=f"{kind}-{person.pk}")
+    form = form_class(request.POST, prefix=kind)
     if form.is_valid():
         try:
             perform(person, form.cleaned_data)
@@ -90,8 +149,34 @@ def _record(request, case_number: str, kind: str, form_class, perform, done: str
             errors_onto(form, error)
         else:
             messages.success(request, done)
-            return redirect(f"{reverse('counsel_portal')}#client-{person.case_number}")
-    return _portal(request, {(kind, person.pk): form}, status=422)
+            return redirect("counsel_client", case_number=person.case_number)
+    return _client_page(request, person, {kind: form}, status=422)
+
+
+@login_required
+def deadlines_calendar(request):
+    """The running deadlines of counsel's clients as a month's calendar (`?month=2026-12`)."""
+    _counsel(request)
+    today = timezone.localdate()
+    try:
+        first = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        first = today.replace(day=1)
+    if not 1900 <= first.year <= 2999:  # a calendar's weeks run past year 1 and year 9999
+        first = today.replace(day=1)
+    by_day = defaultdict(list)
+    for deadline in selectors.deadlines_list(request.user):
+        by_day[deadline.on].append(deadline)
+    weeks = [
+        [{"day": day, "in_month": day.month == first.month, "today": day == today,
+          "deadlines": by_day.get(day, [])} for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]  # fmt: skip
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    context = {"month": first, "weeks": weeks, "previous": previous, "following": following,
+               "later": sorted(d for d in by_day if d >= following)[:1]}  # fmt: skip
+    return render(request, "transfers/counsel_calendar.html", context)
 
 
 @login_required
@@ -164,6 +249,8 @@ def deadlines_ics(request):
 
 urlpatterns = [
     path("counsel/", counsel_portal, name="counsel_portal"),
+    path("counsel/clients/<str:case_number>/", client_detail, name="counsel_client"),
+    path("counsel/deadlines/", deadlines_calendar, name="counsel_calendar"),
     path("counsel/clients/<str:case_number>/fear-claims/", client_fear_claim,
          name="counsel_fear_claim"),
     path("counsel/clients/<str:case_number>/stays/", client_stay, name="counsel_stay"),
