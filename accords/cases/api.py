@@ -136,7 +136,7 @@ def case_check(
     except Person.DoesNotExist:
         raise HttpError(404, "No such case") from None
     terms = get_object_or_404(
-        Agreement.objects.prefetch_related("statuses", "terms"), key=agreement
+        Agreement.objects.screened().prefetch_related("statuses", "terms"), key=agreement
     )
     result = case_explanation(person, terms, on)
     result["regime_version"] = str(result["regime_version"])

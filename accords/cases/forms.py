@@ -26,7 +26,7 @@ class WorklistFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agreements = Agreement.objects.order_by("name").values_list("key", "name")
+        agreements = Agreement.objects.screened().order_by("name").values_list("key", "name")
         self.fields["agreement"].choices = [("", _("any")), *agreements]
 
 
@@ -38,5 +38,5 @@ class CaseCheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agreements = Agreement.objects.order_by("name").values_list("key", "name")
+        agreements = Agreement.objects.screened().order_by("name").values_list("key", "name")
         self.fields["agreement"].choices = list(agreements)

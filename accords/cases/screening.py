@@ -92,7 +92,7 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
 
 
 def agreements_in_force(as_of: date) -> list[Agreement]:
-    agreements = Agreement.objects.prefetch_related("statuses", "terms")
+    agreements = Agreement.objects.screened().prefetch_related("statuses", "terms")
     return [
         a
         for a in agreements

@@ -87,13 +87,16 @@ def case_detail(request, case_number: str):
     form = CaseCheckForm(request.GET if "on" in request.GET else None, initial=initial)
     explanation = None
     if form.is_bound and form.is_valid():
-        agreement = Agreement.objects.prefetch_related("statuses", "terms").get(
-            key=form.cleaned_data["agreement"]
+        agreement = (
+            Agreement.objects.screened()
+            .prefetch_related("statuses", "terms")
+            .get(key=form.cleaned_data["agreement"])
         )
         explanation = case_explanation(person, agreement, form.cleaned_data["on"])
     elif not form.is_bound:
         agreement = (
-            Agreement.objects.prefetch_related("statuses", "terms")
+            Agreement.objects.screened()
+            .prefetch_related("statuses", "terms")
             .filter(key=initial["agreement"])
             .first()
         )

@@ -67,8 +67,8 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(AuditedAdmin):
-    list_display = ["name", "sending_state", "receiving_state", "kind", "regime"]
-    list_filter = ["sending_state", "receiving_state", "kind", "regime"]
+    list_display = ["name", "sending_state", "receiving_state", "arrangement", "kind", "regime"]
+    list_filter = ["sending_state", "receiving_state", "arrangement", "kind", "regime"]
     search_fields = ["name", "key"]
     inlines = [StatusChangeInline]
 

@@ -104,13 +104,17 @@ class ReportedTransferOut(Schema):
     sources: list[CreditOut] = Field(..., alias="credits")
 
 
+ARRANGEMENTS = "; ".join(f"{value}: {label}" for value, label in Agreement.Arrangement.choices)
+
+
 class AgreementOut(Schema):
     key: str
     name: str
     sending: str = Field(..., alias="sending_state_id")
     receiving: str = Field(..., alias="receiving_state_id")
     kind: str
-    regime: str
+    arrangement: str = Field(..., description=ARRANGEMENTS)
+    regime: str = Field(..., description='"" when no regime in Accords governs it')
     status: str | None = Field(None, alias="current_status")
     summary: str
 
@@ -128,6 +132,9 @@ class AgreementIn(Schema):
     sending: str = Field(..., min_length=2, max_length=2)
     receiving: str = Field(..., min_length=2, max_length=2)
     kind: Literal[tuple(Agreement.Kind.values)]  # type: ignore[valid-type]
+    arrangement: Literal[tuple(Agreement.Arrangement.values)] = Field(  # type: ignore[valid-type]
+        Agreement.Arrangement.THIRD_COUNTRY_REMOVAL.value, description=ARRANGEMENTS
+    )
     regime: Literal[tuple(Agreement.Regime.values)]  # type: ignore[valid-type]
     summary: kinds.LONG_TEXT.api = ""
 
@@ -163,8 +170,15 @@ def agreements(
     sending: str = Query("", pattern=STATE_CODE, description="ISO 3166-1 alpha-2"),
     receiving: str = Query("", pattern=STATE_CODE, description="ISO 3166-1 alpha-2"),
     status: Literal[("", *Status.values)] = "",  # type: ignore[valid-type]
+    arrangement: Literal[("", *Agreement.Arrangement.values)] = Query(  # type: ignore[valid-type]
+        "", description=ARRANGEMENTS
+    ),
 ):
-    return list(selectors.agreement_list(sending=sending, receiving=receiving, status=status))
+    return list(
+        selectors.agreement_list(
+            sending=sending, receiving=receiving, status=status, arrangement=arrangement
+        )
+    )
 
 
 @router.get("/agreements/{key}", response=documented({200: AgreementDetailOut}))

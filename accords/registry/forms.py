@@ -15,6 +15,11 @@ class AgreementFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("any")), *Status.choices]
     )
+    arrangement = forms.ChoiceField(
+        label=_("Kind of arrangement"),
+        required=False,
+        choices=[("", _("any")), *Agreement.Arrangement.choices],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

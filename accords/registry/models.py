@@ -34,6 +34,7 @@ class Source(models.Model):
         PRESS_REPORT = "press_report", "press report"
         LEAKED_DOCUMENT = "leaked_document", "leaked document"
         OVERSIGHT_REPORT = "oversight_report", "oversight report"
+        NGO_REPORT = "ngo_report", "report by a non-governmental organisation"
 
     key = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
@@ -53,23 +54,51 @@ class Source(models.Model):
         return self.title
 
 
+class AgreementQuerySet(models.QuerySet):
+    def screened(self) -> "AgreementQuerySet":
+        """The agreements a regime in Accords governs: the only ones the engine can screen."""
+        return self.exclude(regime="")
+
+
 class Agreement(models.Model):
     class Kind(models.TextChoices):
+        """What happens to people on arrival."""
+
         INTEGRATION = "integration"
         DETENTION = "detention"
         ASYLUM_PROCESSING = "asylum_processing", "asylum processing"
         TRANSIT = "transit"
+        NOT_REPORTED = "not_reported", "not reported"
+
+    class Arrangement(models.TextChoices):
+        """What kind of arrangement it is in law, whatever happens on arrival."""
+
+        # People the sending state has ordered removed are sent to a country not their own.
+        THIRD_COUNTRY_REMOVAL = "third_country_removal", "third-country removal"
+        # People seeking protection have their claims examined in the receiving state instead
+        # (the US "agreements for cooperation in the examination of protection requests", safe
+        # third country arrangements, the UK–Rwanda asylum partnership).
+        ASYLUM_COOPERATIVE = "asylum_cooperative", "asylum cooperative agreement"
+        # People due to return home are held in or pass through the receiving state on the way
+        # (the "return hubs" of the EU's proposed return regulation).
+        RETURN_HUB = "return_hub", "transit or return hub"
 
     class Regime(models.TextChoices):
         US = "us", "United States"
         UK = "uk", "United Kingdom"
+        NONE = "", "none in Accords (not screened)"
 
     key = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     sending_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     receiving_state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    regime = models.CharField(max_length=4, choices=Regime.choices)
+    kind = models.CharField("on arrival", max_length=20, choices=Kind.choices)
+    arrangement = models.CharField(
+        max_length=24, choices=Arrangement.choices, default=Arrangement.THIRD_COUNTRY_REMOVAL
+    )
+    # Blank: no regime file in Accords governs transfers under it (an agreement between other
+    # states, recorded for reference); the engine does not screen under it.
+    regime = models.CharField(max_length=4, choices=Regime.choices, blank=True)
     summary = models.TextField(blank=True)
     # How the transfer workflow runs under the agreement (accords/transfers/rules.py): how far
     # ahead referrals and flights may be dated, and how early before a flight's day its
@@ -87,6 +116,8 @@ class Agreement(models.Model):
         help_text="0: a manifest departs only on its flight's day. N: from N hours before that "
         "day begins. Never after the day ends.",
     )
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -116,6 +147,8 @@ class Status(models.TextChoices):
     ENJOINED = "enjoined", "enjoined by a court"
     RULED_UNLAWFUL = "ruled_unlawful", "ruled unlawful"
     ENDED = "ended"
+    # Announced by one side and denied by the other.
+    DISPUTED = "disputed", "disputed (announced, then denied)"
 
 
 class StatusChange(models.Model):
@@ -148,6 +181,20 @@ class Term(models.Model):
         SERVICE = "service"
         ASSURANCE = "assurance"
         MONITORING = "monitoring"
+        DURATION = "duration", "duration and ending"
+
+    class Assurance(models.TextChoices):
+        """The assurances the engine and the reception work read, by their `category`."""
+
+        # The receiving state removes no one onward (except back to the sending state).
+        NO_ONWARD_REMOVAL = "no_onward_removal", "no onward removal"
+        # The receiving state neither removes onward nor returns home anyone whose protection
+        # claim is pending, until the claim is decided.
+        NO_ONWARD_REMOVAL_BEFORE_CLAIM_DECIDED = (
+            "no_onward_removal_before_claim_decided",
+            "no onward removal or return home before the protection claim is decided",
+        )
+        CREDIBLE_ASSURANCES = "credible_assurances", "credible diplomatic assurances"
 
     class Period(models.TextChoices):
         TOTAL = "total", "in total"
@@ -230,6 +277,12 @@ class Term(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def assurance_label(self) -> str:
+        """What an assurance promises, in words ("" for one only described)."""
+        known = self.kind == self.Kind.ASSURANCE and self.category in self.Assurance.values
+        return self.Assurance(self.category).label if known else ""
+
     def clean(self) -> None:
         import pycountry
 
@@ -257,6 +310,15 @@ class Term(models.Model):
                 errors["category"] = "An eligibility term names the category it is about."
         if self.kind == self.Kind.SERVICE and not self.service:
             errors["service"] = "A service term names the service."
+        if (
+            self.kind == self.Kind.ASSURANCE
+            and self.category
+            and self.category not in self.Assurance.values
+        ):
+            errors["category"] = (
+                f'"{self.category}" is not an assurance Accords reads; one of: '
+                f"{', '.join(self.Assurance.values)} (or none, for an assurance only described)."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -41,7 +41,8 @@ def _located(where: str, error: ValidationError) -> ValidationError:
 def _load_agreement(path: Path, counts: Counter) -> None:
     document = _read(path)
     key = document.get("key", path.stem)
-    fields = {k: document.get(k) for k in ("name", "sending", "receiving", "kind", "regime")}
+    names = ("name", "sending", "receiving", "kind", "arrangement", "regime")
+    fields = {k: document.get(k) for k in names}
     fields["summary"] = document.get("summary", "")
     try:
         agreement, created = services.agreement_upsert(key=key, **fields)

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accords.registry.models import Agreement, Credit, StatusChange, Term
+from accords.registry.models import Agreement, Credit, Status, StatusChange, Term
 
 
 def _latest_status(as_of: date | None = None) -> Subquery:
@@ -15,7 +15,12 @@ def _latest_status(as_of: date | None = None) -> Subquery:
 
 
 def agreement_list(
-    *, sending: str = "", receiving: str = "", status: str = "", as_of: date | None = None
+    *,
+    sending: str = "",
+    receiving: str = "",
+    status: str = "",
+    arrangement: str = "",
+    as_of: date | None = None,
 ) -> QuerySet[Agreement]:
     """Agreements with their status (today's, or as of a date), filtered as asked."""
     agreements = Agreement.objects.select_related("sending_state", "receiving_state").annotate(
@@ -27,6 +32,8 @@ def agreement_list(
         agreements = agreements.filter(receiving_state__code=receiving.upper())
     if status:
         agreements = agreements.filter(current_status=status)
+    if arrangement:
+        agreements = agreements.filter(arrangement=arrangement)
     return agreements.order_by("sending_state__name", "receiving_state__name", "name")
 
 
@@ -53,3 +60,34 @@ def agreement_sources(agreement: Agreement) -> list:
         for credit in fact.credits.all():
             seen.setdefault(credit.source.key, credit.source)
     return sorted(seen.values(), key=lambda s: (s.published_on or date.max, s.key))
+
+
+def status_label(status: str | None) -> str:
+    """A status in words ("in force"), or a dash where none is recorded."""
+    return Status(status).label if status else "—"
+
+
+# The assurances by which an agreement bars onward removal: outright first, then until a
+# pending protection claim is decided.
+_ONWARD_BARS = [
+    Term.Assurance.NO_ONWARD_REMOVAL,
+    Term.Assurance.NO_ONWARD_REMOVAL_BEFORE_CLAIM_DECIDED,
+]
+
+
+def bars_onward_removal(agreement: Agreement, on: date) -> Term | None:
+    """The term by which the agreement bars the receiving state from removing a person onward
+    (or returning them home) on `on`, or None. Its `category` says how far the bar goes:
+    `no_onward_removal` outright, `no_onward_removal_before_claim_decided` only while the
+    person's protection claim there is pending."""
+    terms = (
+        Term.objects.filter(
+            agreement=agreement,
+            kind=Term.Kind.ASSURANCE,
+            given=True,
+            category__in=_ONWARD_BARS,
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    )
+    return min(terms, key=lambda t: (_ONWARD_BARS.index(t.category), t.key), default=None)

@@ -105,14 +105,26 @@ def _source_fields(*, title, kind, publisher="", published_on=None, url="", note
     )
 
 
-def _agreement_fields(*, name, sending, receiving, kind, regime, summary="") -> dict:
+def _agreement_fields(
+    *,
+    name,
+    sending,
+    receiving,
+    kind,
+    regime,
+    summary="",
+    arrangement=Agreement.Arrangement.THIRD_COUNTRY_REMOVAL,
+) -> dict:
     if (sending or "").upper() == (receiving or "").upper():
         raise ValidationError({"receiving": "The receiving state is the sending state."})
+    if regime is None:
+        raise ValidationError({"regime": 'Say which regime governs it ("" for none in Accords).'})
     return dict(
         name=name,
         sending_state=state_for_code(sending, field="sending"),
         receiving_state=state_for_code(receiving, field="receiving"),
         kind=kind,
+        arrangement=arrangement,
         regime=regime,
         summary=summary or "",
     )

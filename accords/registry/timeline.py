@@ -16,6 +16,7 @@ TONE = {
     "enjoined": "stop",
     "ruled_unlawful": "stop",
     "ended": "end",
+    "disputed": "stop",
 }
 
 

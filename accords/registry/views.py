@@ -14,7 +14,9 @@ from accords.registry.timeline import WIDTH, timeline_marks
 def agreement_list(request):
     form = AgreementFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    agreements = selectors.agreement_list(**filters)
+    agreements = list(selectors.agreement_list(**filters))
+    for agreement in agreements:
+        agreement.status_label = selectors.status_label(agreement.current_status)
     return render(request, "registry/agreement_list.html", {"form": form, "agreements": agreements})
 
 
@@ -23,6 +25,7 @@ def agreement_detail(request, key: str):
         agreement = selectors.agreement_get(key=key)
     except Agreement.DoesNotExist:
         raise Http404("No such agreement") from None
+    agreement.status_label = selectors.status_label(agreement.current_status)
     order = list(Term.Kind.values)
     terms = sorted(agreement.terms.all(), key=lambda t: order.index(t.kind))
     context = {

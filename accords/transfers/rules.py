@@ -77,7 +77,8 @@ def agreements_usable(user) -> list[Usable]:
     if not state:
         return []
     today = timezone.localdate()
-    agreements = Agreement.objects.filter(sending_state=state).prefetch_related("statuses", "terms")
+    agreements = Agreement.objects.screened().filter(sending_state=state)
+    agreements = agreements.prefetch_related("statuses", "terms")
     return [u for a in agreements.order_by("name") if (u := _usable(a, today))]
 
 

@@ -101,7 +101,8 @@ def test_the_editor_sets_an_agreement_s_planning_horizon_and_departure_window(ed
     palau = Agreement.objects.get(key="us-palau")
     statuses = list(palau.statuses.all())
     form = {"key": palau.key, "name": palau.name, "sending_state": "US", "receiving_state": "PW",
-            "kind": palau.kind, "regime": "us", "summary": palau.summary,
+            "kind": palau.kind, "arrangement": palau.arrangement, "regime": "us",
+            "summary": palau.summary,
             "planning_horizon_days": "90", "departure_window_hours": "12",
             "statuses-TOTAL_FORMS": str(len(statuses)),
             "statuses-INITIAL_FORMS": str(len(statuses))}  # fmt: skip

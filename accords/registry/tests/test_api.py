@@ -158,6 +158,11 @@ BAD_TERMS = [
     ("capacity without a period", {"period": None}, "period"),
     ("negative capacity", {"quantity": -1}, "quantity"),
     ("unknown kind", {"kind": "promise"}, "kind"),
+    (
+        "an assurance Accords cannot read",
+        {"kind": "assurance", "category": "no_worries"},
+        "category",
+    ),
     ("bad key", {"key": "Not A Slug"}, "key"),
 ]
 
@@ -182,6 +187,8 @@ def test_bad_terms_are_refused_naming_the_field(login, small_registry, case, cha
         ({"receiving": "QQ"}, "receiving"),
         ({"receiving": "US"}, "receiving"),
         ({"kind": "holiday"}, "kind"),
+        ({"arrangement": "holiday"}, "arrangement"),
+        ({"regime": "eu"}, "regime"),
     ],
 )
 def test_bad_agreements_are_refused_naming_the_field(login, db, change, field):
@@ -197,3 +204,30 @@ def test_bad_agreements_are_refused_naming_the_field(login, db, change, field):
     assert response.status_code == 422, response.json()
     assert field in _fields(response)
     assert not Agreement.objects.filter(key="k").exists()
+
+
+@pytest.mark.django_db
+def test_an_arrangement_no_regime_governs_is_recorded_in_words_and_never_screened(
+    login, small_registry
+):
+    client = login("registry.editor")
+    body = {"key": "de-xx", "name": "A return hub", "sending": "DE", "receiving": "UG",
+            "kind": "transit", "arrangement": "return_hub", "regime": ""}  # fmt: skip
+    created = post(client, "/api/agreements", body)
+    assert created.status_code == 201, created.json()
+    assert (created.json()["arrangement"], created.json()["regime"]) == ("return_hub", "")
+    assert not Agreement.objects.screened().filter(key="de-xx").exists()
+    page = client.get("/agreements/de-xx/").content.decode()
+    assert "Transit or return hub" in page and "none in Accords (not screened)" in page
+    # Unsaid, an arrangement is a third-country removal, as most are.
+    plain = post(
+        client,
+        "/api/agreements",
+        body | {"key": "us-yy", "sending": "US", "regime": "us"} | {"arrangement": None},
+    )
+    assert plain.status_code == 422  # null is not a kind of arrangement
+    del body["arrangement"]
+    plain = post(
+        client, "/api/agreements", body | {"key": "us-yy", "sending": "US", "regime": "us"}
+    )
+    assert plain.json()["arrangement"] == "third_country_removal"

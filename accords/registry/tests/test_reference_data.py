@@ -24,6 +24,9 @@ AGREEMENTS_MD = [
     "uk-rwanda", "us-el-salvador", "us-rwanda", "us-eswatini", "us-south-sudan", "us-uganda",
     "us-ghana", "us-costa-rica", "us-panama", "us-kosovo", "us-equatorial-guinea", "us-palau",
     "us-libya",
+    # The update of December 2026
+    "us-cameroon", "us-paraguay", "us-belize", "us-honduras", "us-guatemala", "nl-uganda",
+    "it-albania",
 ]  # fmt: skip
 
 

@@ -78,7 +78,7 @@ def test_a_us_officer_cannot_refer_under_an_ended_a_foreign_or_an_only_signed_ag
     assert "agreement" in ended.value.message_dict
     assert "not an agreement of your state" in str(ended.value)
     with pytest.raises(ValidationError) as signed:
-        _refer(world, person, "us-kosovo")
+        _refer(world, person, "us-paraguay")
     assert "not in force" in signed.value.message_dict["agreement"][0]
     with pytest.raises(ValidationError, match="works for no sending state"):
         services.referral_create(actor=world["counsel"], person=person,
@@ -92,7 +92,7 @@ def test_the_api_refuses_the_wrong_agreement_naming_the_field(world, signed_in):
     stages.people("W-2")
     client = signed_in("sending.officer")
     before = AuditEntry.objects.count()
-    for key in ("uk-rwanda", "us-kosovo", "us-libya"):
+    for key in ("uk-rwanda", "us-paraguay", "us-libya"):
         body = {"case_number": "W-2", "agreement": key, "proposed_on": _days(1).isoformat()}
         assert _fields(_post(client, "/api/referrals", body)) == {"agreement"}
     flight = {"agreement": "uk-rwanda", "departs_on": _days(5).isoformat(), "route": "LGW-KGL",
@@ -110,7 +110,7 @@ def test_the_referral_form_offers_only_the_officer_s_usable_agreements_choosing_
     page = signed_in("sending.officer").get("/referrals/new/?case=W-3")
     choices = dict(page.context["form"].fields["agreement"].choices)
     assert "us-rwanda" in choices and "us-ghana" in choices
-    assert not {"uk-rwanda", "us-kosovo", "us-libya", "us-uganda", "us-palau"} & set(choices)
+    assert not {"uk-rwanda", "us-paraguay", "us-libya", "us-uganda", "us-palau"} & set(choices)
     assert "signed, not yet in force: from" in choices[soon.key]
     select = page.content.decode().split('name="agreement"')[1].split("</select>")[0]
     assert re.findall(r'<option value="([^"]*)" selected>', select) == [""]

@@ -41,9 +41,11 @@ def _explanation(path: Path, agreement_key: str, on: str) -> dict:
     if refused:
         raise BadInput(f"--on: {' '.join(refused)}")
     day = date.fromisoformat(on)
-    agreement = Agreement.objects.prefetch_related("statuses", "terms").filter(key=agreement_key)
+    agreement = (
+        Agreement.objects.screened().prefetch_related("statuses", "terms").filter(key=agreement_key)
+    )
     if not agreement:
-        raise BadInput(f"--agreement: no agreement {agreement_key!r}")
+        raise BadInput(f"--agreement: no agreement {agreement_key!r} that Accords screens")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
