@@ -15,6 +15,8 @@ from accords.cases.models import Family, Person
 from accords.registry.models import Agreement
 from accords.transfers.models import ManifestEntry
 
+__all__ = ["PLAN_DUE_DAYS", "Arrival", "Household", "Monitoring"]
+
 # IOM's reintegration approach: a plan within a month of arrival.
 PLAN_DUE_DAYS = 30
 
@@ -51,6 +53,9 @@ class Arrival(models.Model):
         _("case plan due on"),
         help_text=_("A case plan is due within 30 days of arrival."),
     )
+    # The day the person left the programme's care (any outcome but staying), set by the
+    # outcome's service: no entitlement, service or follow-up is due after it.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-arrived_at", "-id"]

@@ -1,0 +1,3 @@
+"""Reception: the care part (see the package doc)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Reception's pages: the care part."""
+
+urlpatterns: list = []
