@@ -27,7 +27,7 @@ from accords.cases.models import (
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
-from accords.reception.services import arrival_open
+from accords.reception.services.arrivals import arrival_open
 from accords.registry.models import Agreement
 from accords.transfers import planning, rules
 from accords.transfers.models import (

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from accords.reception.models import Arrival, Household
-from accords.reception.selectors import arrivals_visible
-from accords.reception.services import monitoring_assign
+from accords.reception.selectors.arrivals import arrivals_visible
+from accords.reception.services.arrivals import monitoring_assign
 from accords.reception.tests.stages import handed_over
 from accords.registry.models import Agreement
 from accords.transfers.tests import stages

@@ -1,0 +1,1 @@
+"""Reception: the care part."""
