@@ -25,4 +25,6 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # The language switch: Django's set_language (a POST from the form on every page).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -106,14 +106,27 @@ ROLES = {
         Role(
             "receiving_officer",
             "Receiving officer",
-            (*REGISTRY_READ, *CASES_READ, *TRANSFERS_READ, *RECEIVING_ANSWER, *NOTICES_READ,
-             *ARRIVALS_READ, *RECEPTION_CARE),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *TRANSFERS_READ,
+                *RECEIVING_ANSWER,
+                *NOTICES_READ,
+                *ARRIVALS_READ,
+                *RECEPTION_CARE,
+            ),
         ),
         Role(
             "counsel",
             "Counsel",
-            (*REGISTRY_READ, *CASES_READ, "transfers.view_referral", *NOTICES_READ, *CLIENT_WRITE,
-             *ARRIVALS_READ),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                "transfers.view_referral",
+                *NOTICES_READ,
+                *CLIENT_WRITE,
+                *ARRIVALS_READ,
+            ),
         ),
         Role("finance", "Finance officer", REGISTRY_READ),
         Role(
@@ -126,6 +139,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *ARRIVALS_READ,
             ),
         ),
         Role(

@@ -95,10 +95,10 @@ def services_of(user, arrival: Arrival) -> QuerySet[CareService]:
     )
 
 
-def service_get(user, pk: int) -> CareService:
-    """One of the caseworker's services; DoesNotExist for anyone else's."""
-    return CareService.objects.select_related("arrival__agreement", "arrival__person").get(
-        pk=pk, arrival__in=caseload(user)
+def services(user) -> QuerySet[CareService]:
+    """The caseworker's services; none for any other role."""
+    return CareService.objects.filter(arrival__in=caseload(user)).select_related(
+        "arrival__agreement", "arrival__person"
     )
 
 

@@ -73,3 +73,25 @@ def first_of_month(months_ago: int = 0):
     for _ in range(months_ago):
         day = (day - timedelta(days=1)).replace(day=1)
     return day
+
+
+def care_world(world) -> dict:
+    """One arrival 40 days in, taken in, with a document requested and a stipend cycle computed
+    (by the system, so either officer may approve it): the records the care pages name."""
+    from accords.reception.tests.stages import handed_over
+
+    (arrival,) = handed_over(world, "AC-CARE-1")
+    arrival = arrived_days_ago(arrival, 40)
+    taken_in(arrival)
+    today = timezone.localdate()
+    service = care.care_service_open(
+        actor=None, arrival=arrival, kind="documents", document="identity",
+        provider="Synthetic registry office", requested_on=today - timedelta(days=30),
+        due_on=today - timedelta(days=2),
+    )  # fmt: skip
+    stipend_term()
+    programme = care.stipend_programme_open(actor=None, agreement=arrival.agreement)
+    cycle = care.stipend_cycle_compute(actor=None, programme=programme,
+                                       starts_on=first_of_month(0))  # fmt: skip
+    return {"arrival": arrival.pk, "care_service": service.pk, "programme": programme.pk,
+            "cycle": cycle.pk, "entitlement": cycle.entitlements.get().pk}  # fmt: skip
