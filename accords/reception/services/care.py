@@ -139,6 +139,7 @@ def care_service_open(
     _checked("requested_on", kinds.EVENT_DATE, requested_on)
     _checked("due_on", kinds.DAY_CONSIDERED, due_on)
     _still_in_care(arrival, requested_on, "requested_on")
+    _still_in_care(arrival, due_on, "due_on")
     if due_on < requested_on:
         raise ValidationError({"due_on": "A service cannot be due before it is requested."})
     if kind == CareService.Kind.DOCUMENTS and not document:
