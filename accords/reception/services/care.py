@@ -268,6 +268,8 @@ def entitled(programme: StipendProgramme, starts_on: date):
 def stipend_cycle_compute(*, actor, programme: StipendProgramme, starts_on: date) -> StipendCycle:
     """Compute a cycle: every entitled person's entitlement, written at once."""
     _may_act(actor, programme.agreement)
+    # Two officers computing the same cycle at once: the second waits, then finds it computed.
+    programme = StipendProgramme.objects.select_for_update().get(pk=programme.pk)
     _checked("starts_on", kinds.DAY_CONSIDERED, starts_on)
     if programme.frequency == Frequency.MONTH and starts_on.day != 1:
         raise ValidationError({"starts_on": "A monthly cycle starts on the first of a month."})
