@@ -5,7 +5,7 @@ UV_VERSION := 0.9.30
 ACCORDS_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/accords
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: install demo serve test test-sqlite test-postgresql lint benchmarks clean
+.PHONY: install demo serve test test-sqlite test-postgresql lint benchmarks clean messages
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ demo: install
 
 serve: install
 	$(VENV)/bin/accords serve
+
+# The translation catalogues compiled (.po to the committed .mo) in pure Python.
+messages: install
+	$(VENV)/bin/python -m accords.core.catalogues
 
 lint: install
 	$(VENV)/bin/ruff check .

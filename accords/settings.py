@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accords.registry",
     "accords.cases",
     "accords.transfers",
+    "accords.reception",
     "accords.demo",
 ]
 
@@ -180,7 +181,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The receiving state's caseworkers read their pages in English or French (issue 10).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", case_views.worklist, name="worklist"),
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
+    path("", include("accords.reception.urls")),
     *audit_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -24,4 +25,6 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # The language switch: Django's set_language (a POST from the form on every page).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

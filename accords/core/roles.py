@@ -53,6 +53,22 @@ DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_ma
 # confirms one another supervisor recorded (the services refuse confirming one's own).
 DIPLOMATIC_NOTES = ("transfers.add_diplomaticnote", "transfers.change_diplomaticnote")
 
+# Reception's care: the receiving state's caseworkers (its receiving officers) record intake,
+# case plans, services and their outcomes, open stipend programmes, compute and approve cycles
+# (the services refuse approving one's own) and record payments. Arrivals are read by both
+# states' officers and by counsel, each scoped by the selectors.
+ARRIVALS_READ = ("reception.view_arrival",)
+RECEPTION_CARE = (
+    "reception.add_intake",
+    "reception.add_careplan",
+    "reception.add_careservice",
+    "reception.change_careservice",
+    "reception.add_stipendprogramme",
+    "reception.add_stipendcycle",
+    "reception.change_stipendcycle",
+    "reception.add_payment",
+)
+
 ROLES = {
     role.key: role
     for role in (
@@ -67,6 +83,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *ARRIVALS_READ,
             ),
         ),
         Role(
@@ -83,17 +100,33 @@ ROLES = {
                 *DIPLOMATIC_NOTES,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *ARRIVALS_READ,
             ),
         ),
         Role(
             "receiving_officer",
             "Receiving officer",
-            (*REGISTRY_READ, *CASES_READ, *TRANSFERS_READ, *RECEIVING_ANSWER, *NOTICES_READ),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *TRANSFERS_READ,
+                *RECEIVING_ANSWER,
+                *NOTICES_READ,
+                *ARRIVALS_READ,
+                *RECEPTION_CARE,
+            ),
         ),
         Role(
             "counsel",
             "Counsel",
-            (*REGISTRY_READ, *CASES_READ, "transfers.view_referral", *NOTICES_READ, *CLIENT_WRITE),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                "transfers.view_referral",
+                *NOTICES_READ,
+                *CLIENT_WRITE,
+                *ARRIVALS_READ,
+            ),
         ),
         Role("finance", "Finance officer", REGISTRY_READ),
         Role(
@@ -106,6 +139,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *ARRIVALS_READ,
             ),
         ),
         Role(

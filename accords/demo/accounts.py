@@ -16,6 +16,8 @@ DEMO_ACCOUNTS = [
     ("monitor", "monitor", "", True),
     ("auditor", "auditor", "", True),
     ("registry.editor", "registry_editor", "", True),
+    # A second receiving officer: stipend cycles are approved by someone other than who computed.
+    ("receiving.approver", "receiving_officer", "RW", False),
 ]
 
 

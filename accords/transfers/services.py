@@ -27,6 +27,7 @@ from accords.cases.models import (
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.placement import solve
+from accords.reception.services.arrivals import arrival_open
 from accords.registry.models import Agreement
 from accords.transfers import planning, rules
 from accords.transfers.models import (
@@ -479,6 +480,7 @@ def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestE
     entry.full_clean(exclude=["score", "removed_reason"])  # lists that are empty by design
     entry.save()
     Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
+    arrival_open(entry)  # the receiving state's record of the person begins with the hand-over
     return entry
 
 

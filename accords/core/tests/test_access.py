@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accords.api import api
 from accords.demo.accounts import DEMO_PASSWORD
+from accords.reception.tests import care_stages
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
 from accords.transfers.tests import stages
@@ -69,6 +70,20 @@ PAGES = {
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "set_language":          "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "care_worklist":         "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_arrival":          "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_intake":           "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_plan":             "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_service_new":      "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_service_outcome":  "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_stipends":         "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_programme_open":   "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_cycle_compute":    "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_cycle":            "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_cycle_approve":    "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_payment":          "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "care_sending":          "login   ok      ok      denied  denied  denied  denied  denied  denied",
 }
 API = {
     "GET /api/agreements":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -102,6 +117,16 @@ API = {
     "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes":                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/reception/arrivals":                                        "login   ok      ok      ok      ok      denied  ok      denied  denied",
+    "POST /api/reception/arrivals/{arrival_id}/intake":                   "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/arrivals/{arrival_id}/plan":                     "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/arrivals/{arrival_id}/services":                 "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "GET /api/reception/services/overdue":                                "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/services/{service_id}/outcome":                  "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/stipend-programmes":                             "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/stipend-programmes/{programme_id}/cycles":       "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/stipend-cycles/{cycle_id}/approve":              "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "POST /api/reception/entitlements/{entitlement_id}/payments":         "login   denied  denied  ok      denied  denied  denied  denied  denied",
 }
 # fmt: on
 
@@ -161,12 +186,16 @@ def world(db):
         "plan": plan.pk,
         "note_referral": answered_by_note.pk,
         "note": note.pk,
+        **care_stages.care_world(world),
     }
 
 
 # Which record a page's `pk` names, by the start of its route.
 PAGE_RECORDS = {"referrals/": "referral", "receiving/referrals/": "referral", "notices/": "notice",
-                "manifests/": "manifest", "manifest-entries/": "entry", "plans/": "plan"}  # fmt: skip
+                "manifests/": "manifest", "manifest-entries/": "entry", "plans/": "plan",
+                "reception/care/arrivals/": "arrival", "reception/care/services/": "care_service",
+                "reception/care/programmes/": "programme", "reception/care/cycles/": "cycle",
+                "reception/care/entitlements/": "entitlement"}  # fmt: skip
 
 
 def _page_url(route: str, world: dict) -> str:
@@ -191,7 +220,10 @@ def _api_call(operation: str, world: dict) -> tuple[str, str, dict | None]:
     ids = {"key": world["key"], "case_number": world["case_number"],
            "referral_id": world["referral"], "claim_id": world["claim"],
            "flight_id": world["flight"], "manifest_id": world["manifest"],
-           "entry_id": world["entry"], "note_id": world["note"]}  # fmt: skip
+           "entry_id": world["entry"], "note_id": world["note"],
+           "arrival_id": world["arrival"], "service_id": world["care_service"],
+           "programme_id": world["programme"], "cycle_id": world["cycle"],
+           "entitlement_id": world["entitlement"]}  # fmt: skip
     if "diplomatic-notes" in path:  # a note's operations name the referral it answers
         ids["referral_id"] = world["note_referral"]
     url = path.format(**ids)
@@ -235,6 +267,17 @@ API_BODIES = {
     "POST /api/referrals/{referral_id}/diplomatic-notes": {
         "reference": "NV-AC-2", "decision": "accepted", "decided_on": TODAY},
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": None,
+    "POST /api/reception/arrivals/{arrival_id}/intake": {"housed_at": "Hostel", "consent": True,
+                                                          "recorded_on": TODAY},
+    "POST /api/reception/arrivals/{arrival_id}/plan": {"agreed_on": TODAY, "goals": "Work."},
+    "POST /api/reception/arrivals/{arrival_id}/services": {
+        "kind": "health", "provider": "Clinic", "requested_on": TODAY, "due_on": TODAY},
+    "POST /api/reception/services/{service_id}/outcome": {"outcome": "done", "outcome_on": TODAY},
+    "POST /api/reception/stipend-programmes": {"agreement": "us-rwanda"},
+    "POST /api/reception/stipend-programmes/{programme_id}/cycles": {"starts_on": TODAY},
+    "POST /api/reception/stipend-cycles/{cycle_id}/approve": None,
+    "POST /api/reception/entitlements/{entitlement_id}/payments": {
+        "outcome": "paid", "amount": "1.00", "on": TODAY},
 }  # fmt: skip
 MULTIPART = {"POST /api/referrals/{referral_id}/diplomatic-notes": "document"}
 

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from accords.cases.models import Screening
 from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.demo.reception_care import demo_care_ensure
 from accords.demo.services import caseload_import
 from accords.demo.transfers import demo_transfers_ensure
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             f"{counts['unchanged']} unchanged"
         )
         self.stdout.write("[6/7] staging referrals at every step of the transfer workflow")
+        demo_care_ensure()  # reception's care, first: its flight takes only its own people
         staged = demo_transfers_ensure()
         self.stdout.write(
             f"    {staged['referrals']} demo referrals; manifest {staged['manifest_ready']} is "

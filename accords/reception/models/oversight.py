@@ -1,0 +1,3 @@
+"""Reception: the oversight part (see the package doc)."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Reception: the oversight part."""

@@ -1,0 +1,2 @@
+"""Reception's writes, one module per part (arrivals, care, oversight). Each public function
+is an `@action`; import them from their module."""

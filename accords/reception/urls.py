@@ -1,0 +1,3 @@
+from accords.reception.views import care, oversight
+
+urlpatterns = [*care.urlpatterns, *oversight.urlpatterns]

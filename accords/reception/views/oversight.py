@@ -1,0 +1,3 @@
+"""Reception's pages: the oversight part."""
+
+urlpatterns: list = []
