@@ -53,6 +53,19 @@ DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_ma
 # confirms one another supervisor recorded (the services refuse confirming one's own).
 DIPLOMATIC_NOTES = ("transfers.add_diplomaticnote", "transfers.change_diplomaticnote")
 
+# Reception's oversight: a monitor plans and records welfare visits, raises concerns, files
+# grievances and records outcomes; the receiving state's officer answers concerns and
+# grievances, records follow-ups and outcomes; counsel file grievances for their clients; the
+# monitor, the sending state and counsel read refoulement alerts.
+OVERSIGHT_MONITOR = ("reception.add_welfarevisit", "reception.change_welfarevisit",
+                     "reception.add_concern", "reception.add_grievance", "reception.add_outcome",
+                     "reception.view_refoulementalert")  # fmt: skip
+OVERSIGHT_CASEWORKER = ("reception.change_concern", "reception.add_grievance",
+                        "reception.change_grievance", "reception.add_followup",
+                        "reception.add_outcome")  # fmt: skip
+OVERSIGHT_COUNSEL = ("reception.add_grievance", "reception.view_refoulementalert")
+OVERSIGHT_SENDING = ("reception.view_refoulementalert",)
+
 ROLES = {
     role.key: role
     for role in (
@@ -67,6 +80,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *OVERSIGHT_SENDING,
             ),
         ),
         Role(
@@ -83,18 +97,33 @@ ROLES = {
                 *DIPLOMATIC_NOTES,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *OVERSIGHT_SENDING,
             ),
         ),
         Role(
             "receiving_officer",
             "Receiving officer",
-            (*REGISTRY_READ, *CASES_READ, *TRANSFERS_READ, *RECEIVING_ANSWER, *NOTICES_READ),
-        ),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                *TRANSFERS_READ,
+                *RECEIVING_ANSWER,
+                *NOTICES_READ,
+                *OVERSIGHT_CASEWORKER,
+            ),
+        ),  # fmt: skip
         Role(
             "counsel",
             "Counsel",
-            (*REGISTRY_READ, *CASES_READ, "transfers.view_referral", *NOTICES_READ, *CLIENT_WRITE),
-        ),
+            (
+                *REGISTRY_READ,
+                *CASES_READ,
+                "transfers.view_referral",
+                *NOTICES_READ,
+                *CLIENT_WRITE,
+                *OVERSIGHT_COUNSEL,
+            ),
+        ),  # fmt: skip
         Role("finance", "Finance officer", REGISTRY_READ),
         Role(
             "monitor",
@@ -106,6 +135,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *OVERSIGHT_MONITOR,
             ),
         ),
         Role(
