@@ -134,8 +134,7 @@ def follow_ups_due(user, today: date | None = None) -> list[dict]:
         "arrival_id", "month"))  # fmt: skip
     rows = []
     horizon = today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
-    earliest = today - timedelta(days=31 * max(FOLLOW_UP_MONTHS) + FOLLOW_UP_NOTICE_DAYS)
-    for arrival in arrivals_visible(user).filter(arrived_at__date__gte=earliest):
+    for arrival in arrivals_visible(user):
         arrived = timezone.localdate(arrival.arrived_at)
         for month in FOLLOW_UP_MONTHS:
             due = _months_after(arrived, month)

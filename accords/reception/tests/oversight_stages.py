@@ -22,10 +22,14 @@ def monitored(world, key: str = "us-rwanda") -> None:
                       since=timezone.localdate())  # fmt: skip
 
 
-def arrived(world, *numbers: str, protected: bool = False, **options):
-    """People handed over under a monitored agreement (protected from El Salvador if asked)."""
+def arrived(world, *numbers: str, protected: bool = False, counsel: str = "", **options):
+    """People handed over under a monitored agreement; protected from El Salvador and with
+    counsel of record if asked."""
     monitored(world, options.get("key", "us-rwanda"))
     arrivals = handed_over(world, *numbers, **options)
-    if protected:
-        stages.people(*numbers, sections=PROTECTED_FROM_SV)
+    if protected or counsel:
+        stages.people(*numbers, sections=PROTECTED_FROM_SV if protected else None,
+                      **({"counsel": counsel} if counsel else {}))  # fmt: skip
+        for arrival in arrivals:
+            arrival.person.refresh_from_db()
     return arrivals

@@ -49,13 +49,15 @@ def test_removal_elsewhere_or_without_protection_raises_none(world):
 
 
 def test_the_monitor_the_sending_state_and_counsel_see_the_alert_and_the_public_a_count(world):
-    (arrival,) = arrived(world, "OO-4", protected=True, key="us-rwanda")
+    (arrival,) = arrived(world, "OO-4", protected=True, counsel="counsel")
+    arrived(world, "OO-4B", protected=True)  # another's client: counsel does not see it
     _record(world, arrival, "removed_onward", country="SV", who="monitor")
+    assert arrival.person.counsel == world["counsel"]
     seen = {name: selectors.alerts_visible(world[name]).count() for name in world}
     assert seen["monitor"] == seen["sending.officer"] == seen["sending.supervisor"] == 1
+    assert seen["counsel"] == 1
     assert seen["receiving.officer"] == seen["finance"] == seen["auditor"] == 0
     assert seen["eswatini.officer"] == seen["registry.editor"] == 0
-    assert seen["counsel"] == int(arrival.person.counsel_id == world["counsel"].pk)
     (row,) = selectors.refoulement_alerts_by_agreement_month()
     assert row == {"agreement": "us-rwanda", "month": TODAY().replace(day=1), "people": 1}
 
