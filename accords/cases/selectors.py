@@ -1,7 +1,9 @@
 """Reads of the caseload, each scoped to what the asking user may see.
 
-Sending-state officers, monitors and auditors see the whole caseload; counsel see only their
-own clients; everyone else (finance, the public) sees no one. A receiving officer sees no case
+Sending-state officers and auditors see the whole caseload; counsel see only their own clients;
+a monitor sees no case file, only the arrivals of the agreements they monitor
+(`accords.reception.selectors.arrivals`), though flights and plans as overseers (`WHOLE_CASELOAD`);
+everyone else (finance, the public) sees no one. A receiving officer sees no case
 file either: only the people referred to their state, each file only as far as their state
 needs it to answer (`accords.transfers.selectors.receiving_files`). Enforced here, so no page
 or endpoint can forget it.
@@ -17,6 +19,8 @@ from accords.core import validation as kinds
 from accords.core.roles import user_role
 
 WHOLE_CASELOAD = {"sending_officer", "sending_supervisor", "monitor", "auditor"}
+# The sending state's case files: not the monitor's to read.
+CASE_FILES = WHOLE_CASELOAD - {"monitor"}
 
 
 def people_visible(user) -> QuerySet[Person]:
@@ -24,7 +28,7 @@ def people_visible(user) -> QuerySet[Person]:
     people = Person.objects.all()
     if role is None:
         return people.none()
-    if role.key in WHOLE_CASELOAD:
+    if role.key in CASE_FILES:
         return people
     if role.key == "counsel":
         return people.filter(counsel=user)

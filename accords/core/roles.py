@@ -68,6 +68,18 @@ RECEPTION_CARE = (
     "reception.change_stipendcycle",
     "reception.add_payment",
 )
+# Reception's oversight: a monitor plans and records welfare visits, raises concerns, files
+# grievances and records outcomes; the receiving state's officer answers concerns and
+# grievances, records follow-ups and outcomes; counsel file grievances for their clients; the
+# monitor, the sending state and counsel read refoulement alerts.
+OVERSIGHT_MONITOR = ("reception.add_welfarevisit", "reception.change_welfarevisit",
+                     "reception.add_concern", "reception.add_grievance", "reception.add_outcome",
+                     "reception.view_refoulementalert")  # fmt: skip
+OVERSIGHT_CASEWORKER = ("reception.change_concern", "reception.add_grievance",
+                        "reception.change_grievance", "reception.add_followup",
+                        "reception.add_outcome")  # fmt: skip
+OVERSIGHT_COUNSEL = ("reception.add_grievance", "reception.view_refoulementalert")
+OVERSIGHT_SENDING = ("reception.view_refoulementalert",)
 
 ROLES = {
     role.key: role
@@ -84,6 +96,7 @@ ROLES = {
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
                 *ARRIVALS_READ,
+                *OVERSIGHT_SENDING,
             ),
         ),
         Role(
@@ -101,6 +114,7 @@ ROLES = {
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
                 *ARRIVALS_READ,
+                *OVERSIGHT_SENDING,
             ),
         ),
         Role(
@@ -114,6 +128,7 @@ ROLES = {
                 *NOTICES_READ,
                 *ARRIVALS_READ,
                 *RECEPTION_CARE,
+                *OVERSIGHT_CASEWORKER,
             ),
         ),
         Role(
@@ -126,6 +141,7 @@ ROLES = {
                 *NOTICES_READ,
                 *CLIENT_WRITE,
                 *ARRIVALS_READ,
+                *OVERSIGHT_COUNSEL,
             ),
         ),
         Role("finance", "Finance officer", REGISTRY_READ),
@@ -140,6 +156,7 @@ ROLES = {
                 *NOTICES_READ,
                 "audit.view_auditentry",
                 *ARRIVALS_READ,
+                *OVERSIGHT_MONITOR,
             ),
         ),
         Role(

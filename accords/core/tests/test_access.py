@@ -32,20 +32,20 @@ PAGES = {
     "agreement_list":        "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "agreement_detail":      "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "worklist":              "login   ok      ok      ok      ok      ok      ok      ok      ok",
-    "case_detail":           "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
+    "case_detail":           "login   ok      ok      hidden  ok      hidden  hidden  ok      hidden",
     "referral_list":         "login   ok      ok      ok      ok      denied  ok      ok      denied",
     "referral_new":          "login   ok      ok      denied  denied  denied  denied  denied  denied",
-    "referral_detail":       "login   ok      ok      ok      ok      denied  ok      ok      denied",
+    "referral_detail":       "login   ok      ok      ok      ok      denied  hidden  ok      denied",
     "referral_notice_serve": "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "referral_fear_claim":   "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "referral_fear_screen":  "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "referral_stay":         "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "referral_withdraw":     "login   ok      ok      denied  denied  denied  denied  denied  denied",
-    "notice_detail":         "login   ok      ok      hidden  ok      denied  ok      ok      denied",
-    "notice_pdf":            "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "notice_detail":         "login   ok      ok      hidden  ok      denied  hidden  ok      denied",
+    "notice_pdf":            "login   ok      ok      hidden  ok      denied  hidden  ok      denied",
     "referral_note_record":  "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "referral_note_confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
-    "referral_note_file":    "login   ok      ok      hidden  hidden  denied  ok      ok      denied",
+    "referral_note_file":    "login   ok      ok      hidden  hidden  denied  hidden  ok      denied",
     "counsel_portal":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_client":        "login   denied  denied  denied  ok      denied  denied  denied  denied",
     "counsel_calendar":      "login   denied  denied  denied  ok      denied  denied  denied  denied",
@@ -67,6 +67,20 @@ PAGES = {
     "audit_checkpoint":      "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_inclusion_proof": "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_consistency_proof": "login denied  denied  denied  denied  denied  ok      ok      denied",
+    # Reception's oversight: the monitor's page and writes; the receiving state's answers,
+    # follow-ups and outcomes; grievances for whoever holds the person's record; alerts for the
+    # monitor, the sending state and counsel. An action on record 0 is hidden once let through.
+    "oversight_monitor":     "login   denied  denied  denied  denied  denied  ok      denied  denied",
+    "oversight_visit_plan":  "login   denied  denied  denied  denied  denied  ok      denied  denied",
+    "oversight_visit_record": "login  denied  denied  denied  denied  denied  hidden  denied  denied",
+    "oversight_concern_raise": "login denied  denied  denied  denied  denied  ok      denied  denied",
+    "oversight_concerns":    "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "oversight_concern_answer": "login denied denied  hidden  denied  denied  denied  denied  denied",
+    "oversight_grievances":  "login   denied  denied  ok      ok      denied  ok      denied  denied",
+    "oversight_grievance_answer": "login denied denied hidden  denied  denied  denied  denied  denied",
+    "oversight_follow_ups":  "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "oversight_outcomes":    "login   denied  denied  ok      denied  denied  ok      denied  denied",
+    "oversight_alerts":      "login   ok      ok      denied  ok      denied  ok      denied  denied",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -94,13 +108,13 @@ API = {
     "GET /api/sources":                                                   "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "POST /api/sources":                                                  "login   denied  denied  denied  denied  denied  denied  denied  ok",
     "GET /api/cases":                                                     "login   ok      ok      ok      ok      denied  ok      ok      denied",
-    "GET /api/cases/{case_number}":                                       "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
-    "GET /api/cases/{case_number}/check":                                 "login   ok      ok      hidden  ok      hidden  ok      ok      hidden",
+    "GET /api/cases/{case_number}":                                       "login   ok      ok      hidden  ok      hidden  hidden  ok      hidden",
+    "GET /api/cases/{case_number}/check":                                 "login   ok      ok      hidden  ok      hidden  hidden  ok      hidden",
     "POST /api/case-files":                                               "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "POST /api/screenings":                                               "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals":                                                "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "GET /api/referrals":                                                 "login   ok      ok      ok      ok      denied  ok      ok      denied",
-    "GET /api/referrals/{referral_id}":                                   "login   ok      ok      hidden  ok      denied  ok      ok      denied",
+    "GET /api/referrals/{referral_id}":                                   "login   ok      ok      hidden  ok      denied  hidden  ok      denied",
     "POST /api/referrals/{referral_id}/notices":                          "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/fear-claims":                      "login   ok      ok      denied  ok      denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/fear-claims/{claim_id}/screening": "login   ok      ok      denied  denied  denied  denied  denied  denied",
@@ -127,6 +141,20 @@ API = {
     "POST /api/reception/stipend-programmes/{programme_id}/cycles":       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/reception/stipend-cycles/{cycle_id}/approve":              "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/reception/entitlements/{entitlement_id}/payments":         "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "GET /api/reception/visits":                                          "login   denied  denied  ok      denied  denied  ok      denied  denied",
+    "POST /api/reception/visits":                                         "login   denied  denied  denied  denied  denied  ok      denied  denied",
+    "POST /api/reception/visits/{visit_id}/record":                       "login   denied  denied  denied  denied  denied  hidden  denied  denied",
+    "GET /api/reception/concerns":                                        "login   denied  denied  ok      denied  denied  ok      denied  denied",
+    "POST /api/reception/concerns":                                       "login   denied  denied  denied  denied  denied  ok      denied  denied",
+    "POST /api/reception/concerns/{concern_id}/answer":                   "login   denied  denied  hidden  denied  denied  denied  denied  denied",
+    "GET /api/reception/grievances":                                      "login   denied  denied  ok      ok      denied  ok      denied  denied",
+    "POST /api/reception/grievances":                                     "login   denied  denied  ok      ok      denied  ok      denied  denied",
+    "POST /api/reception/grievances/{grievance_id}/answer":               "login   denied  denied  hidden  denied  denied  denied  denied  denied",
+    "GET /api/reception/follow-ups":                                      "login   denied  denied  ok      denied  denied  ok      denied  denied",
+    "POST /api/reception/follow-ups":                                     "login   denied  denied  ok      denied  denied  denied  denied  denied",
+    "GET /api/reception/outcomes":                                        "login   denied  denied  ok      ok      denied  ok      denied  denied",
+    "POST /api/reception/outcomes":                                       "login   denied  denied  ok      denied  denied  ok      denied  denied",
+    "GET /api/reception/alerts":                                          "login   ok      ok      denied  ok      denied  ok      denied  denied",
 }
 # fmt: on
 
@@ -224,6 +252,8 @@ def _api_call(operation: str, world: dict) -> tuple[str, str, dict | None]:
            "arrival_id": world["arrival"], "service_id": world["care_service"],
            "programme_id": world["programme"], "cycle_id": world["cycle"],
            "entitlement_id": world["entitlement"]}  # fmt: skip
+    # Reception's oversight records the world holds none of: a role let through meets 404.
+    ids.update(dict.fromkeys(("visit_id", "concern_id", "grievance_id"), NO_RECORD))
     if "diplomatic-notes" in path:  # a note's operations name the referral it answers
         ids["referral_id"] = world["note_referral"]
     url = path.format(**ids)
@@ -279,6 +309,21 @@ API_BODIES = {
     "POST /api/reception/entitlements/{entitlement_id}/payments": {
         "outcome": "paid", "amount": "1.00", "on": TODAY},
 }  # fmt: skip
+# Reception's oversight: bodies naming an arrival the world does not hold, so a role let
+# through meets the refusal naming the field (422).
+NO_RECORD = 999_999
+API_BODIES.update({
+    "POST /api/reception/visits": {"arrival": NO_RECORD, "planned_on": TODAY},
+    "POST /api/reception/visits/{visit_id}/record": {"status": "done", "visited_on": TODAY},
+    "POST /api/reception/concerns": {"arrival": NO_RECORD, "severity": "low", "text": "A concern."},
+    "POST /api/reception/concerns/{concern_id}/answer": {"answer": "An answer."},
+    "POST /api/reception/grievances": {"arrival": NO_RECORD, "subject": "other", "text": "A text."},
+    "POST /api/reception/grievances/{grievance_id}/answer": {
+        "answer": "An answer.", "resolution": "upheld", "answered_on": TODAY},
+    "POST /api/reception/follow-ups": {"arrival": NO_RECORD, "month": 1, "done_on": TODAY,
+                                       "scores": {}},
+    "POST /api/reception/outcomes": {"arrival": NO_RECORD, "kind": "staying", "on": TODAY},
+})  # fmt: skip
 MULTIPART = {"POST /api/referrals/{referral_id}/diplomatic-notes": "document"}
 
 

@@ -12,6 +12,7 @@ from accords.cases.models import Screening
 from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.demo.reception_care import demo_care_ensure
+from accords.demo.reception_oversight import demo_reception_oversight_ensure
 from accords.demo.services import caseload_import
 from accords.demo.transfers import demo_transfers_ensure
 
@@ -69,6 +70,9 @@ class Command(BaseCommand):
             f"    {staged['referrals']} demo referrals; manifest {staged['manifest_ready']} is "
             "locked and ready to depart"
         )
+        oversight = demo_reception_oversight_ensure()
+        self.stdout.write(f"    reception oversight: {oversight['arrivals']} arrivals, "
+                          f"{oversight['alerts']} refoulement alert")  # fmt: skip
         self._screen()
 
     def _screen(self):

@@ -1,0 +1,42 @@
+"""The monitor's main page in a browser: the alert shows, and a visit recorded as denied
+becomes a concern awaiting the receiving state's answer."""
+
+import pytest
+from django.utils import timezone
+
+from accords.demo.accounts import DEMO_PASSWORD
+from accords.reception.models import Concern
+from accords.reception.services import oversight as services
+from accords.reception.tests.oversight_stages import arrived
+from accords.transfers.tests import stages
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    return live_server.url
+
+
+def test_the_monitor_sees_the_alert_and_records_a_denied_visit(site, page):
+    world = stages.world_make()
+    removed, visited = arrived(world, "OB-1", "OB-2", protected=True)
+    services.outcome_record(actor=world["receiving.officer"], arrival=removed,
+                            kind="removed_onward", country="SV", on=timezone.localdate())  # fmt: skip
+    services.visit_plan(actor=world["monitor"], arrival=visited, planned_on=timezone.localdate())
+
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=username]", "monitor")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto(f"{site}/reception/monitoring/")
+    alert = page.locator("table.alerts tbody tr.alert")
+    assert alert.count() == 1 and "OB-1" in alert.inner_text()
+    assert "protected from" in alert.inner_text()
+
+    row = page.locator("table.visits tbody tr", has_text="OB-2")
+    row.locator("input[value=denied]").check()
+    row.locator("input[type=date]").fill(timezone.localdate().isoformat())
+    row.locator("textarea").fill("Turned away at the gate.")
+    row.locator("button:has-text('Record')").click()
+    assert "Visit recorded." in page.locator("ul.messages").inner_text()
+    assert "Access denied on a visit." in page.locator("table.concerns").inner_text()
+    assert Concern.objects.get().visit.status == "denied"
