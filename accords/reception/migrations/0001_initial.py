@@ -6,61 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0006_facts_record_their_provenance'),
-        ('registry', '0003_agreement_planning_horizon_and_departure_window'),
-        ('transfers', '0005_diplomatic_note_input_kinds'),
+        ("cases", "0006_facts_record_their_provenance"),
+        ("registry", "0003_agreement_planning_horizon_and_departure_window"),
+        ("transfers", "0005_diplomatic_note_input_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField()),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='registry.agreement')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='cases.family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="registry.agreement",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="cases.family",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Arrival',
+            name="Arrival",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('arrived_at', models.DateTimeField(verbose_name='arrived at')),
-                ('plan_due_on', models.DateField(help_text='A case plan is due within 30 days of arrival.', verbose_name='case plan due on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arrivals', to='registry.agreement')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='arrival', to='transfers.manifestentry')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arrivals', to='cases.person')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='arrivals', to='reception.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("arrived_at", models.DateTimeField(verbose_name="arrived at")),
+                (
+                    "plan_due_on",
+                    models.DateField(
+                        help_text="A case plan is due within 30 days of arrival.",
+                        verbose_name="case plan due on",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arrivals",
+                        to="registry.agreement",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arrival",
+                        to="transfers.manifestentry",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arrivals",
+                        to="cases.person",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="arrivals",
+                        to="reception.household",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-arrived_at', '-id'],
+                "ordering": ["-arrived_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Monitoring',
+            name="Monitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField()),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitorings', to='registry.agreement')),
-                ('monitor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitorings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField()),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitorings",
+                        to="registry.agreement",
+                    ),
+                ),
+                (
+                    "monitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitorings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.UniqueConstraint(fields=('agreement', 'family'), name='one_household_per_family_per_agreement'),
+            model_name="household",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "family"), name="one_household_per_family_per_agreement"
+            ),
         ),
         migrations.AddIndex(
-            model_name='arrival',
-            index=models.Index(fields=['agreement', 'arrived_at'], name='reception_a_agreeme_b387ea_idx'),
+            model_name="arrival",
+            index=models.Index(
+                fields=["agreement", "arrived_at"], name="reception_a_agreeme_b387ea_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoring',
-            constraint=models.UniqueConstraint(fields=('monitor', 'agreement'), name='one_monitoring_per_monitor_and_agreement'),
+            model_name="monitoring",
+            constraint=models.UniqueConstraint(
+                fields=("monitor", "agreement"), name="one_monitoring_per_monitor_and_agreement"
+            ),
         ),
     ]

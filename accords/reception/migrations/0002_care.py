@@ -9,146 +9,553 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reception', '0001_initial'),
-        ('registry', '0003_agreement_planning_horizon_and_departure_window'),
+        ("reception", "0001_initial"),
+        ("registry", "0003_agreement_planning_horizon_and_departure_window"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CarePlan',
+            name="CarePlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreed_on', models.DateField(validators=[accords.core.validation.event_date], verbose_name='agreed on')),
-                ('goals', models.TextField(validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='goals')),
-                ('arrival', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='reception.arrival')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agreed_on",
+                    models.DateField(
+                        validators=[accords.core.validation.event_date], verbose_name="agreed on"
+                    ),
+                ),
+                (
+                    "goals",
+                    models.TextField(
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="goals",
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('housed_at', models.CharField(max_length=200, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(200)], verbose_name='housed at')),
-                ('housed_with', models.CharField(blank=True, max_length=200, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(200)], verbose_name='housed with')),
-                ('needs', models.JSONField(blank=True, default=list, validators=[accords.reception.models.care.needs_known], verbose_name='needs')),
-                ('needs_note', models.TextField(blank=True, validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='about the needs')),
-                ('consent', models.BooleanField(verbose_name='consents to the services offered')),
-                ('recorded_on', models.DateField(validators=[accords.core.validation.event_date], verbose_name='interviewed on')),
-                ('arrival', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='intake', to='reception.arrival')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "housed_at",
+                    models.CharField(
+                        max_length=200,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(200),
+                        ],
+                        verbose_name="housed at",
+                    ),
+                ),
+                (
+                    "housed_with",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(200),
+                        ],
+                        verbose_name="housed with",
+                    ),
+                ),
+                (
+                    "needs",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[accords.reception.models.care.needs_known],
+                        verbose_name="needs",
+                    ),
+                ),
+                (
+                    "needs_note",
+                    models.TextField(
+                        blank=True,
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="about the needs",
+                    ),
+                ),
+                ("consent", models.BooleanField(verbose_name="consents to the services offered")),
+                (
+                    "recorded_on",
+                    models.DateField(
+                        validators=[accords.core.validation.event_date],
+                        verbose_name="interviewed on",
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StipendCycle',
+            name="StipendCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='until')),
-                ('status', models.CharField(choices=[('computed', 'awaiting approval'), ('approved', 'approved')], default='computed', max_length=8, verbose_name='status')),
-                ('computed_at', models.DateTimeField()),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('computed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("computed", "awaiting approval"), ("approved", "approved")],
+                        default="computed",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', '-id'],
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Entitlement',
+            name="Entitlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entitlements', to='reception.arrival')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entitlements', to='reception.stipendcycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entitlements",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entitlements",
+                        to="reception.stipendcycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cycle', 'id'],
+                "ordering": ["cycle", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StipendProgramme',
+            name="StipendProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount per cycle')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('frequency', models.CharField(choices=[('month', 'monthly'), ('week', 'weekly')], max_length=5, verbose_name='frequency')),
-                ('cycles_per_person', models.PositiveSmallIntegerField(verbose_name='cycles per person')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('agreement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='stipend_programme', to='registry.agreement')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="amount per cycle"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("month", "monthly"), ("week", "weekly")],
+                        max_length=5,
+                        verbose_name="frequency",
+                    ),
+                ),
+                (
+                    "cycles_per_person",
+                    models.PositiveSmallIntegerField(verbose_name="cycles per person"),
+                ),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "agreement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stipend_programme",
+                        to="registry.agreement",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.term",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='stipendcycle',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cycles', to='reception.stipendprogramme'),
+            model_name="stipendcycle",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cycles",
+                to="reception.stipendprogramme",
+            ),
         ),
         migrations.CreateModel(
-            name='CareService',
+            name="CareService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('documents', 'documents'), ('housing', 'housing'), ('health', 'health care'), ('language', 'language classes'), ('job', 'job assistance'), ('legal', 'legal aid')], max_length=10, verbose_name='service')),
-                ('document', models.CharField(blank=True, choices=[('identity', 'identity document'), ('residence', 'residence permit'), ('travel', 'travel document')], max_length=10, verbose_name='document')),
-                ('job_step', models.CharField(blank=True, choices=[('training', 'training'), ('placement', 'placement')], max_length=10, verbose_name='job assistance step')),
-                ('provider', models.CharField(max_length=200, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(200)], verbose_name='provider')),
-                ('requested_on', models.DateField(validators=[accords.core.validation.event_date], verbose_name='requested on')),
-                ('due_on', models.DateField(validators=[accords.core.validation.day_considered], verbose_name='due on')),
-                ('outcome', models.CharField(choices=[('pending', 'pending'), ('done', 'provided'), ('refused', 'refused')], default='pending', max_length=8, verbose_name='outcome')),
-                ('outcome_on', models.DateField(blank=True, null=True, validators=[accords.core.validation.event_date], verbose_name='outcome on')),
-                ('place', models.CharField(blank=True, max_length=200, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(200)], verbose_name='place')),
-                ('starts_on', models.DateField(blank=True, null=True, validators=[accords.core.validation.day_considered], verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, validators=[accords.core.validation.day_considered], verbose_name='to')),
-                ('employer', models.CharField(blank=True, max_length=200, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(200)], verbose_name='employer')),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='reception.arrival')),
-                ('funding_term', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.term', verbose_name='funded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("documents", "documents"),
+                            ("housing", "housing"),
+                            ("health", "health care"),
+                            ("language", "language classes"),
+                            ("job", "job assistance"),
+                            ("legal", "legal aid"),
+                        ],
+                        max_length=10,
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "document",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("identity", "identity document"),
+                            ("residence", "residence permit"),
+                            ("travel", "travel document"),
+                        ],
+                        max_length=10,
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "job_step",
+                    models.CharField(
+                        blank=True,
+                        choices=[("training", "training"), ("placement", "placement")],
+                        max_length=10,
+                        verbose_name="job assistance step",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        max_length=200,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(200),
+                        ],
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "requested_on",
+                    models.DateField(
+                        validators=[accords.core.validation.event_date], verbose_name="requested on"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(
+                        validators=[accords.core.validation.day_considered], verbose_name="due on"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("done", "provided"),
+                            ("refused", "refused"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "outcome_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[accords.core.validation.event_date],
+                        verbose_name="outcome on",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(200),
+                        ],
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[accords.core.validation.day_considered],
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[accords.core.validation.day_considered],
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(200),
+                        ],
+                        verbose_name="employer",
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "funding_term",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.term",
+                        verbose_name="funded by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['outcome', 'due_on'], name='care_service_due')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='care_service_ends_after_it_starts')],
+                "ordering": ["due_on", "id"],
+                "indexes": [models.Index(fields=["outcome", "due_on"], name="care_service_due")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True),
+                            ("starts_on__isnull", True),
+                            ("ends_on__gte", models.F("starts_on")),
+                            _connector="OR",
+                        ),
+                        name="care_service_ends_after_it_starts",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('paid', 'paid'), ('failed', 'failed'), ('returned', 'returned')], max_length=8, verbose_name='outcome')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('on', models.DateField(validators=[accords.core.validation.event_date], verbose_name='on')),
-                ('reference', models.CharField(blank=True, max_length=100, validators=[accords.core.validation.one_line, django.core.validators.MaxLengthValidator(100)], verbose_name='reference')),
-                ('recorded_at', models.DateTimeField()),
-                ('entitlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='reception.entitlement')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("paid", "paid"), ("failed", "failed"), ("returned", "returned")],
+                        max_length=8,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount"),
+                ),
+                (
+                    "on",
+                    models.DateField(
+                        validators=[accords.core.validation.event_date], verbose_name="on"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[
+                            accords.core.validation.one_line,
+                            django.core.validators.MaxLengthValidator(100),
+                        ],
+                        verbose_name="reference",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "entitlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="reception.entitlement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_positive')],
+                "ordering": ["recorded_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="payment_positive"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.UniqueConstraint(fields=('cycle', 'arrival'), name='one_entitlement_per_cycle_and_arrival'),
+            model_name="entitlement",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "arrival"), name="one_entitlement_per_cycle_and_arrival"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='entitlement_positive'),
+            model_name="entitlement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="entitlement_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stipendprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='stipend_amount_positive'),
+            model_name="stipendprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="stipend_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stipendcycle',
-            constraint=models.UniqueConstraint(fields=('programme', 'starts_on'), name='one_stipend_cycle_per_period'),
+            model_name="stipendcycle",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "starts_on"), name="one_stipend_cycle_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stipendcycle',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('approved_at__isnull', True), ('status', 'computed')), models.Q(('approved_at__isnull', False), ('status', 'approved')), _connector='OR'), name='stipend_cycle_approved_with_its_time'),
+            model_name="stipendcycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("approved_at__isnull", True), ("status", "computed")),
+                    models.Q(("approved_at__isnull", False), ("status", "approved")),
+                    _connector="OR",
+                ),
+                name="stipend_cycle_approved_with_its_time",
+            ),
         ),
     ]

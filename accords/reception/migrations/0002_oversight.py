@@ -8,115 +8,460 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reception', '0001_initial'),
-        ('registry', '0003_agreement_planning_horizon_and_departure_window'),
+        ("reception", "0001_initial"),
+        ("registry", "0003_agreement_planning_horizon_and_departure_window"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grievance',
+            name="Grievance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('through', models.CharField(choices=[('caseworker', 'a caseworker'), ('counsel', 'counsel'), ('monitor', 'a monitor')], max_length=10, verbose_name='filed through')),
-                ('filed_on', models.DateField(verbose_name='filed on')),
-                ('subject', models.CharField(choices=[('housing', 'housing'), ('stipend', 'stipend'), ('documents', 'documents'), ('health', 'health'), ('work', 'work and training'), ('treatment', 'treatment by officials'), ('other', 'other')], max_length=10, verbose_name='subject')),
-                ('text', models.TextField(validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='grievance')),
-                ('answer_due_on', models.DateField(verbose_name='answer due on')),
-                ('answer', models.TextField(blank=True, validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='answer')),
-                ('resolution', models.CharField(blank=True, choices=[('upheld', 'upheld'), ('partly_upheld', 'partly upheld'), ('not_upheld', 'not upheld'), ('withdrawn', 'withdrawn')], max_length=13, verbose_name='outcome')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grievances', to='reception.arrival')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "through",
+                    models.CharField(
+                        choices=[
+                            ("caseworker", "a caseworker"),
+                            ("counsel", "counsel"),
+                            ("monitor", "a monitor"),
+                        ],
+                        max_length=10,
+                        verbose_name="filed through",
+                    ),
+                ),
+                ("filed_on", models.DateField(verbose_name="filed on")),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("housing", "housing"),
+                            ("stipend", "stipend"),
+                            ("documents", "documents"),
+                            ("health", "health"),
+                            ("work", "work and training"),
+                            ("treatment", "treatment by officials"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="subject",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="grievance",
+                    ),
+                ),
+                ("answer_due_on", models.DateField(verbose_name="answer due on")),
+                (
+                    "answer",
+                    models.TextField(
+                        blank=True,
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "upheld"),
+                            ("partly_upheld", "partly upheld"),
+                            ("not_upheld", "not upheld"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=13,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="answered on"),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grievances",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['answer_due_on', 'id'],
+                "ordering": ["answer_due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('staying', 'staying'), ('left', 'left on their own'), ('returned_home', 'returned home voluntarily'), ('removed_onward', 'removed onward'), ('detained', 'detained'), ('died', 'died'), ('unknown', 'unknown')], max_length=14, verbose_name='outcome')),
-                ('on', models.DateField(verbose_name='on')),
-                ('country', models.CharField(blank=True, max_length=2, validators=[accords.core.validation.country_code, django.core.validators.MaxLengthValidator(2)], verbose_name='to country')),
-                ('note', models.TextField(blank=True, validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outcomes', to='reception.arrival')),
-                ('corrects', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrected_by', to='reception.outcome')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("staying", "staying"),
+                            ("left", "left on their own"),
+                            ("returned_home", "returned home voluntarily"),
+                            ("removed_onward", "removed onward"),
+                            ("detained", "detained"),
+                            ("died", "died"),
+                            ("unknown", "unknown"),
+                        ],
+                        max_length=14,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="on")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        max_length=2,
+                        validators=[
+                            accords.core.validation.country_code,
+                            django.core.validators.MaxLengthValidator(2),
+                        ],
+                        verbose_name="to country",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="note",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcomes",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrected_by",
+                        to="reception.outcome",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['arrival', 'recorded_at', 'id'],
+                "ordering": ["arrival", "recorded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RefoulementAlert',
+            name="RefoulementAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('protected_country', 'removed onward to a country the person is protected from'), ('pending_claim', "removed onward while a claim was pending, against the agreement's term")], max_length=17)),
-                ('country', models.CharField(max_length=2)),
-                ('protection_kind', models.CharField(blank=True, choices=[('withholding', 'withholding of removal (INA 241(b)(3))'), ('cat_withholding', 'CAT withholding'), ('cat_deferral', 'CAT deferral')], max_length=16)),
-                ('protection_granted_on', models.DateField(blank=True, null=True)),
-                ('raised_at', models.DateTimeField(auto_now_add=True)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='reception.arrival')),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='reception.outcome')),
-                ('term', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            (
+                                "protected_country",
+                                "removed onward to a country the person is protected from",
+                            ),
+                            (
+                                "pending_claim",
+                                "removed onward while a claim was pending, against the agreement's term",
+                            ),
+                        ],
+                        max_length=17,
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
+                (
+                    "protection_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("withholding", "withholding of removal (INA 241(b)(3))"),
+                            ("cat_withholding", "CAT withholding"),
+                            ("cat_deferral", "CAT deferral"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("protection_granted_on", models.DateField(blank=True, null=True)),
+                ("raised_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="reception.outcome",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.term",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WelfareVisit',
+            name="WelfareVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('planned_on', models.DateField(verbose_name='planned on')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('done', 'done'), ('denied', 'access denied')], default='planned', max_length=8)),
-                ('visited_on', models.DateField(blank=True, null=True, verbose_name='visited on')),
-                ('findings', models.TextField(blank=True, validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='findings')),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='reception.arrival')),
-                ('monitor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="planned on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("done", "done"),
+                            ("denied", "access denied"),
+                        ],
+                        default="planned",
+                        max_length=8,
+                    ),
+                ),
+                ("visited_on", models.DateField(blank=True, null=True, verbose_name="visited on")),
+                (
+                    "findings",
+                    models.TextField(
+                        blank=True,
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="findings",
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "monitor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['planned_on', 'id'],
+                "ordering": ["planned_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_on', models.DateField(verbose_name='raised on')),
-                ('severity', models.CharField(choices=[('low', 'low'), ('medium', 'medium'), ('high', 'high'), ('critical', 'critical')], max_length=8, verbose_name='severity')),
-                ('text', models.TextField(validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='concern')),
-                ('answer_due_on', models.DateField(verbose_name='answer due on')),
-                ('answer', models.TextField(blank=True, validators=[accords.core.validation.free_text, django.core.validators.MaxLengthValidator(2000)], verbose_name='answer')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='reception.arrival')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concern', to='reception.welfarevisit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_on", models.DateField(verbose_name="raised on")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "low"),
+                            ("medium", "medium"),
+                            ("high", "high"),
+                            ("critical", "critical"),
+                        ],
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="concern",
+                    ),
+                ),
+                ("answer_due_on", models.DateField(verbose_name="answer due on")),
+                (
+                    "answer",
+                    models.TextField(
+                        blank=True,
+                        validators=[
+                            accords.core.validation.free_text,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="answered on"),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concerns",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concern",
+                        to="reception.welfarevisit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['answer_due_on', 'id'],
+                "ordering": ["answer_due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(choices=[(1, 1), (3, 3), (6, 6), (12, 12)], verbose_name='month')),
-                ('done_on', models.DateField(verbose_name='done on')),
-                ('scores', models.JSONField(default=dict)),
-                ('arrival', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='reception.arrival')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, 1), (3, 3), (6, 6), (12, 12)], verbose_name="month"
+                    ),
+                ),
+                ("done_on", models.DateField(verbose_name="done on")),
+                ("scores", models.JSONField(default=dict)),
+                (
+                    "arrival",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="reception.arrival",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['arrival', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('arrival', 'month'), name='one_follow_up_per_month')],
+                "ordering": ["arrival", "month"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("arrival", "month"), name="one_follow_up_per_month"
+                    )
+                ],
             },
         ),
     ]
