@@ -53,6 +53,11 @@ DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_ma
 # confirms one another supervisor recorded (the services refuse confirming one's own).
 DIPLOMATIC_NOTES = ("transfers.add_diplomaticnote", "transfers.change_diplomaticnote")
 
+# The ledger: finance reads every agreement's books and records commitments, payments and
+# claims between states; auditors read them.
+LEDGER_READ = ("ledger.view_transfer", "ledger.view_claim")
+LEDGER_WRITE = ("ledger.add_transfer", "ledger.add_claim", "ledger.change_claim")
+
 ROLES = {
     role.key: role
     for role in (
@@ -95,7 +100,7 @@ ROLES = {
             "Counsel",
             (*REGISTRY_READ, *CASES_READ, "transfers.view_referral", *NOTICES_READ, *CLIENT_WRITE),
         ),
-        Role("finance", "Finance officer", REGISTRY_READ),
+        Role("finance", "Finance officer", (*REGISTRY_READ, *LEDGER_READ, *LEDGER_WRITE)),
         Role(
             "monitor",
             "Monitor",
@@ -118,6 +123,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *LEDGER_READ,
             ),
         ),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),
