@@ -64,6 +64,10 @@ PAGES = {
     "audit_checkpoint":      "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_inclusion_proof": "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_consistency_proof": "login denied  denied  denied  denied  denied  ok      ok      denied",
+    "finance_home":          "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_agreement":     "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_csv":           "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_payment":       "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -100,6 +104,15 @@ API = {
     "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes":                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/ledger/totals":                                             "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "GET /api/ledger/agreements":                                         "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "GET /api/ledger/agreements/{key}":                                   "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "GET /api/ledger/agreements/{key}/transfers":                         "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "POST /api/ledger/agreements/{key}/commitments":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/payments":                         "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/corrections":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/claims":                           "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/settlements":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
 }
 # fmt: on
 
@@ -233,6 +246,14 @@ API_BODIES = {
     "POST /api/referrals/{referral_id}/diplomatic-notes": {
         "reference": "NV-AC-2", "decision": "accepted", "decided_on": TODAY},
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": None,
+    "POST /api/ledger/agreements/{key}/commitments": {"term": "money-initial-payment", "on": TODAY},
+    "POST /api/ledger/agreements/{key}/payments": {"programme": "operations", "amount": "10.00",
+                                                   "currency": "USD", "on": TODAY},
+    "POST /api/ledger/agreements/{key}/corrections": {"transfer": 1, "on": TODAY},
+    "POST /api/ledger/agreements/{key}/claims": {"claimant": "RW", "amount": "1000.00",
+                                                 "currency": "USD", "basis": "Costs.",
+                                                 "made_on": TODAY},
+    "POST /api/ledger/agreements/{key}/settlements": {"claim": 1, "amount": "10.00", "on": TODAY},
 }  # fmt: skip
 MULTIPART = {"POST /api/referrals/{referral_id}/diplomatic-notes": "document"}
 
