@@ -32,7 +32,9 @@ def account_name(account: Account) -> str:
     if account.programme:
         parts.append(_component(account.programme))
     if account.key:
-        parts.append(_component(account.key))
+        parts.append(
+            _component(f"person {account.key}" if account.kind == "stipend" else account.key)
+        )
     return ":".join(parts)
 
 

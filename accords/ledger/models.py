@@ -22,11 +22,11 @@ class Programme(models.TextChoices):
 
     FEES = "fees", "per-person fees"
     LUMP_SUMS = "lump_sums", "lump sums"
-    FUND = "fund"
-    OPERATIONS = "operations"
-    STIPENDS = "stipends"
+    FUND = "fund", "fund"
+    OPERATIONS = "operations", "operations"
+    STIPENDS = "stipends", "stipends"
     JOB_ASSISTANCE = "job_assistance", "job assistance"
-    SERVICES = "services"
+    SERVICES = "services", "services"
     CLAIMS = "claims", "claims between states"
     NONE = "", "all programmes"
 

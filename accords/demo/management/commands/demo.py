@@ -11,6 +11,7 @@ from tqdm import tqdm
 from accords.cases.models import Screening
 from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.demo.ledger import demo_ledger_ensure
 from accords.demo.services import caseload_import
 from accords.demo.transfers import demo_transfers_ensure
 
@@ -67,6 +68,10 @@ class Command(BaseCommand):
             f"    {staged['referrals']} demo referrals; manifest {staged['manifest_ready']} is "
             "locked and ready to depart"
         )
+        money = demo_ledger_ensure()
+        self.stdout.write(f"    the ledger: {money['posted']} of the sources' money facts posted")
+        for refusal in money["refused"]:
+            self.stdout.write(f"    not posted, the ledger refuses it: {refusal}")
         self._screen()
 
     def _screen(self):
