@@ -137,6 +137,8 @@ def claim_make(*, actor, agreement: Agreement, claimant: str, amount: Decimal, c
     claim = Claim(agreement=agreement, claimant_id=claimant, respondent_id=states[claimant],
                   amount=amount, currency=currency, basis=basis, made_on=made_on,
                   term=_term_of(agreement, term))  # fmt: skip
+    if len(basis) > kinds.TEXT_MAX:  # refused before its characters are read one by one
+        raise ValidationError({"basis": f"at most {kinds.TEXT_MAX} characters."})
     try:
         kinds.FREE_TEXT.check(basis)
     except ValidationError as error:

@@ -188,5 +188,5 @@ class Books(RuleBasedStateMachine):
 def test_the_books_hold_under_any_sequence_of_steps():
     world_ensure()
     run_state_machine_as_test(Books, settings=settings(
-        max_examples=25, stateful_step_count=12, deadline=None,
+        max_examples=20, stateful_step_count=12, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))  # fmt: skip
