@@ -30,11 +30,14 @@ class Balance:
 
 
 def _sums(transfers, side: str) -> dict[int, tuple[int, int]]:
-    rows = transfers.values(side).annotate(
-        posted=Sum("amount", filter=Q(phase__in=POSTING)),
-        pending=Sum("amount", filter=_OPEN_PENDING),
-    )
-    return {row[side]: (row["posted"] or 0, row["pending"] or 0) for row in rows}
+    """Posted and still-pending sums per account on one side. Two queries: the posted sum
+    needs no join, and only the few pending rows are joined to their resolutions."""
+    posted = transfers.filter(phase__in=POSTING).values(side).annotate(total=Sum("amount"))
+    pending = transfers.filter(_OPEN_PENDING).values(side).annotate(total=Sum("amount"))
+    found = {row[side]: (row["total"], 0) for row in posted}
+    for row in pending:
+        found[row[side]] = (found.get(row[side], (0, 0))[0], row["total"])
+    return found
 
 
 def balances(transfers=None) -> dict[int, Balance]:
@@ -54,5 +57,13 @@ def balances(transfers=None) -> dict[int, Balance]:
 
 
 def account_balance(account) -> Balance:
-    both = Transfer.objects.filter(Q(debit_account=account) | Q(credit_account=account))
-    return balances(both).get(account.pk, Balance())
+    """One account's balance: four sums over its own rows (indexed by account and phase)."""
+    mine = Transfer.objects.all()
+
+    def total(side: str, condition: Q) -> int:
+        found = mine.filter(condition, **{side: account}).aggregate(total=Sum("amount"))
+        return found["total"] or 0
+
+    posted, pending = Q(phase__in=POSTING), _OPEN_PENDING
+    return Balance(total("debit_account", posted), total("credit_account", posted),
+                   total("debit_account", pending), total("credit_account", pending))  # fmt: skip
