@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from accords.audit.models import AuditEntry
@@ -158,3 +159,21 @@ def test_a_transfer_is_never_changed_and_a_correction_reverses_it_once(world):
         ledger.transfer_correct(actor=finance, transfer=payment, on=TODAY)
     paid = Account.objects.get(kind="paid", programme="operations")
     assert balances()[paid.pk].posted == 0
+
+
+@pytest.mark.django_db
+def test_a_pending_transfer_expires_once_on_its_day(world):
+    from accords.ledger import journal
+
+    book = journal.ledger_for(world["rwanda"], "USD")
+    with transaction.atomic():
+        journal.agreement_lock(world["rwanda"])
+        pending = journal.oblige(book, "fund", 500, on=TODAY, phase="pending",
+                                 expires_on=date(2026, 1, 31))  # fmt: skip
+    assert ledger.pendings_expire(actor=None, on=date(2026, 1, 30)) == {"expired": []}
+    assert ledger.pendings_expire(actor=None, on=date(2026, 1, 31)) == {"expired": [
+        Transfer.objects.get(pending=pending).pk]}  # fmt: skip
+    assert Transfer.objects.get(pending=pending).phase == "expire"
+    assert ledger.pendings_expire(actor=None, on=date(2026, 2, 1)) == {"expired": []}
+    with pytest.raises(ValidationError, match="already resolved"):
+        journal.pending_resolve(pending, "post", TODAY)
