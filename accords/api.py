@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 
 from accords.cases.api import router as cases_router
+from accords.ledger.api import router as ledger_router
 from accords.reception.api import router as reception_router
 from accords.registry.api import router as registry_router
 from accords.transfers.api import router as transfers_router
@@ -13,6 +14,7 @@ api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", transfers_router)
 api.add_router("/", reception_router)
+api.add_router("/", ledger_router)
 
 
 @api.exception_handler(ValidationError)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "accords.cases",
     "accords.transfers",
     "accords.reception",
+    "accords.ledger",
     "accords.demo",
 ]
 

@@ -80,6 +80,10 @@ OVERSIGHT_CASEWORKER = ("reception.change_concern", "reception.add_grievance",
                         "reception.add_outcome")  # fmt: skip
 OVERSIGHT_COUNSEL = ("reception.add_grievance", "reception.view_refoulementalert")
 OVERSIGHT_SENDING = ("reception.view_refoulementalert",)
+# The ledger: finance reads every agreement's books and records commitments, payments and
+# claims between states; auditors read them.
+LEDGER_READ = ("ledger.view_transfer", "ledger.view_claim")
+LEDGER_WRITE = ("ledger.add_transfer", "ledger.add_claim", "ledger.change_claim")
 
 ROLES = {
     role.key: role
@@ -144,7 +148,7 @@ ROLES = {
                 *OVERSIGHT_COUNSEL,
             ),
         ),
-        Role("finance", "Finance officer", REGISTRY_READ),
+        Role("finance", "Finance officer", (*REGISTRY_READ, *LEDGER_READ, *LEDGER_WRITE)),
         Role(
             "monitor",
             "Monitor",
@@ -169,6 +173,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *LEDGER_READ,
             ),
         ),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),

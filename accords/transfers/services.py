@@ -26,6 +26,7 @@ from accords.cases.models import (
 )
 from accords.core.actions import action
 from accords.core.roles import user_role
+from accords.ledger import postings
 from accords.placement import solve
 from accords.reception.services.arrivals import arrival_open
 from accords.registry.models import Agreement
@@ -245,6 +246,7 @@ def _answer(referral: Referral, *, decision: str, reasons: str, decided_on, **so
     acceptance.save()
     referral.acceptance = acceptance
     referral.save(update_fields=["acceptance"])
+    postings.on_acceptance(referral)
     return referral
 
 
@@ -455,10 +457,12 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
             if closed:
                 entry.status, entry.removed_reason = ManifestEntry.Status.REMOVED, closed
                 removed.append(entry.referral.person.case_number)
+                postings.on_taken_off(referral)
             else:
                 entry.status, entry.departed_at = ManifestEntry.Status.DEPARTED, moment
                 referral.status = Referral.Status.DEPARTED
                 referral.save(update_fields=["status"])
+                postings.on_departure(referral)
                 departed.append(entry.referral.person.case_number)
             entry.save(update_fields=["status", "removed_reason", "departed_at"])
     manifest.departed_at = moment

@@ -81,6 +81,10 @@ PAGES = {
     "oversight_follow_ups":  "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "oversight_outcomes":    "login   denied  denied  ok      denied  denied  ok      denied  denied",
     "oversight_alerts":      "login   ok      ok      denied  ok      denied  ok      denied  denied",
+    "finance_home":          "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_agreement":     "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_csv":           "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "finance_payment":       "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -155,6 +159,15 @@ API = {
     "GET /api/reception/outcomes":                                        "login   denied  denied  ok      ok      denied  ok      denied  denied",
     "POST /api/reception/outcomes":                                       "login   denied  denied  ok      denied  denied  ok      denied  denied",
     "GET /api/reception/alerts":                                          "login   ok      ok      denied  ok      denied  ok      denied  denied",
+    "GET /api/ledger/totals":                                             "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "GET /api/ledger/agreements":                                         "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "GET /api/ledger/agreements/{key}":                                   "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "GET /api/ledger/agreements/{key}/transfers":                         "login   denied  denied  denied  denied  ok      denied  ok      denied",
+    "POST /api/ledger/agreements/{key}/commitments":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/payments":                         "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/corrections":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/claims":                           "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "POST /api/ledger/agreements/{key}/settlements":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
 }
 # fmt: on
 
@@ -308,6 +321,14 @@ API_BODIES = {
     "POST /api/reception/stipend-cycles/{cycle_id}/approve": None,
     "POST /api/reception/entitlements/{entitlement_id}/payments": {
         "outcome": "paid", "amount": "1.00", "on": TODAY},
+    "POST /api/ledger/agreements/{key}/commitments": {"term": "money-initial-payment", "on": TODAY},
+    "POST /api/ledger/agreements/{key}/payments": {"programme": "operations", "amount": "10.00",
+                                                   "currency": "USD", "on": TODAY},
+    "POST /api/ledger/agreements/{key}/corrections": {"transfer": 1, "on": TODAY},
+    "POST /api/ledger/agreements/{key}/claims": {"claimant": "RW", "amount": "1000.00",
+                                                 "currency": "USD", "basis": "Costs.",
+                                                 "made_on": TODAY},
+    "POST /api/ledger/agreements/{key}/settlements": {"claim": 1, "amount": "10.00", "on": TODAY},
 }  # fmt: skip
 # Reception's oversight: bodies naming an arrival the world does not hold, so a role let
 # through meets the refusal naming the field (422).

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from accords.cases.models import Screening
 from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.demo.ledger import demo_ledger_ensure
 from accords.demo.reception_care import demo_care_ensure
 from accords.demo.reception_oversight import demo_reception_oversight_ensure
 from accords.demo.services import caseload_import
@@ -73,6 +74,10 @@ class Command(BaseCommand):
         oversight = demo_reception_oversight_ensure()
         self.stdout.write(f"    reception oversight: {oversight['arrivals']} arrivals, "
                           f"{oversight['alerts']} refoulement alert")  # fmt: skip
+        money = demo_ledger_ensure()
+        self.stdout.write(f"    the ledger: {money['posted']} of the sources' money facts posted")
+        for refusal in money["refused"]:
+            self.stdout.write(f"    not posted, the ledger refuses it: {refusal}")
         self._screen()
 
     def _screen(self):
