@@ -6,11 +6,13 @@ from ninja import NinjaAPI
 from accords.cases.api import router as cases_router
 from accords.registry.api import router as registry_router
 from accords.transfers.api import router as transfers_router
+from accords.transparency.api import router as transparency_router
 
 api = NinjaAPI(title="Accords API", version="1", urls_namespace="api")
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", transfers_router)
+api.add_router("/", transparency_router)
 
 
 @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ from accords.audit import views as audit_views
 from accords.cases import views as case_views
 from accords.core import views as core_views
 from accords.registry import views as registry_views
+from accords.transparency import views as transparency_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
     *audit_views.urlpatterns,
+    *transparency_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),

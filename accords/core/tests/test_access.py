@@ -15,6 +15,7 @@ from accords.demo.accounts import DEMO_PASSWORD
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
 from accords.transfers.tests import stages
+from accords.transparency.services import statistics_publish
 
 ROLES = ("anonymous", "sending.officer", "sending.supervisor", "receiving.officer", "counsel",
          "finance", "monitor", "auditor", "registry.editor")  # fmt: skip
@@ -64,6 +65,8 @@ PAGES = {
     "audit_checkpoint":      "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_inclusion_proof": "login   denied  denied  denied  denied  denied  ok      ok      denied",
     "audit_consistency_proof": "login denied  denied  denied  denied  denied  ok      ok      denied",
+    "statistics":            "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "statistics_csv":        "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -100,6 +103,7 @@ API = {
     "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes":                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/statistics":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
 }
 # fmt: on
 
@@ -147,6 +151,7 @@ def world(db):
     flight = stages.flight(world)
     plan = services.plan_create(actor=world["sending.supervisor"], flight=flight,
                                 policy_name="default-2026")  # fmt: skip
+    statistics_publish(actor=None)  # the statistics pages as everyone reads them, not empty
     return {
         "key": "us-rwanda",
         "case_number": person.case_number,

@@ -13,6 +13,7 @@ from accords.cases.screening import agreements_in_force, screening_run
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.demo.services import caseload_import
 from accords.demo.transfers import demo_transfers_ensure
+from accords.transparency.models import Publication
 
 DEMO_CASES, DEMO_SEED = 3000, 2026
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             "locked and ready to depart"
         )
         self._screen()
+        self._publish_statistics()
 
     def _screen(self):
         today = timezone.localdate()
@@ -85,3 +87,12 @@ class Command(BaseCommand):
             "    "
             + ", ".join(f"{decisions.get(o, 0)} {o}" for o in ("cleared", "pending", "blocked"))
         )
+
+    def _publish_statistics(self):
+        """The public statistics page serves the latest publication: publish the first."""
+        if Publication.objects.exists():
+            self.stdout.write("    the public statistics were published already "
+                              "(`accords statistics publish` publishes them again)")  # fmt: skip
+            return
+        self.stdout.write("    publishing the public statistics (/statistics/)")
+        call_command("statistics", "publish", stdout=self.stdout)
