@@ -47,7 +47,7 @@ CITIZENSHIPS = [f"C{i:02}" for i in range(40)]
 FAMILIES = ["stay", "fear", "notice", "acceptance", "eligibility"]
 
 
-def _events(people: int) -> dict[str, pl.DataFrame]:
+def _events(people: int, MONTHS: int) -> dict[str, pl.DataFrame]:  # noqa: N803
     rng = np.random.default_rng(SEED)
     weights = 1 / np.arange(1, len(AGREEMENTS) + 1)
     agreement = rng.choice(len(AGREEMENTS), people, p=weights / weights.sum())
@@ -99,7 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50,000 people")
     parser.add_argument("--people", type=int, default=None)
-    people = parser.parse_args().people or (50_000 if parser.parse_args().quick else 1_000_000)
+    parser.add_argument("--months", type=int, default=MONTHS, help=f"default {MONTHS}")
+    arguments = parser.parse_args()
+    people = arguments.people or (50_000 if arguments.quick else 1_000_000)
 
     import django
 
@@ -110,7 +112,7 @@ def main() -> None:
 
     rules = Rules(base=10, threshold=11)
     print(f"machine: {machine()}")
-    frame, last = _events(people)
+    frame, last = _events(people, arguments.months)
     started = time.perf_counter()
     frames = measure_frames(frame)
     counted = time.perf_counter()
