@@ -8,6 +8,7 @@ from accords.ledger.api import router as ledger_router
 from accords.reception.api import router as reception_router
 from accords.registry.api import router as registry_router
 from accords.transfers.api import router as transfers_router
+from accords.transparency.api import router as transparency_router
 
 api = NinjaAPI(title="Accords API", version="1", urls_namespace="api")
 api.add_router("/", registry_router)
@@ -15,6 +16,7 @@ api.add_router("/", cases_router)
 api.add_router("/", transfers_router)
 api.add_router("/", reception_router)
 api.add_router("/", ledger_router)
+api.add_router("/", transparency_router)
 
 
 @api.exception_handler(ValidationError)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "accords.transfers",
     "accords.reception",
     "accords.ledger",
+    "accords.transparency",
     "accords.demo",
 ]
 

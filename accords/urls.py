@@ -9,6 +9,7 @@ from accords.cases import views as case_views
 from accords.core import views as core_views
 from accords.ledger import views as ledger_views
 from accords.registry import views as registry_views
+from accords.transparency import views as transparency_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("accords.reception.urls")),
     *audit_views.urlpatterns,
     *ledger_views.urlpatterns,
+    *transparency_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),

@@ -16,6 +16,7 @@ from accords.reception.tests import care_stages
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
 from accords.transfers.tests import stages
+from accords.transparency.services import statistics_publish
 
 ROLES = ("anonymous", "sending.officer", "sending.supervisor", "receiving.officer", "counsel",
          "finance", "monitor", "auditor", "registry.editor")  # fmt: skip
@@ -85,6 +86,8 @@ PAGES = {
     "finance_agreement":     "login   denied  denied  denied  denied  ok      denied  ok      denied",
     "finance_csv":           "login   denied  denied  denied  denied  ok      denied  ok      denied",
     "finance_payment":       "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "statistics":            "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "statistics_csv":        "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -168,6 +171,7 @@ API = {
     "POST /api/ledger/agreements/{key}/corrections":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "POST /api/ledger/agreements/{key}/claims":                           "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "POST /api/ledger/agreements/{key}/settlements":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
+    "GET /api/statistics":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
 }
 # fmt: on
 
@@ -215,6 +219,7 @@ def world(db):
     flight = stages.flight(world)
     plan = services.plan_create(actor=world["sending.supervisor"], flight=flight,
                                 policy_name="default-2026")  # fmt: skip
+    statistics_publish(actor=None)  # the statistics pages as everyone reads them, not empty
     return {
         "key": "us-rwanda",
         "case_number": person.case_number,

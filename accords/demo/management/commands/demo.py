@@ -16,6 +16,7 @@ from accords.demo.reception_care import demo_care_ensure
 from accords.demo.reception_oversight import demo_reception_oversight_ensure
 from accords.demo.services import caseload_import
 from accords.demo.transfers import demo_transfers_ensure
+from accords.transparency.models import Publication
 
 DEMO_CASES, DEMO_SEED = 3000, 2026
 
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         for refusal in money["refused"]:
             self.stdout.write(f"    not posted, the ledger refuses it: {refusal}")
         self._screen()
+        self._publish_statistics()
 
     def _screen(self):
         today = timezone.localdate()
@@ -96,3 +98,12 @@ class Command(BaseCommand):
             "    "
             + ", ".join(f"{decisions.get(o, 0)} {o}" for o in ("cleared", "pending", "blocked"))
         )
+
+    def _publish_statistics(self):
+        """The public statistics page serves the latest publication: publish the first."""
+        if Publication.objects.exists():
+            self.stdout.write("    the public statistics were published already "
+                              "(`accords statistics publish` publishes them again)")  # fmt: skip
+            return
+        self.stdout.write("    publishing the public statistics (/statistics/)")
+        call_command("statistics", "publish", stdout=self.stdout)
