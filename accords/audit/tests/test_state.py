@@ -13,6 +13,7 @@ from django.utils import timezone
 from accords.audit.log import rows_commitment
 from accords.audit.models import AuditEntry, AuditRow
 from accords.audit.rows import row_digests, rows_check, rows_noted
+from accords.audit.tests.test_checkpoints import _recompute_everything
 from accords.audit.tests.tools import tampering
 from accords.cases.models import Acceptance, FearClaim
 from accords.core.actions import action
@@ -227,3 +228,41 @@ def test_a_nul_byte_or_an_unknown_model_in_the_stored_digests_is_reported_not_ra
     with tampering():
         AuditRow.objects.create(entry_seq=seq, model="gone.model\x00", object_pk="1", digest="ab")
     assert f"entry {seq}: its row digests are not those its entry committed to" in _fails("--state")
+
+
+@pytest.mark.django_db
+def test_a_row_edit_covered_up_in_the_log_itself_fails_the_last_checkpoint(
+    world, log_key, tmp_path
+):
+    """The attacker edits the acceptance, rewrites its stored digest and the entry's
+    commitment, and recomputes the whole chain: --state sees nothing, the checkpoint does."""
+    referral = _declined(world)
+    path = tmp_path / "checkpoint.txt"
+    path.write_text(_checkpoint_text())
+    Acceptance.objects.filter(pk=referral.acceptance_id).update(decision="accepted")
+    with rows_noted() as written:
+        written[Acceptance] = {referral.acceptance_id}
+    ((_, pk, forged),) = row_digests(written)
+    seq = (
+        AuditRow.objects.filter(model="cases.acceptance", object_pk=pk)
+        .order_by("entry_seq")
+        .last()
+        .entry_seq
+    )
+    entry = AuditEntry.objects.get(seq=seq)
+    with tampering():
+        AuditRow.objects.filter(entry_seq=seq, model="cases.acceptance").update(digest=forged)
+        rows = sorted(
+            AuditRow.objects.filter(entry_seq=seq).values_list("model", "object_pk", "digest")
+        )
+        details = {**entry.details, "rows": rows_commitment(rows)}
+        AuditEntry.objects.filter(seq=seq).update(details=details)
+    _recompute_everything()
+    assert "rows the log binds are as their last actions left them" in _verify("--state")
+    assert "history was rewritten" in _fails("--checkpoint", str(path), "--state")
+
+
+def _checkpoint_text() -> str:
+    out = io.StringIO()
+    call_command("audit", "checkpoint", stdout=out)
+    return out.getvalue()
