@@ -6,10 +6,11 @@ before each run, so point it at a database of its own. Every step is measured tw
 same run, once for the Merkle log and once for the plain hash chain:
 
 - append: n entries through `entries_append` (the code every action's entry goes through),
-  1,000 entries per transaction, each with its canonical JSON, leaf hash, chain link and the
-  subtrees it completes; against the chain alone (the same entries, hashes and inserts, head
-  updated, no tree). One action writes one entry in its own transaction; batching is how a bulk load
-  appends, and what lets a single writer reach these rates.
+  1,000 entries per transaction, each with its canonical JSON, leaf hash, chain link, the
+  subtrees it completes and the digests of the two domain rows it binds; against the chain
+  alone (the same entries, hashes and inserts, head updated, no tree, no rows). One action
+  writes one entry in its own transaction; batching is how a bulk load appends, and what lets
+  a single writer reach these rates.
 - verify: `log_verify` reads every entry, recomputes its hash and link and the tree over
   them; against `chain_leaves`, the chain check alone.
 - proof: an inclusion proof of a random entry and a consistency proof from a random size to
@@ -37,7 +38,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accords.settings")
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/accords_bench_audit"
 BATCH = 1_000
-TABLES = "audit_auditentry, audit_auditnode, audit_cosignature, audit_audithead"
+TABLES = "audit_auditentry, audit_auditnode, audit_auditrow, audit_cosignature, audit_audithead"
 
 
 def database_ensure() -> str:
@@ -59,7 +60,8 @@ def empty_the_log() -> None:
 
 
 def records(start: int, n: int) -> list[dict]:
-    """Entries of the size item 4 of issue 12 makes them: ids, changed fields, a digest."""
+    """Entries of the size item 4 of issue 12 makes them (ids, changed fields, a digest), each
+    binding the two domain rows an answer writes (item 5): the acceptance and the referral."""
     return [
         {
             "action": "referral.accept",
@@ -68,6 +70,10 @@ def records(start: int, n: int) -> list[dict]:
                 "changed": ["status", "answered_at"],
                 "digest": f"{(start + i) * 2654435761 % 2**256:064x}",
             },
+            "rows": [
+                ("cases.acceptance", str(start + i), f"{(start + i) * 40503 % 2**256:064x}"),
+                ("transfers.referral", str(start + i), f"{(start + i) * 65537 % 2**256:064x}"),
+            ],
         }
         for i in range(n)
     ]

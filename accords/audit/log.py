@@ -27,7 +27,7 @@ from accords.audit.merkle import (
     ProofError,
     verify_consistency,
 )
-from accords.audit.models import AuditEntry, AuditHead, AuditNode
+from accords.audit.models import AuditEntry, AuditHead, AuditNode, AuditRow
 from accords.audit.selectors import consistency_proof
 
 GENESIS = "0" * 64
@@ -61,6 +61,13 @@ def entry_body(*, seq, at, actor_name, action, object_type, object_id, details, 
     ).encode()
 
 
+def rows_commitment(rows: list[tuple[str, str, str]]) -> dict:
+    """What an entry's leaf commits to of the rows its action wrote: their count and the
+    SHA-256 of their canonical list, sorted (model label, pk, digest, or "" if deleted)."""
+    text = canonical_json([list(r) for r in rows])
+    return {"count": len(rows), "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
 def entry_hash(**fields) -> str:
     return hashlib.sha256(b"\x00" + entry_body(**fields)).hexdigest()
 
@@ -83,9 +90,15 @@ def _stored_frontier(head: AuditHead) -> list[bytes] | None:
         return None
 
 
-def entry_append(*, actor, action: str, obj=None, details: dict | None = None) -> AuditEntry:
-    """Append one entry. Must run inside the transaction of the change it records."""
-    size = entries_append([dict(actor=actor, action=action, obj=obj, details=details)])
+def entry_append(
+    *, actor, action: str, obj=None, details: dict | None = None, rows=None
+) -> AuditEntry:
+    """Append one entry. Must run inside the transaction of the change it records. `rows`:
+    (model label, pk, digest or None) of the domain rows the change wrote (accords.audit.rows)."""
+    record = dict(actor=actor, action=action, obj=obj, details=details)
+    if rows is not None:
+        record["rows"] = rows
+    size = entries_append([record])
     return AuditEntry.objects.get(seq=size)
 
 
@@ -94,8 +107,9 @@ ENTRY_COLUMNS = ["seq", "at", "actor_id", "actor_name", "action", "object_type",
 
 
 def entries_append(records: list[dict]) -> int:
-    """Append entries (each: actor, action, obj, details) under one lock of the head; return
-    the log's size after them.
+    """Append entries (each: actor, action, obj, details, and optionally rows) under one lock
+    of the head; return the log's size after them. An entry with rows commits to their digests
+    in its details (`rows`: their count and SHA-256), and the digests are stored beside it.
 
     One action appends one; the batch form is for bulk work whose every record is its own
     fact (and for the benchmark), at the cost of one head update and two inserts per batch.
@@ -105,12 +119,16 @@ def entries_append(records: list[dict]) -> int:
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     frontier = frontier_of(head)
     prev, now = head.last_hash or GENESIS, timezone.now()
-    entries, nodes = [], []
+    entries, nodes, bound = [], [], []
     for record in records:
         actor = record.get("actor")
         object_type, object_id = object_label(record.get("obj"))
+        details = record.get("details") or {}
+        if (rows := record.get("rows")) is not None:
+            details = {**details, "rows": rows_commitment(rows)}
+            bound += [(frontier.size + 1, *row) for row in rows]
         # The details as stored: canonical JSON, read back the same on any database.
-        details = canonical_json(record.get("details") or {})
+        details = canonical_json(details)
         fields = dict(
             seq=frontier.size + 1,
             at=now,
@@ -129,6 +147,7 @@ def entries_append(records: list[dict]) -> int:
         nodes += frontier.append(bytes.fromhex(prev))
     _insert(AuditEntry, ENTRY_COLUMNS, entries)
     _insert(AuditNode, ["level", "index", "hash"], nodes)
+    _insert(AuditRow, ["entry_seq", "model", "object_pk", "digest"], bound)
     head.size, head.last_hash = frontier.size, prev
     head.frontier = "".join(h.hex() for h in frontier.hashes)
     head.save(update_fields=["size", "last_hash", "frontier"])

@@ -44,6 +44,20 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.action} by {self.actor_name}"
 
 
+class AuditRow(models.Model):
+    """The digest of one domain row as an entry's action left it ("": the action deleted it).
+    The entry's leaf commits to the digests of all its rows, so these are checked against it."""
+
+    pk = models.CompositePrimaryKey("entry_seq", "model", "object_pk")
+    entry_seq = models.PositiveBigIntegerField()
+    model = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_pk} as entry {self.entry_seq} left it"
+
+
 class AuditNode(models.Model):
     """The hash of one perfect subtree of the log above the leaves: 2**level entries from
     entry index * 2**level. Written once, when its last entry is appended; proofs of any

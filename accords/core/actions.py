@@ -17,7 +17,9 @@ never a person's data. An entry keeps:
   reveals nothing of them;
 - arguments declared `withholds=` (a password) by name only: a digest of a guessable secret
   could be guessed back;
-- a dict the action returns (counts, ids), as returned.
+- a dict the action returns (counts, ids), as returned;
+- a commitment to the digests of the domain rows the action wrote, as they stood after it
+  (accords.audit.rows): model label, key and SHA-256 of each row, stored beside the entry.
 
 Callables (a progress callback) are how an action reports, not what it chose; they are left out.
 """
@@ -32,6 +34,7 @@ from pathlib import Path
 from django.db import models, transaction
 
 from accords.audit.log import canonical_json, entry_append
+from accords.audit.rows import row_digests, rows_noted
 
 
 def _plain(value):
@@ -93,12 +96,14 @@ def action(name: str, *, records: tuple[str, ...] = (), withholds: tuple[str, ..
         @functools.wraps(fn)
         def run(*, actor, **kwargs):
             with transaction.atomic():
-                result = fn(actor=actor, **kwargs)
+                with rows_noted() as written:
+                    result = fn(actor=actor, **kwargs)
                 details = audit_details(kwargs, records=records, withholds=withholds)
                 obj = result if isinstance(result, models.Model) else None
                 if isinstance(result, dict):
                     details["result"] = _plain(result)
-                entry_append(actor=actor, action=name, obj=obj, details=details)
+                rows = row_digests(written)
+                entry_append(actor=actor, action=name, obj=obj, details=details, rows=rows)
             return result
 
         run.action_name = name

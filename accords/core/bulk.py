@@ -13,6 +13,8 @@ import json
 import polars as pl
 from django.db import connection, models
 
+from accords.audit.rows import noting, rows_written
+
 
 def reserve_ids(model, count: int) -> list[int]:
     """Primary keys for `count` new rows, taken now so other rows can point at them."""
@@ -62,9 +64,17 @@ def _column(field: models.Field, frame: pl.DataFrame) -> pl.Expr:
 def bulk_append(model, frame: pl.DataFrame, *, with_id: bool = False) -> None:
     """Append `frame`'s rows to the model's table (ids from the database unless given). Its
     columns are named by the fields' attribute names (`person_id`); a field it lacks takes
-    its default."""
+    its default. Inside an action the rows are noted for its audit entry (accords.audit.rows)."""
     if frame.is_empty():
         return
+    if noting():
+        # Inside an action every row is bound to its audit entry by key: take the keys now.
+        if not with_id:
+            frame, with_id = (
+                frame.with_columns(pl.Series("id", reserve_ids(model, frame.height))),
+                True,
+            )
+        rows_written(model, frame["id"].to_list())
     fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
     rows = frame.select(_column(f, frame).alias(f.column) for f in fields)
     quote = connection.ops.quote_name

@@ -8,8 +8,9 @@ negative; one to Eswatini (which Rwanda's officer does not see); and a locked ma
 to depart in which one person was granted a stay after the manifest was locked, so departing
 it takes that person off with the reason and departs the rest.
 
-Only the clock is staged by hand: notices and referrals are backdated (marked "demo staging")
-so that windows have run, or are running, as they would have in the days since.
+Only the clock is staged by hand: notices and referrals are backdated (the action
+`demo.clock_stage`) so that windows have run, or are running, as they would have in the days
+since.
 """
 
 from datetime import timedelta
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accords.cases.models import Notice, Person
 from accords.cases.services import case_import
+from accords.core.actions import action
 from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.transfers import services
@@ -77,12 +79,7 @@ def _staged_notice(actor, referral: Referral, days_ago: int, **serving) -> None:
     language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
     serving = {"language": language, **serving}
     notice = services.notice_serve(actor=actor, referral=referral, **serving)
-    # Demo staging: the notice was served `days_ago` days ago, so its window has run that long.
-    served = timezone.now() - timedelta(days=days_ago)
-    Notice.objects.filter(pk=notice.pk).update(served_at=served)
-    NoticeDocument.objects.filter(notice=notice, served_electronically_at__isnull=False).update(
-        served_electronically_at=served
-    )
+    clock_stage(actor=None, notice=notice, days_ago=days_ago)
 
 
 def _refer(actor, person: Person, agreement: Agreement, days_ago: int,
@@ -91,10 +88,23 @@ def _refer(actor, person: Person, agreement: Agreement, days_ago: int,
     referral = services.referral_create(
         actor=actor, person=person, agreement=agreement, proposed_on=proposed
     )
-    # Demo staging: the referral was made `days_ago` days ago.
-    referred = timezone.now() - timedelta(days=days_ago)
-    Referral.objects.filter(pk=referral.pk).update(referred_at=referred)
+    clock_stage(actor=None, referral=referral, days_ago=days_ago)
     return referral
+
+
+@action("demo.clock_stage", records=("days_ago",))
+def clock_stage(*, actor, days_ago: int, notice: Notice | None = None,
+                referral: Referral | None = None) -> None:  # fmt: skip
+    """Demo staging, and only that: a notice served or a referral made `days_ago` days ago, so
+    its window has run that long. An action like any other, so the log binds what it moves."""
+    moved = timezone.now() - timedelta(days=days_ago)
+    if notice is not None:
+        Notice.objects.filter(pk=notice.pk).update(served_at=moved)
+        NoticeDocument.objects.filter(notice=notice, served_electronically_at__isnull=False).update(
+            served_electronically_at=moved
+        )
+    if referral is not None:
+        Referral.objects.filter(pk=referral.pk).update(referred_at=moved)
 
 
 def _summary() -> dict:

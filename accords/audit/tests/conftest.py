@@ -29,9 +29,9 @@ def _log_starts_empty(request):
     known sizes, so each begins with none (taken away inside its own transaction)."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    from accords.audit.models import AuditEntry, AuditHead, AuditNode, Cosignature
+    from accords.audit.models import AuditEntry, AuditHead, AuditNode, AuditRow, Cosignature
     from accords.audit.tests.tools import tampering
 
     with tampering():
-        for model in (Cosignature, AuditNode, AuditEntry, AuditHead):
+        for model in (Cosignature, AuditNode, AuditRow, AuditEntry, AuditHead):
             model.objects.all().delete()

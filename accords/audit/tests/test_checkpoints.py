@@ -97,6 +97,7 @@ def test_a_tail_cut_with_the_head_updated_passes_the_chain_but_not_the_checkpoin
     assert log_verify().ok, "the chain alone cannot see it"
     problem = _fails("--checkpoint", str(path))
     assert "6 entries, fewer than the 8 of its checkpoint" in problem
+    assert "fewer than the 8 of its checkpoint" in _fails("--checkpoint", str(path), "--state")
 
 
 @pytest.mark.django_db
@@ -113,6 +114,7 @@ def test_a_history_rewritten_with_the_chain_recomputed_fails_at_the_first_checkp
     assert log_verify().ok, "the chain alone cannot see it"
     problem = _fails("--checkpoint", str(later), "--checkpoint", str(early))
     assert "at size 6" in problem and "history was rewritten" in problem
+    assert "at size 6" in _fails("--checkpoint", str(later), "--state")
 
 
 @pytest.mark.django_db
@@ -133,6 +135,7 @@ def test_edits_deletions_and_swaps_are_caught_with_or_without_a_checkpoint(
             AuditEntry.objects.filter(seq=3).update(details=two.details)
     assert "entry 2" in _fails()
     assert "entry 2" in _fails("--checkpoint", str(path))
+    assert "entry 2" in _fails("--checkpoint", str(path), "--state")
 
 
 @pytest.mark.django_db

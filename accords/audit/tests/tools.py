@@ -10,7 +10,8 @@ ORIGIN = "test.example/accords"
 LOG_KEY = signer_generate(ORIGIN)
 
 
-AUDIT_TABLES = ["audit_auditentry", "audit_auditnode", "audit_cosignature", "audit_audithead"]
+AUDIT_TABLES = ["audit_auditentry", "audit_auditnode", "audit_cosignature", "audit_audithead",
+                "audit_auditrow"]  # fmt: skip
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """`accords audit`: verify the log, publish its checkpoint and tiles, and cosign as a witness.
 
-accords audit verify [--checkpoint FILE ...] [--key VERIFIER-KEY]
+accords audit verify [--checkpoint FILE ...] [--key VERIFIER-KEY] [--state]
 accords audit checkpoint                 the log's signed checkpoint, on standard output
 accords audit cosign --key FILE CHECKPOINT   a witness cosigns a checkpoint ("-": stdin)
 accords audit tiles DIR                  the log as static tlog-tiles, for mirrors
@@ -30,10 +30,12 @@ from accords.audit.publishing import (
     log_origin,
     log_signer,
 )
+from accords.audit.rows import rows_check
 from accords.audit.services import cosignature_create
 from accords.audit.tiles import tiles_write
 
 BAD_INPUT = 2
+STATE_SHOWN = 100  # rows named on the terminal; the count covers all
 
 
 def _read(path: str, what: str) -> str:
@@ -57,6 +59,10 @@ class Command(BaseCommand):
             "--key", default="", help="the log's verifier key, or a file holding it "
             "(default: the verifier of the key this deployment signs with)",
         )  # fmt: skip
+        verify.add_argument(
+            "--state", action="store_true", help="also recompute the digest of every row the "
+            "log binds and name each row changed outside an action",
+        )  # fmt: skip
         verbs.add_parser("checkpoint", help="print the log's signed checkpoint")
         cosign = verbs.add_parser("cosign", help="cosign a checkpoint as a witness")
         cosign.add_argument("--key", required=True, metavar="FILE", help="the witness's key")
@@ -73,7 +79,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
 
-    def _verify(self, *, checkpoint, key, **_):
+    def _verify(self, *, checkpoint, key, state, **_):
         verifier = self._verifier(key) if checkpoint else None
         signed = []
         for path in checkpoint:
@@ -87,6 +93,24 @@ class Command(BaseCommand):
         self.stdout.write(f"audit log verifies: {result.entries} entries, hash chain intact")
         for c in sorted(signed, key=lambda c: c.size):
             self.stdout.write(f"it extends the checkpoint of {c.size} entries (consistency proven)")
+        if state:
+            self._state()
+
+    def _state(self):
+        check = rows_check()
+        if check.problems:
+            shown = check.problems[:STATE_SHOWN]
+            more = len(check.problems) - len(shown)
+            lines = [f"  {problem}" for problem in shown]
+            if more:
+                lines.append(f"  and {more} more")
+            raise CommandError(
+                f"the domain rows FAIL: {len(check.problems)} of the {check.rows} rows the log "
+                "binds were changed outside an action:\n" + "\n".join(lines)
+            )
+        self.stdout.write(
+            f"the {check.rows} rows the log binds are as their last actions left them"
+        )
 
     def _verifier(self, key: str):
         if not key:
