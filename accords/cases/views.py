@@ -11,6 +11,7 @@ from accords.cases import selectors
 from accords.cases.forms import CaseCheckForm, WorklistFilterForm
 from accords.cases.models import Person, Provenance
 from accords.cases.screening import case_explanation
+from accords.law.offences import offence_label
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement
 
@@ -73,7 +74,7 @@ def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
                                         "answered was withdrawn"))  # fmt: skip
     for c in person.criminal_history.all():
         what = "conviction" if c.kind == "conviction" else f"charge ({c.charge_outcome})"
-        events.append((c.on, f"{what}: {c.offence_category.replace('_', ' ')}"))
+        events.append((c.on, f"{what}: {offence_label(c.offence_category)}"))
     return sorted(events, key=lambda e: e[0])
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from accords.law.columns import AgreementTerms
+from accords.law.offences import offence_label
 from accords.law.regime import RuleVersion
 
 PASS, BLOCK, PENDING = "pass", "block", "pending"
@@ -139,7 +140,7 @@ def exclusions(ctx: Context, version: RuleVersion) -> list[Branch]:
         if category.startswith("conviction:"):
             offence = category.removeprefix("conviction:")
             when = holds("convictions", offence)
-            who, clears = f"people convicted of {offence.replace('_', ' ')}", ""
+            who, clears = f"people convicted of {offence_label(offence)}", ""
         else:
             when, who, clears = _EXCLUSIONS[category]
         clears = clears or "none: the person is outside this agreement"

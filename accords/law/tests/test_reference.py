@@ -32,7 +32,7 @@ def maybe(strategy):
 stays = st.lists(
     st.fixed_dictionaries(
         {"granted_by": st.sampled_from(["IJ", "BIA", "court"]), "from": maybe(some_dates)},
-        optional={"until": maybe(some_dates)},
+        optional={"until": maybe(some_dates), "country": maybe(st.sampled_from(COUNTRIES))},
     ),
     max_size=2,
 )
@@ -75,6 +75,9 @@ case_fields = {
     "notice_in_language_understood": st.booleans(),
     "notice_served_on_counsel": st.booleans(),
     "notice_exigent": st.booleans(),
+    "notice_counsel_access": st.booleans(),
+    "assured_credibly": st.booleans(),
+    "assured_no_onward_removal": st.booleans(),
     "fear_stated": st.booleans(),
     "fear_country": maybe(st.sampled_from(COUNTRIES)),
     "fear_referred_on": maybe(some_dates),

@@ -93,6 +93,15 @@ class NoticeServeForm(forms.Form):
         **kinds.LONG_TEXT.form,
     )
     exigent = forms.BooleanField(label=_("Exigent circumstances"), required=False)
+    counsel_access = forms.BooleanField(
+        label=_("The person has access to counsel during the notice period"), required=False
+    )
+    counsel_service = forms.ChoiceField(
+        label=_("How counsel of record outside Accords was served"),
+        choices=[(v, label) for v, label in Notice.CounselService.choices if v != "electronic"],
+        required=False,
+        help_text=_("Counsel with an Accords account is served electronically."),
+    )
 
 
 class FearClaimForm(forms.Form):
@@ -119,6 +128,18 @@ class StayForm(forms.Form):
     granted_by = forms.CharField(
         label=_("Granted by"), help_text=_("The court or body, e.g. BIA."), **kinds.text(40).form
     )
+    scope = forms.CharField(
+        label=_("What it bars"), initial="all_removals", max_length=12,
+        help_text=_('"all_removals", or the code of the one country, e.g. RW.'),
+    )  # fmt: skip
+
+    def clean_scope(self):
+        # People type "rw" as readily as "RW": the code is checked once it reads as one.
+        scope = self.cleaned_data["scope"].strip()
+        scope = scope if scope == "all_removals" else scope.upper()
+        kinds.stay_scope(scope)
+        return scope
+
     valid_from = _date(_("In force from"), **kinds.STAY_START.form)
     valid_until = _date(
         _("Until (empty: until further order)"), required=False, **kinds.STAY_END.form
