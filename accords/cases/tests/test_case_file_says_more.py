@@ -230,3 +230,24 @@ def test_a_request_to_ice_for_a_stay_is_recorded_and_never_read_as_a_stay(tmp_pa
     assert not Stay.objects.filter(person=person).exists()
     backwards = case_doc(stay_requests=[{"filed_on": "2025-08-20", "decided_on": "2025-08-01"}])
     assert case_file_problems(backwards)[0].field == "stay_requests[0].decided_on"
+
+
+# --- the case page reads words, not keys ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_case_page_says_what_the_new_facts_are_in_words(reference_data, accounts, login):
+    doc = case_doc(
+        "W-1",
+        assurances=[RWANDA_ASSURES],
+        stays=[{"granted_by": "BIA", "valid_from": "2025-08-01", "scope": "SV"}],
+        stay_requests=[{"filed_on": "2025-07-01"}],
+        criminal_history=[{"kind": "conviction", "offence_category": "dui", "on": "2015-01-01"}],
+    )
+    case_import(actor=None, records=[(1, doc)], source="t")
+    page = login("sending.officer").get("/cases/W-1/").content.decode()
+    assert "RW gave assurances about this person (no torture, no onward removal" in page
+    assert "stay of removal to SV only granted by BIA" in page
+    assert "stay requested of ICE (a request is no stay)" in page
+    assert "conviction: driving under the influence" in page
+    assert "no_onward_removal" not in page
