@@ -412,6 +412,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
             (pl.col("kind") == "charge") & (pl.col("charge_outcome") == "pending")
         ).any(),
         serving_sentence=pl.col("serving_sentence").any(),
+        ever_charged=pl.lit(True),
     )
     requests = (
         tables["country_requests"]
@@ -580,6 +581,7 @@ def engine_columns(
         "country_requests",
         "convictions",
         "pending_charges",
+        "ever_charged",
         "serving_sentence",
         *[c for c in TABLES["uk"] if c != "person_id"],
     )

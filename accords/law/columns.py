@@ -101,6 +101,7 @@ CASE_SCHEMA: dict[str, pl.DataType] = {
     # --- criminal history: convictions only ---
     "convictions": pl.List(pl.String),  # offence categories, e.g. "child_sex_offence", "violent"
     "pending_charges": pl.Boolean(),  # a criminal case is open against the person
+    "ever_charged": pl.Boolean(),  # ever charged with a crime, whatever the outcome
     "serving_sentence": pl.Boolean(),  # currently serving a criminal sentence
     # --- UK (Rwanda partnership) ---
     "asylum_claim_on": pl.Date(),  # the day the asylum claim was made
@@ -205,6 +206,7 @@ EXCLUSION_CATEGORIES = frozenset(
         "pending_case",
         "serving_sentence",
         "criminal_record",
+        "criminal_charges",
     }
 )
 

@@ -131,6 +131,8 @@ _EXCLUSIONS = {
         "the sentence is served",
     ),
     "criminal_record": (c("convictions").list.len() > 0, "people with a criminal record", ""),
+    # "never charged with a crime" (Palau): a charge of any outcome, dismissed or acquitted too
+    "criminal_charges": (c("ever_charged"), "people ever charged with a crime", ""),
 }
 
 

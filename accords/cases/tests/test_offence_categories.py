@@ -16,7 +16,7 @@ from accords.cases.casefile import case_file_problems, csv_row_to_case_file
 from accords.cases.models import CriminalRecord, Person
 from accords.cases.services import CaseFileErrors, case_import
 from accords.cases.tests.conftest import case_doc
-from accords.law.columns import AgreementTerms, ForcePeriod
+from accords.law.columns import EXCLUSION_CATEGORIES, AgreementTerms, ForcePeriod
 from accords.law.offences import offence_categories
 from accords.registry.models import Term
 
@@ -78,7 +78,7 @@ def test_the_schema_the_docs_and_the_data_list_the_same_categories():
     schema = (ROOT / "accords" / "cases" / "case-file.schema.json").read_text()
     item = json.loads(schema)["properties"]["criminal_history"]["items"]
     assert item["properties"]["offence_category"]["enum"] == list(offence_categories())
-    documented = re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", (ROOT / "docs" /
+    documented = re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \| [^|]+ \|$", (ROOT / "docs" /
                             "offence-categories.md").read_text(), re.M)  # fmt: skip
     assert [(key, label.strip()) for key, label in documented] == list(offence_categories().items())
 
@@ -103,3 +103,9 @@ def test_an_agreement_excluding_an_unlisted_conviction_is_refused():
     with pytest.raises(ValidationError) as refused:
         term.clean()
     assert "child_sex_offence" in refused.value.message_dict["category"][0]
+
+
+def test_the_docs_list_every_exclusion_the_engine_reads():
+    documented = re.findall(r"^\| `([a-z_]+)` \| [^|]+ \|$", (ROOT / "docs" /
+                            "offence-categories.md").read_text(), re.M)  # fmt: skip
+    assert set(documented) - set(offence_categories()) == EXCLUSION_CATEGORIES

@@ -67,6 +67,8 @@ class Reference:
                 return ("block", None)
             if category == "serving_sentence" and k["serving_sentence"]:
                 return ("block", None)
+            if category == "criminal_charges" and k["ever_charged"]:
+                return ("block", None)
             if category == "criminal_record" and len(k["convictions"]) > 0:
                 return ("block", None)
             if category.startswith("conviction:") and category[11:] in k["convictions"]:

@@ -90,6 +90,7 @@ case_fields = {
     "country_requests": requests,
     "convictions": st.lists(st.sampled_from(["child_sex_offence", "violent", "drugs"]), max_size=2),
     "pending_charges": st.booleans(),
+    "ever_charged": st.booleans(),
     "serving_sentence": st.booleans(),
     "asylum_claim_on": maybe(st.dates(date(2021, 6, 1), date(2024, 6, 1))),
     "asylum_refused_on": maybe(st.dates(date(2022, 1, 1), date(2025, 1, 1))),

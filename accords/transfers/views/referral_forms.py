@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accords.cases.models import FearClaim, Notice
+from accords.cases.models import FearClaim, Notice, Stay
 from accords.core import validation as kinds
 from accords.transfers import rules
 from accords.transfers.models import DiplomaticNote, Referral, UkStep
@@ -129,16 +129,18 @@ class StayForm(forms.Form):
         label=_("Granted by"), help_text=_("The court or body, e.g. BIA."), **kinds.text(40).form
     )
     scope = forms.CharField(
-        label=_("What it bars"), initial="all_removals", max_length=12,
-        help_text=_('"all_removals", or the code of the one country, e.g. RW.'),
+        label=_("Bars removal only to"), max_length=2, required=False,
+        help_text=_("The country's code, e.g. SV, when the stay bars removal to that country "
+                    "alone; empty when it bars every removal."),
     )  # fmt: skip
 
     def clean_scope(self):
-        # People type "rw" as readily as "RW": the code is checked once it reads as one.
-        scope = self.cleaned_data["scope"].strip()
-        scope = scope if scope == "all_removals" else scope.upper()
-        kinds.stay_scope(scope)
-        return scope
+        # People type "sv" as readily as "SV": the code is checked once it reads as one.
+        country = self.cleaned_data["scope"].strip().upper()
+        if not country:
+            return Stay.ALL_REMOVALS
+        kinds.country_code(country)
+        return country
 
     valid_from = _date(_("In force from"), **kinds.STAY_START.form)
     valid_until = _date(
