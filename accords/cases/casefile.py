@@ -66,7 +66,14 @@ FIELD_KINDS: dict[str, kinds.Kind] = {
     "person.nationalities[]": kinds.COUNTRY,
     "person.languages[]": kinds.LANGUAGE,
     "person.family": kinds.text(40),
-    "person.counsel": kinds.text(150),
+    # "person.counsel" as a username is checked with its kind in `_counsel_problems`
+    "person.counsel.name": kinds.text(100),
+    "person.counsel.bar_number": kinds.text(40),
+    "person.counsel.bar": kinds.text(60),
+    "person.counsel.address": kinds.text(500, lines=True),
+    "person.counsel.email": kinds.text(254),
+    "person.counsel.account": kinds.text(150),
+    "person.family_members[].birth_date": kinds.BIRTH_DATE,
     "removal_orders[].entered_on": kinds.EVENT_DATE,
     "removal_orders[].final_on": kinds.EVENT_DATE,
     "removal_orders[].designated_countries[]": kinds.COUNTRY,
@@ -75,10 +82,17 @@ FIELD_KINDS: dict[str, kinds.Kind] = {
     "proceedings[].filed_on": kinds.EVENT_DATE,
     "proceedings[].decided_on": kinds.EVENT_DATE,
     "stays[].granted_by": kinds.text(40),
-    "stays[].scope": kinds.text(200),
+    "stays[].scope": kinds.STAY_SCOPE,
     "stays[].valid_from": kinds.STAY_START,
     "stays[].valid_until": kinds.STAY_END,
-    "criminal_history[].offence_category": kinds.text(60),
+    "stay_requests[].requested_of": kinds.text(40),
+    "stay_requests[].filed_on": kinds.EVENT_DATE,
+    "stay_requests[].decided_on": kinds.EVENT_DATE,
+    "assurances[].receiving_state": kinds.COUNTRY,
+    "assurances[].agreement": kinds.text(40),
+    "assurances[].given_on": kinds.EVENT_DATE,
+    "assurances[].document_reference": kinds.text(100),
+    "criminal_history[].offence_category": kinds.OFFENCE_CATEGORY,
     "criminal_history[].on": kinds.EVENT_DATE,
     "notices[].destination": kinds.COUNTRY,
     "notices[].served_at": kinds.EVENT_MOMENT,
@@ -86,6 +100,7 @@ FIELD_KINDS: dict[str, kinds.Kind] = {
     "notices[].method": kinds.text(40),
     "notices[].interpreter_name": kinds.text(100),
     "notices[].interpreter_language": kinds.LANGUAGE,
+    "notices[].counsel_bar_number": kinds.text(40),
     "fear_claims[].country": kinds.COUNTRY,
     "fear_claims[].stated_on": kinds.EVENT_DATE,
     "fear_claims[].referred_on": kinds.EVENT_DATE,
@@ -141,6 +156,8 @@ def _ordered(doc: dict):
         yield f"removal_orders[{i}].final_on", order["entered_on"], order.get("final_on")
     for i, stay in enumerate(doc.get("stays", [])):
         yield f"stays[{i}].valid_until", stay["valid_from"], stay.get("valid_until")
+    for i, request in enumerate(doc.get("stay_requests", [])):
+        yield f"stay_requests[{i}].decided_on", request["filed_on"], request.get("decided_on")
     for i, proceeding in enumerate(doc.get("proceedings", [])):
         yield f"proceedings[{i}].decided_on", proceeding["filed_on"], proceeding.get("decided_on")
     for i, claim in enumerate(doc.get("fear_claims", [])):
@@ -172,10 +189,24 @@ def case_file_problems(doc, *, line: int = 1, counsel: frozenset[str] = frozense
                     "a conviction has no charge outcome (a dismissed charge is a charge)",
                 )
             )
-    name = doc["person"].get("counsel")
-    if name and name not in counsel:
-        problems.append(Problem(line, "person.counsel", f'no counsel "{name}" in Accords'))
+    problems += _counsel_problems(doc["person"].get("counsel"), line, counsel)
     return problems
+
+
+def _counsel_problems(named, line: int, counsel: frozenset[str]) -> list[Problem]:
+    """Counsel named by an Accords username must be counsel in Accords; counsel described by
+    bar number and address need not be, unless the file links an account."""
+    if isinstance(named, dict):
+        field, name = "person.counsel.account", named.get("account")
+    else:
+        field, name = "person.counsel", named
+        said = kinds.text(150).problems(name) if name else []
+        if said:
+            return [Problem(line, field, message) for message in said]
+    if name and name not in counsel:
+        outside = "counsel outside Accords is described by name, bar, bar number and address"
+        return [Problem(line, field, f'no counsel "{name}" in Accords ({outside})')]
+    return []
 
 
 def case_file_hash(doc: dict) -> str:

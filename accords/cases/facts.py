@@ -29,7 +29,9 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "persons": {
         "person_id": pl.Int64(), "case_number": Str, "birth_date": Date, "nationalities": Countries,
         "family_id": pl.Int64(), "unaccompanied_minor": Bool, "detained": Bool, "has_counsel": Bool,
+        "counsel_bar_number": Str,
     },
+    "family_members": {"person_id": pl.Int64(), "birth_date": Date},
     "orders": {
         "person_id": pl.Int64(), "basis": Str, "entered_on": Date, "final_on": Date,
         "final_how": Str, "in_absentia": Bool, "designated_countries": Countries,
@@ -42,6 +44,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     "stays": {
         "person_id": pl.Int64(), "granted_by": Str, "valid_from": Date, "valid_until": Date,
+        "scope": Str,
     },
     "criminal": {
         "person_id": pl.Int64(), "kind": Str, "offence_category": Str, "on": Date,
@@ -49,7 +52,8 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     "notices": {
         "person_id": pl.Int64(), "destination": Str, "served_at": Instant, "understood": Bool,
-        "served_on": Str, "interpreter_language": Str, "exigent": Bool,
+        "served_on": Str, "interpreter_language": Str, "exigent": Bool, "counsel_access": Bool,
+        "counsel_bar_number": Str,
     },
     "fear_claims": {
         "person_id": pl.Int64(), "country": Str, "stated_on": Date, "referred_on": Date,
@@ -62,6 +66,10 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
     "country_requests": {
         "person_id": pl.Int64(), "country": Str, "asked_on": Date, "answer": Str,
+    },
+    "assurances": {
+        "person_id": pl.Int64(), "receiving_state": Str, "given_on": Date, "assures": Countries,
+        "credible": Bool,
     },
     "uk": {
         "person_id": pl.Int64(), "asylum_claim_on": Date, "asylum_refused_on": Date,
@@ -77,8 +85,10 @@ _SOURCES = {
     "persons": (
         "cases_person",
         "id, case_number, birth_date, nationalities, family_id, unaccompanied_minor, detained, "
-        "counsel_id IS NOT NULL",
+        "counsel_id IS NOT NULL OR counsel_of_record_id IS NOT NULL, "
+        "(SELECT bar_number FROM cases_counsel WHERE cases_counsel.id = counsel_of_record_id)",
     ),
+    "family_members": ("cases_familymember", "person_id, birth_date"),
     "orders": (
         "cases_removalorder",
         "person_id, basis, entered_on, final_on, final_how, in_absentia, designated_countries, "
@@ -89,14 +99,15 @@ _SOURCES = {
         "cases_proceeding",
         "person_id, kind, filed_on, decided_on, stay_requested, grounds",
     ),
-    "stays": ("cases_stay", "person_id, granted_by, valid_from, valid_until"),
+    "stays": ("cases_stay", "person_id, granted_by, valid_from, valid_until, scope"),
     "criminal": (
         "cases_criminalrecord",
         'person_id, kind, offence_category, "on", charge_outcome, serving_sentence',
     ),
     "notices": (
         "cases_notice",
-        "person_id, destination, served_at, understood, served_on, interpreter_language, exigent",
+        "person_id, destination, served_at, understood, served_on, interpreter_language, exigent, "
+        "counsel_access, counsel_bar_number",
     ),
     "fear_claims": (
         "cases_fearclaim",
@@ -108,6 +119,10 @@ _SOURCES = {
         "person_id, receiving_state, decision, decided_on, lapsed_on",
     ),
     "country_requests": ("cases_countryrequest", "person_id, country, asked_on, answer"),
+    "assurances": (
+        "cases_assurance",
+        "person_id, receiving_state, given_on, assures, credible",
+    ),
     "uk": (
         "cases_ukprocess",
         "person_id, asylum_claim_on, asylum_refused_on, inadmissible_on, dangerous_journey, "
@@ -127,6 +142,7 @@ COUNTING = {
     "acceptances": "((provenance = 'workflow' AND recorded_as = 'receiving_officer') "
     "OR (provenance = 'document' AND confirmed_by_id IS NOT NULL))",
     "notices": "(provenance <> 'import' OR (document_reference <> '' AND document_sha256 <> ''))",
+    "assurances": "document_reference <> ''",
 }
 
 
@@ -248,8 +264,15 @@ def facts_from_case_file(doc: dict, *, person_id: int = 0) -> dict[str, pl.DataF
             "unaccompanied_minor": person.get("unaccompanied_minor", False),
             "detained": person.get("detained", False),
             "has_counsel": bool(person.get("counsel")),
+            "counsel_bar_number": (person.get("counsel") or {}).get("bar_number")
+            if isinstance(person.get("counsel"), dict)
+            else None,
         }
     )
+    rows["family_members"] += [
+        {"person_id": person_id, "birth_date": member["birth_date"]}
+        for member in person.get("family_members", [])
+    ]
     sections = {
         "orders": "removal_orders",
         "protections": "protections",
@@ -260,12 +283,15 @@ def facts_from_case_file(doc: dict, *, person_id: int = 0) -> dict[str, pl.DataF
         "fear_claims": "fear_claims",
         "acceptances": "acceptances",
         "country_requests": "country_requests",
+        "assurances": "assurances",
     }
     for table, section in sections.items():
         for item in doc.get(section, []):
             row = {"person_id": person_id, **item}
             if table == "orders":
                 row["designated_countries"] = json.dumps(item.get("designated_countries", []))
+            if table == "assurances":
+                row["assures"] = json.dumps(item.get("assures", []))
             rows[table].append(row)
     if doc.get("uk"):
         rows["uk"].append({"person_id": person_id, **doc["uk"]})
@@ -301,12 +327,19 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
     per person: computed once, it serves `engine_columns` for every receiving state."""
     on = pl.lit(as_of)
     persons = tables["persons"]
-    # A family "has children" when any member is under 18 on the day considered.
+    # A family "has children" when any member is under 18 on the day considered: a member
+    # with a case in Accords (the same family key), or one the person's case file names.
     minor = pl.col("birth_date").dt.offset_by("18y") > on
     families = (
         persons.filter(pl.col("family_id").is_not_null())
         .group_by("family_id")
         .agg(in_family_with_children=minor.any())
+    )
+    named_children = (
+        tables["family_members"]
+        .filter(minor & (pl.col("birth_date") <= on))
+        .group_by("person_id")
+        .agg(has_named_child=pl.lit(True))
     )
     orders = _latest(
         tables["orders"].filter(pl.col("entered_on") <= on),
@@ -365,7 +398,10 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         .group_by("person_id")
         .agg(
             stays=pl.struct(
-                granted_by="granted_by", **{"from": "valid_from", "until": "valid_until"}
+                granted_by="granted_by",
+                **{"from": "valid_from", "until": "valid_until"},
+                # null: the stay bars every removal; a code: removal to that country only
+                country=pl.when(pl.col("scope") != "all_removals").then("scope"),
             )
         )
     )
@@ -376,6 +412,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
             (pl.col("kind") == "charge") & (pl.col("charge_outcome") == "pending")
         ).any(),
         serving_sentence=pl.col("serving_sentence").any(),
+        ever_charged=pl.lit(True),
     )
     requests = (
         tables["country_requests"]
@@ -387,6 +424,10 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         pl.col("removal_directions_notified_at").dt.replace_time_zone(None)
     )
     frame = persons.join(families, on="family_id", how="left")
+    frame = frame.join(named_children, on="person_id", how="left").with_columns(
+        in_family_with_children=pl.col("in_family_with_children").fill_null(False)
+        | pl.col("has_named_child").fill_null(False)
+    )
     for part in (orders, protections, motions, petitions, appeals, stays, crimes, requests, uk):
         frame = frame.join(part, on="person_id", how="left")
     # Once here rather than for every receiving state: the lists and flags no fact filled.
@@ -397,23 +438,34 @@ def engine_columns(
     tables: dict[str, pl.DataFrame],
     *,
     receiving: str,
-    as_of: date,
+    as_of: date | datetime,
     base: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The engine's case columns (`accords.law.columns.CASE_SCHEMA`) for transfers to one
-    receiving state, from the facts on record on `as_of`; `base` is `engine_base(tables,
-    as_of)` when the caller has it already (screening several states)."""
+    receiving state, from the facts on record on `as_of` (a day, or a moment in naive UTC);
+    `base` is `engine_base(tables, day)` when the caller has it already (screening several
+    states)."""
+    moment = as_of if isinstance(as_of, datetime) else None
+    as_of = as_of.date() if moment else as_of
     on = pl.lit(as_of)
     frame = engine_base(tables, as_of) if base is None else base
+    # The notices on record: those served by the end of the day considered, or, at a moment
+    # (naive UTC), those served by then.
     day_ends = pl.lit(as_of).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") + pl.duration(
         days=1
     )
+    served = (
+        pl.col("served_at") <= pl.lit(moment).dt.replace_time_zone("UTC")
+        if moment
+        else pl.col("served_at") < day_ends
+    )
     to_receiving = pl.col("destination") == receiving
     notices = _latest(
-        tables["notices"].filter(to_receiving & (pl.col("served_at") < day_ends)),
+        tables["notices"].filter(to_receiving & served),
         "served_at",
-        ["served_at", "destination", "understood", "served_on", "interpreter_language", "exigent"],
-    ).select(
+        ["served_at", "destination", "understood", "served_on", "interpreter_language", "exigent",
+         "counsel_access", "counsel_bar_number"],
+    ).select(  # fmt: skip
         "person_id",
         pl.col("served_at").dt.replace_time_zone(None).alias("notice_served_at"),
         pl.col("destination").alias("notice_destination"),
@@ -422,6 +474,8 @@ def engine_columns(
         pl.when(pl.col("interpreter_language") != "").then("interpreter_language")
         .alias("notice_interpreter_language"),
         pl.col("exigent").alias("notice_exigent"),
+        pl.col("counsel_access").fill_null(False).alias("notice_counsel_access"),
+        pl.col("counsel_bar_number").alias("notice_counsel_bar_number"),
     )  # fmt: skip
     fear = _latest(
         tables["fear_claims"].filter(
@@ -455,10 +509,21 @@ def engine_columns(
         pl.when(pl.col("decision") == "accepted").then("decided_on").alias("accepted_on"),
         (pl.col("decision") == "declined").alias("acceptance_declined"),
     )
+    # Assurances about this person from the receiving state, once given (and with the
+    # document's reference, which `COUNTING` requires of the database's).
+    assured = (
+        tables["assurances"]
+        .filter((pl.col("receiving_state") == receiving) & (pl.col("given_on") <= on))
+        .group_by("person_id")
+        .agg(
+            assured_credibly=pl.col("credible").any(),
+            assured_no_onward_removal=pl.col("assures").list.contains("no_onward_removal").any(),
+        )
+    )
     # The state's facts are lined up with the base on its person ids alone and then set beside
     # it: joining them to the whole base would copy every one of its columns.
     beside = frame.select("person_id")
-    for part in (notices, fear, acceptance):
+    for part in (notices, fear, acceptance, assured):
         beside = beside.join(part, on="person_id", how="left", maintain_order="left")
     frame = frame.hstack(beside.drop("person_id"))
     frame = frame.select(
@@ -489,9 +554,19 @@ def engine_columns(
         "notice_served_at",
         "notice_destination",
         "notice_in_language_understood",
-        "notice_served_on_counsel",
+        # Served on counsel of record: a notice naming the counsel it served (by bar number)
+        # counts only if that is the person's counsel of record.
+        (
+            pl.col("notice_served_on_counsel")
+            & (
+                pl.col("notice_counsel_bar_number").fill_null("").eq("")
+                | pl.col("counsel_bar_number").is_null()
+                | (pl.col("notice_counsel_bar_number") == pl.col("counsel_bar_number"))
+            )
+        ).alias("notice_served_on_counsel"),
         "notice_interpreter_language",
         "notice_exigent",
+        "notice_counsel_access",
         "fear_stated",
         "fear_country",
         "fear_referred_on",
@@ -501,9 +576,12 @@ def engine_columns(
         "protection_proceedings_ended",
         "accepted_on",
         "acceptance_declined",
+        pl.col("assured_credibly").fill_null(False),
+        pl.col("assured_no_onward_removal").fill_null(False),
         "country_requests",
         "convictions",
         "pending_charges",
+        "ever_charged",
         "serving_sentence",
         *[c for c in TABLES["uk"] if c != "person_id"],
     )

@@ -90,6 +90,36 @@ class RecordableFact(CaseFact):
         return self.provenance != Provenance.IMPORT
 
 
+class Counsel(models.Model):
+    """Counsel of record: a lawyer with a bar number and an address, who need not have an
+    Accords account. With an account (`account`), counsel sees the case in Accords and is
+    served its notices electronically; without, an officer serves counsel by mail, e-mail or by
+    hand and records how (`Notice.counsel_service`)."""
+
+    name = models.CharField(max_length=100, validators=[kinds.one_line])
+    bar_number = models.CharField(max_length=40, validators=[kinds.one_line])
+    bar = models.CharField(
+        max_length=60, validators=[kinds.one_line],
+        help_text="Where counsel is admitted: a state bar, a court, the EOIR roster.",
+    )  # fmt: skip
+    address = models.TextField(max_length=500, validators=kinds.text(500, lines=True).validators)
+    email = models.EmailField(blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Counsel's Accords account, when counsel has one.",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name_plural = "counsel"
+        constraints = [
+            models.UniqueConstraint(fields=["bar", "bar_number"], name="one_counsel_per_bar_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"counsel {self.bar} {self.bar_number}"
+
+
 class Person(models.Model):
     class Status(models.TextChoices):
         OPEN = "open"
@@ -114,8 +144,12 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="clients",
-        help_text="Counsel of record, who sees this case and is served its notices.",
+        help_text="Counsel's Accords account, who sees this case and is served its notices.",
     )
+    counsel_of_record = models.ForeignKey(
+        Counsel, null=True, blank=True, on_delete=models.PROTECT, related_name="clients",
+        help_text="Counsel of record, in Accords or not: notices must be served on them.",
+    )  # fmt: skip
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
     # The SHA-256 of the case file last imported: importing the same file again changes nothing.
     case_file_hash = models.CharField(max_length=64, blank=True)
@@ -126,6 +160,27 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.case_number
+
+
+class FamilyMember(CaseFact):
+    """A member of the person's family as their case file names them, whether or not they have
+    a case in Accords: so the person's own file says whether the family has children (the UK
+    scheme and some agreements exclude families with children under 18)."""
+
+    class Relation(models.TextChoices):
+        CHILD = "child"
+        PARENT = "parent"
+        SPOUSE = "spouse", "spouse or partner"
+        SIBLING = "sibling"
+        OTHER = "other", "other relative"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_members")
+    relation = models.CharField(max_length=8, choices=Relation.choices)
+    birth_date = models.DateField(validators=[kinds.birth_date])
+    case_number = models.CharField(
+        max_length=40, blank=True, validators=[kinds.one_line],
+        help_text="The member's own case, if they have one.",
+    )  # fmt: skip
 
 
 class RemovalOrder(CaseFact):
@@ -205,13 +260,18 @@ class Proceeding(CaseFact):
 
 
 class Stay(RecordableFact):
-    """A stay of removal actually granted (a request to ICE is not a stay)."""
+    """A stay of removal actually granted (a request to ICE is not a stay: `StayRequest`).
+    It bars removal to every country, or to the one country it names (`scope`)."""
 
     SAME_FACT = ("granted_by", "valid_from")
+    ALL_REMOVALS = "all_removals"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stays")
     granted_by = models.CharField(max_length=40, validators=[kinds.one_line])
-    scope = models.CharField(max_length=200, blank=True, validators=[kinds.one_line])
+    scope = models.CharField(
+        max_length=12, default=ALL_REMOVALS, validators=[kinds.stay_scope],
+        help_text='"all_removals", or the ISO code of the one country removal to which it bars',
+    )  # fmt: skip
     valid_from = models.DateField(validators=[kinds.stay_start])
     valid_until = models.DateField(
         null=True, blank=True, validators=[kinds.stay_end], help_text="empty: no end"
@@ -227,6 +287,47 @@ class Stay(RecordableFact):
         ]
 
 
+class StayRequest(CaseFact):
+    """A request for a stay made to ICE (Form I-246) or another authority. Recorded, and never
+    read as a stay: it does not pause removal by itself (8 CFR 241.6). A granted request
+    becomes a `Stay` when the grant is recorded."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending"
+        GRANTED = "granted"
+        DENIED = "denied"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stay_requests")
+    requested_of = models.CharField(max_length=40, default="ICE", validators=[kinds.one_line])
+    filed_on = models.DateField(validators=[kinds.event_date])
+    decided_on = models.DateField(null=True, blank=True, validators=[kinds.event_date])
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+
+
+class Assurance(RecordableFact):
+    """Diplomatic assurances about this person from the receiving state (8 CFR 208.18(c)):
+    what they assure, and whether the sending state found them credible. They count for
+    transfers to that state alongside any the agreement gives for everyone, so two people
+    under one agreement on one date can differ. They count only with the assurance
+    document's reference."""
+
+    SAME_FACT = ("receiving_state", "given_on")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assurances")
+    receiving_state = models.CharField(max_length=2, validators=[kinds.country_code])
+    agreement = models.CharField(
+        max_length=40, blank=True, validators=[kinds.one_line],
+        help_text="The agreement they were given under, if they name one.",
+    )  # fmt: skip
+    given_on = models.DateField(validators=[kinds.event_date])
+    # what they assure: keys of `kinds.ASSURED`
+    assures = models.JSONField(default=list, validators=[kinds.assured])
+    credible = models.BooleanField(
+        default=False, help_text="The sending state (the State Department) found them credible."
+    )
+    document_reference = models.CharField(max_length=100, validators=[kinds.one_line])
+
+
 class CriminalRecord(CaseFact):
     class Kind(models.TextChoices):
         CONVICTION = "conviction"
@@ -240,7 +341,9 @@ class CriminalRecord(CaseFact):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="criminal_history")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    offence_category = models.CharField(max_length=60, validators=[kinds.one_line])
+    offence_category = models.CharField(
+        max_length=60, validators=kinds.OFFENCE_CATEGORY.field_validators
+    )
     on = models.DateField(validators=[kinds.event_date])
     charge_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     serving_sentence = models.BooleanField(default=False)
@@ -275,6 +378,24 @@ class Notice(RecordableFact):
         max_length=8, blank=True, validators=[kinds.language_code]
     )
     exigent = models.BooleanField(default=False)
+    counsel_access = models.BooleanField(
+        default=False,
+        help_text="In exigent circumstances, the person had access to counsel during the notice "
+        "period (the shorter period applies only then).",
+    )
+
+    class CounselService(models.TextChoices):
+        NONE = "", "not served on counsel"
+        ELECTRONIC = "electronic", "electronically, in Accords"
+        EMAIL = "email", "by e-mail"
+        MAIL = "mail", "by mail to counsel's address"
+        HAND = "hand", "by hand"
+        FAX = "fax", "by fax"
+
+    counsel_service = models.CharField(max_length=10, choices=CounselService.choices, blank=True)
+    # The counsel of record served, by bar number: a notice served on counsel who is no longer
+    # of record does not count as served on counsel.
+    counsel_bar_number = models.CharField(max_length=40, blank=True, validators=[kinds.one_line])
     # The served document, as the sending state's own system names and hashes it: an imported
     # notice counts for the notice gate only with both (Accords' own notices keep the text).
     document_reference = models.CharField(max_length=100, blank=True)

@@ -29,8 +29,10 @@ from accords.registry.models import Agreement, Status, Term
 
 # Registry statuses after which an agreement no longer operates, until it is in force again.
 _STOPS = {Status.SUSPENDED, Status.ENJOINED, Status.RULED_UNLAWFUL, Status.ENDED}
-# Registry eligibility categories the engine checks under another name.
-_SAME_AS = {"criminal_charges": "pending_case"}
+# Registry eligibility categories the engine checks under another name (none today: Palau's
+# "never charged with a crime" is `criminal_charges`, any charge whatever its outcome, not a
+# pending case alone).
+_SAME_AS: dict[str, str] = {}
 # "Accepts only" terms about the process rather than the person: the regime's own gates
 # (us.final_order, us.receiving_acceptance) check them for every agreement.
 _PROCESS_CONDITIONS = {"final_removal_order", "receiving_state_approval"}

@@ -11,9 +11,12 @@ from django.db.models import Q
 from accords.cases.casefile import Problem, case_file_hash, case_file_problems
 from accords.cases.models import (
     Acceptance,
+    Assurance,
+    Counsel,
     CountryRequest,
     CriminalRecord,
     Family,
+    FamilyMember,
     FearClaim,
     Notice,
     Person,
@@ -23,16 +26,20 @@ from accords.cases.models import (
     RecordableFact,
     RemovalOrder,
     Stay,
+    StayRequest,
     UkProcess,
 )
 from accords.core.actions import action
 
 # Case-file section -> the model its items become.
 SECTIONS = {
+    "person.family_members": FamilyMember,
     "removal_orders": RemovalOrder,
     "protections": Protection,
     "proceedings": Proceeding,
     "stays": Stay,
+    "stay_requests": StayRequest,
+    "assurances": Assurance,
     "criminal_history": CriminalRecord,
     "notices": Notice,
     "fear_claims": FearClaim,
@@ -59,8 +66,29 @@ def _item(model, item: dict) -> dict:
         if key.endswith("_at") and isinstance(value, str):
             fields[key] = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if model is Stay:
-        fields.setdefault("scope", "")
+        fields.setdefault("scope", Stay.ALL_REMOVALS)
     return fields
+
+
+def _items(doc: dict, section: str) -> list[dict]:
+    """A section's items; "person.family_members" lies inside the person."""
+    if section.startswith("person."):
+        return doc["person"].get(section.removeprefix("person."), [])
+    return doc.get(section, [])
+
+
+def _counsel_of_record(named, accounts: dict[str, int]) -> tuple[Counsel | None, int | None]:
+    """Counsel of record as the file describes them, and their Accords account's id. Counsel
+    is one per bar and bar number: the file's description updates what Accords holds."""
+    if not isinstance(named, dict):
+        return None, accounts.get(named or "")
+    account = accounts.get(named.get("account") or "")
+    counsel, _ = Counsel.objects.update_or_create(
+        bar=named["bar"], bar_number=named["bar_number"],
+        defaults={"name": named["name"], "address": named["address"],
+                  "email": named.get("email", ""), "account_id": account},
+    )  # fmt: skip
+    return counsel, account
 
 
 def _same_fact(fact: RecordableFact) -> tuple:
@@ -88,7 +116,7 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
     person.family = families.get(family_key) if family_key else None
     person.unaccompanied_minor = data.get("unaccompanied_minor", False)
     person.detained = data.get("detained", False)
-    person.counsel_id = counsel.get(data.get("counsel") or "")
+    person.counsel_of_record, person.counsel_id = _counsel_of_record(data.get("counsel"), counsel)
     person.status = doc.get("status", "open")
     person.case_file_hash = digest
     person.save()
@@ -99,7 +127,7 @@ def _write(doc: dict, families: dict[str, Family], counsel: dict[str, int]) -> s
             kept = {_same_fact(f) for f in facts.exclude(imported)}
             facts = facts.filter(imported)
         facts.delete()
-        items = (model(person=person, **_item(model, item)) for item in doc.get(section, []))
+        items = (model(person=person, **_item(model, item)) for item in _items(doc, section))
         model.objects.bulk_create(f for f in items if not kept or _same_fact(f) not in kept)
     before = UkProcess.objects.filter(person=person).first()
     kept = {f: getattr(before, f) for f in before.fields_recorded_in_accords} if before else {}

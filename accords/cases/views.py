@@ -9,8 +9,10 @@ from django.shortcuts import render
 
 from accords.cases import selectors
 from accords.cases.forms import CaseCheckForm, WorklistFilterForm
-from accords.cases.models import Person, Provenance
+from accords.cases.models import Person, Provenance, Stay
 from accords.cases.screening import case_explanation
+from accords.core import validation as kinds
+from accords.law.offences import offence_label
 from accords.law.regime import load_regime
 from accords.registry.models import Agreement
 
@@ -47,7 +49,17 @@ def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
         events.append((p.granted_on, f"{p.get_kind_display()} granted for {p.country}"))
     for s in person.stays.all():
         until = f" until {s.valid_until}" if s.valid_until else " until further order"
-        events.append((s.valid_from, f"stay granted by {s.granted_by}{until}"))
+        scope = "" if s.scope == Stay.ALL_REMOVALS else f" of removal to {s.scope} only"
+        events.append((s.valid_from, f"stay{scope} granted by {s.granted_by}{until}"))
+    for r in person.stay_requests.all():
+        events.append((r.filed_on, f"stay requested of {r.requested_of} (a request is no stay)"))
+        if r.decided_on:
+            events.append((r.decided_on, f"stay request {r.get_outcome_display()}"))
+    for a in person.assurances.all():
+        assures = ", ".join(kinds.ASSURED.get(key, key) for key in a.assures)
+        found = "found credible" if a.credible else "not found credible"
+        events.append((a.given_on, f"{a.receiving_state} gave assurances about this person "
+                                   f"({assures}; {found})"))  # fmt: skip
     for p in person.proceedings.all():
         stay = ", with a stay request" if p.stay_requested else ""
         events.append((p.filed_on, f"{p.get_kind_display()} filed{stay}"))
@@ -73,7 +85,7 @@ def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
                                         "answered was withdrawn"))  # fmt: skip
     for c in person.criminal_history.all():
         what = "conviction" if c.kind == "conviction" else f"charge ({c.charge_outcome})"
-        events.append((c.on, f"{what}: {c.offence_category.replace('_', ' ')}"))
+        events.append((c.on, f"{what}: {offence_label(c.offence_category)}"))
     return sorted(events, key=lambda e: e[0])
 
 

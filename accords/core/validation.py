@@ -126,6 +126,40 @@ def day_considered(value: date) -> None:
              after=f"the gates can be run at most {PLANNED_WITHIN_YEARS} years ahead.")  # fmt: skip
 
 
+def offence_category(value: str) -> None:
+    """One of the offence categories (`accords/law/data/offence-categories.yaml`), the words
+    the agreements' exclusions are written in; the message lists them all."""
+    from accords.law.offences import offence_problem
+
+    problem = offence_problem(value)
+    if problem:
+        raise ValidationError(problem + ".")
+
+
+def stay_scope(value: str) -> None:
+    """What a stay bars: removal to any country ("all_removals"), or to the one it names."""
+    if value != "all_removals":
+        country_code(value)
+
+
+# What diplomatic assurances about a person may assure, each with its words for pages.
+ASSURED = {
+    "no_torture": "no torture",
+    "no_onward_removal": "no onward removal to a country the person is protected from",
+    "humane_treatment": "humane treatment in detention",
+    "fair_trial": "a fair trial",
+}
+
+
+def assured(value: list) -> None:
+    """What diplomatic assurances assure, from a fixed list."""
+    unknown = [v for v in value if v not in ASSURED] if isinstance(value, list) else [value]
+    if unknown:
+        raise ValidationError(
+            f"{_shown(str(unknown[0]))} is not a kind of assurance; use: {', '.join(ASSURED)}."
+        )
+
+
 def _refuse_hidden_characters(value: str, allowed: str) -> None:
     # NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be encoded at all, and
     # other control characters only hide what a text says.
@@ -285,6 +319,8 @@ STAY_END = Kind(date, (stay_end,))
 PLANNED_DATE = Kind(date, (planned_date,))
 DAY_CONSIDERED = Kind(date, (day_considered,))
 COUNTRY = Kind(str, (country_code,), 2)
+OFFENCE_CATEGORY = Kind(str, (offence_category,), 60)
+STAY_SCOPE = Kind(str, (stay_scope,), 12)
 LANGUAGE = Kind(str, (language_code,), 8)
 FREE_TEXT = text(TEXT_MAX, lines=True)
 LONG_TEXT = text(LONG_TEXT_MAX, lines=True)

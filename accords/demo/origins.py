@@ -95,7 +95,7 @@ OFFENCES = {
 }  # fmt: skip
 
 STAY_GRANTORS = ["IJ", "BIA", "court of appeals", "district court", "ICE"]
-STAY_SCOPES = ["removal to any country", "removal to a third country", ""]
+STAY_SCOPES = ["all_removals", "all_removals", "all_removals", "SV"]
 NOTICE_METHODS = ["in person", "in person", "in person", "in person", "by mail to counsel"]
 DECLINE_REASONS = ["vetting not completed", "criminal history", "quota reached", ""]
 

@@ -99,7 +99,7 @@ def caseload_bulk_load(
             bulk_append(Person, persons, with_id=True)
             person_ids = persons.select("case", person_id="id")
             for section, model in MODELS.items():
-                if section != "persons":
+                if section != "persons" and section in tables:  # sections it draws
                     bulk_append(
                         model, tables[section].join(person_ids, on="case", maintain_order="left")
                     )

@@ -24,11 +24,14 @@ from typing import Any
 
 import polars as pl
 
+from accords.law.offences import offence_categories
+
 STAY = pl.Struct(
     {
         "granted_by": pl.String,  # "IJ", "BIA", "court of appeals", "district court", "ICE", ...
         "from": pl.Date,  # first day in force
         "until": pl.Date,  # last day in force; null = until further order
+        "country": pl.String,  # the one country removal to which it bars; null = every removal
     }
 )
 
@@ -78,6 +81,7 @@ CASE_SCHEMA: dict[str, pl.DataType] = {
     "notice_served_on_counsel": pl.Boolean(),  # also served on counsel of record
     "notice_interpreter_language": pl.String(),  # language an interpreter used, if any (evidence)
     "notice_exigent": pl.Boolean(),  # officer recorded exigent circumstances (shorter notice)
+    "notice_counsel_access": pl.Boolean(),  # ... and the person had access to counsel meanwhile
     # --- a stated fear of the receiving state (US) ---
     "fear_stated": pl.Boolean(),  # the person stated a fear of removal to a country
     "fear_country": pl.String(),  # the country feared; null while stated = assume R
@@ -89,11 +93,15 @@ CASE_SCHEMA: dict[str, pl.DataType] = {
     # --- the receiving state's answer about this person by name ---
     "accepted_on": pl.Date(),  # the receiving state accepted this person by name
     "acceptance_declined": pl.Boolean(),  # the receiving state declined this person
+    # --- diplomatic assurances about this person from the receiving state (8 CFR 208.18(c)) ---
+    "assured_credibly": pl.Boolean(),  # given, and found credible by the sending state
+    "assured_no_onward_removal": pl.Boolean(),  # they assure no onward removal
     # --- the INA 241(b)(2) country-sequence log ---
     "country_requests": pl.List(COUNTRY_REQUEST),
     # --- criminal history: convictions only ---
     "convictions": pl.List(pl.String),  # offence categories, e.g. "child_sex_offence", "violent"
     "pending_charges": pl.Boolean(),  # a criminal case is open against the person
+    "ever_charged": pl.Boolean(),  # ever charged with a crime, whatever the outcome
     "serving_sentence": pl.Boolean(),  # currently serving a criminal sentence
     # --- UK (Rwanda partnership) ---
     "asylum_claim_on": pl.Date(),  # the day the asylum claim was made
@@ -116,6 +124,7 @@ RECEIVING_COLUMNS = frozenset(
     {
         "notice_served_at", "notice_destination", "notice_in_language_understood",
         "notice_served_on_counsel", "notice_interpreter_language", "notice_exigent",
+        "notice_counsel_access", "assured_credibly", "assured_no_onward_removal",
         "fear_stated", "fear_country", "fear_referred_on", "fear_interview_noticed_at",
         "fear_screened_on", "fear_outcome", "protection_proceedings_ended",
         "accepted_on", "acceptance_declined",
@@ -189,7 +198,7 @@ def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
 
 
 # Exclusion categories an agreement may list; "conviction:<category>" names one offence
-# category (e.g. "conviction:child_sex_offence") matched against `convictions`.
+# category of `offences.py` (e.g. "conviction:child_sex_offence") matched against `convictions`.
 EXCLUSION_CATEGORIES = frozenset(
     {
         "unaccompanied_minor",
@@ -197,6 +206,7 @@ EXCLUSION_CATEGORIES = frozenset(
         "pending_case",
         "serving_sentence",
         "criminal_record",
+        "criminal_charges",
     }
 )
 
@@ -246,7 +256,8 @@ class AgreementTerms:
         unknown = {
             c
             for c in self.excluded
-            if c not in EXCLUSION_CATEGORIES and not c.startswith("conviction:")
+            if c not in EXCLUSION_CATEGORIES
+            and c.removeprefix("conviction:") not in offence_categories()
         }
         if unknown:
             raise ValueError(f"agreement {self.id}: unknown exclusion(s) {sorted(unknown)}")

@@ -176,15 +176,32 @@ class CountrySequence:
         return pl.DataFrame({"sequence_state": state, "sequence_clears": _dates(clears)})
 
 
-def stay_columns(cases: pl.DataFrame, day: date) -> pl.DataFrame:
-    """Per case: whether a stay is in force on the day, and the day the last of them ends."""
-    rows, stays = _rows(cases["stays"]), _elements(cases["stays"]).struct.unnest()
-    starts = _days(stays["from"], _NO_DAY)
-    ends = _days(stays["until"], _OPEN)
-    today = _day(day)
-    in_force = (starts <= today) & (ends >= today)
-    last = _per_row_max(rows[in_force], ends[in_force].astype(np.int32), cases.height, _NO_DAY)
-    # the day after the last day in force; none while a stay runs until further order
-    ends_known = (last != _NO_DAY) & (last != _OPEN)
-    clears = _dates(np.where(ends_known, last + 1, _NO_DAY))
-    return pl.DataFrame({"stay_in_force": last != _NO_DAY, "stay_clears": clears})
+class Stays:
+    """Every stay of every case as flat arrays, built once per set of cases and day; `columns`
+    then says, for one receiving state, which cases a stay bars: one that bars every removal,
+    or one that bars removal to that very state (a stay's scope)."""
+
+    def __init__(self, cases: pl.DataFrame, day: date):
+        self.size = cases.height
+        rows, stays = _rows(cases["stays"]), _elements(cases["stays"]).struct.unnest()
+        starts = _days(stays["from"], _NO_DAY)
+        ends = _days(stays["until"], _OPEN)
+        today = _day(day)
+        in_force = (starts <= today) & (ends >= today)
+        countries = (
+            _country(stays["country"]) if "country" in stays.columns else np.full(len(rows), -1)
+        )
+        every = stays["country"].is_null().to_numpy() if "country" in stays.columns else None
+        self.rows, self.ends = rows[in_force], ends[in_force].astype(np.int32)
+        self.country = countries[in_force]
+        self.every = np.ones(len(self.rows), bool) if every is None else every[in_force]
+
+    def columns(self, receiving: str) -> pl.DataFrame:
+        """Per case: whether a stay bars removal to `receiving` on the day, and the day after
+        the last of those ends."""
+        bars = self.every | (self.country == _country(pl.Series([receiving]))[0])
+        last = _per_row_max(self.rows[bars], self.ends[bars], self.size, _NO_DAY)
+        # the day after the last day in force; none while a stay runs until further order
+        ends_known = (last != _NO_DAY) & (last != _OPEN)
+        clears = _dates(np.where(ends_known, last + 1, _NO_DAY))
+        return pl.DataFrame({"stay_in_force": last != _NO_DAY, "stay_clears": clears})

@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from accords.law.columns import AgreementTerms
+from accords.law.offences import offence_label
 from accords.law.regime import RuleVersion
 
 PASS, BLOCK, PENDING = "pass", "block", "pending"
@@ -130,6 +131,8 @@ _EXCLUSIONS = {
         "the sentence is served",
     ),
     "criminal_record": (c("convictions").list.len() > 0, "people with a criminal record", ""),
+    # "never charged with a crime" (Palau): a charge of any outcome, dismissed or acquitted too
+    "criminal_charges": (c("ever_charged"), "people ever charged with a crime", ""),
 }
 
 
@@ -139,7 +142,7 @@ def exclusions(ctx: Context, version: RuleVersion) -> list[Branch]:
         if category.startswith("conviction:"):
             offence = category.removeprefix("conviction:")
             when = holds("convictions", offence)
-            who, clears = f"people convicted of {offence.replace('_', ' ')}", ""
+            who, clears = f"people convicted of {offence_label(offence)}", ""
         else:
             when, who, clears = _EXCLUSIONS[category]
         clears = clears or "none: the person is outside this agreement"

@@ -200,7 +200,10 @@ def compelling_circumstances(ctx: Context, version: RuleVersion) -> list[Branch]
 
 # Columns derived from lists before the rules run (see lists.py)
 UK_DERIVED: dict[str, Derivation] = {
-    "uk.no_court_order": Derivation(lambda cases, day, version: lists.stay_columns(cases, day)),
+    "uk.no_court_order": Derivation(
+        lambda cases, day, version: lists.Stays(cases, day),
+        lambda stays, receiving: stays.columns(receiving),
+    ),
 }
 
 UK_RULES: dict[str, RuleFunction] = {

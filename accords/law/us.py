@@ -180,6 +180,11 @@ def no_chain_refoulement(ctx: Context, version: RuleVersion) -> list[Branch]:
     )
     return [
         Branch(
+            PASS,
+            f"{ctx.receiving}'s assurances about this person bar onward removal",
+            c("assured_no_onward_removal"),
+        ),
+        Branch(
             BLOCK,
             f"the person is protected from another country and nothing bars {ctx.receiving}"
             " from sending them on to it",
@@ -241,7 +246,14 @@ def assurances(ctx: Context, version: RuleVersion) -> list[Branch]:
         said = f"{ctx.receiving} gave diplomatic assurances on {a.given_on}, found credible"
     else:
         said = f"{ctx.receiving} gave diplomatic assurances, not found credible"
-    return [Branch(PASS, said)]
+    return [
+        Branch(
+            PASS,
+            f"{ctx.receiving} gave diplomatic assurances about this person, found credible",
+            c("assured_credibly") & ~pl.lit(ctx.credible_assurances),
+        ),
+        Branch(PASS, said),
+    ]
 
 
 # Columns derived from lists before the rules run (see lists.py)
@@ -252,7 +264,10 @@ US_DERIVED: dict[str, Derivation] = {
         ),
         lambda sequence, receiving: sequence.columns(receiving),
     ),
-    "us.no_stay": Derivation(lambda cases, day, version: lists.stay_columns(cases, day)),
+    "us.no_stay": Derivation(
+        lambda cases, day, version: lists.Stays(cases, day),
+        lambda stays, receiving: stays.columns(receiving),
+    ),
 }
 
 US_RULES: dict[str, RuleFunction] = {

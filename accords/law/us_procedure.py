@@ -31,6 +31,15 @@ def designated(ctx: Context) -> pl.Expr:
     return holds("order_designated_countries", ctx.receiving)
 
 
+def _assured_person(ctx: Context, so: str) -> Branch:
+    """Credible assurances given about this person (not the agreement's, for everyone)."""
+    return Branch(
+        PASS,
+        f"credible diplomatic assurances from {ctx.receiving} about this person: {so}",
+        c("assured_credibly"),
+    )
+
+
 def _notice_defects(ctx: Context, p: dict, serve: str) -> list[Branch]:
     r = ctx.receiving
     how = f"serve written notice naming {r}"
@@ -63,10 +72,14 @@ def notice(ctx: Context, version: RuleVersion) -> list[Branch]:
     named_in_order = Branch(PASS, f"the order designates {ctx.receiving}", designated(ctx))
     if version.kind == "none":
         return [Branch(PASS, "no notice rule was in force")]
+    assured = []
     if version.kind == "hours_before":
         if p["none_with_credible_assurances"] and ctx.credible_assurances:
             return [Branch(PASS, "credible diplomatic assurances: no notice is required")]
-        exigent = c("notice_exigent") & c("has_counsel")
+        if p["none_with_credible_assurances"]:
+            assured = [_assured_person(ctx, "no notice is required")]
+        # the shorter period needs exigent circumstances and access to counsel meanwhile
+        exigent = c("notice_exigent") & c("notice_counsel_access")
         hours = pl.when(exigent).then(p["exigent_hours"]).otherwise(p["hours"])
         ends = c("notice_served_at") + pl.duration(hours=hours)
         serve = f"at least {p['hours']} hours before removal ({p['exigent_hours']} if exigent)"
@@ -85,6 +98,7 @@ def notice(ctx: Context, version: RuleVersion) -> list[Branch]:
             )
         ]
     return [
+        *assured,
         named_in_order,
         *outside_class,
         *_notice_defects(ctx, p, serve),
@@ -116,7 +130,11 @@ def fear_claim(ctx: Context, version: RuleVersion) -> list[Branch]:
     if version.kind == "screening":
         if p["none_with_credible_assurances"] and ctx.credible_assurances:
             return [Branch(PASS, "credible diplomatic assurances: no screening is required")]
+        assured = []
+        if p["none_with_credible_assurances"]:
+            assured = [_assured_person(ctx, "no screening is required")]
         return [
+            *assured,
             *opening,
             Branch(
                 BLOCK,

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accords.law.offences import offence_problem
+
 
 class Precision(models.TextChoices):
     """How much of a date a source actually states ("June 2025" is month precision)."""
@@ -308,6 +310,11 @@ class Term(models.Model):
                 errors["rule"] = "An eligibility term says whether it excludes or accepts."
             if not self.category:
                 errors["category"] = "An eligibility term names the category it is about."
+            elif self.category.startswith("conviction:"):
+                # An exclusion of a conviction is written in the case files' own words.
+                problem = offence_problem(self.category.removeprefix("conviction:"))
+                if problem:
+                    errors["category"] = problem + "."
         if self.kind == self.Kind.SERVICE and not self.service:
             errors["service"] = "A service term names the service."
         if (

@@ -212,6 +212,14 @@ def rules_in_force(regime_id: str, day, language: str = "en") -> list[str]:
     return lines
 
 
+def _counsel(person) -> str:
+    """Counsel of record as the notice names them: by name and bar number, in Accords or not."""
+    if person.counsel_of_record_id:
+        counsel = person.counsel_of_record
+        return f"{counsel.name} ({counsel.bar} {counsel.bar_number})"
+    return person.counsel.get_username() if person.counsel_id else "none of record"
+
+
 def notice_text(referral: Referral, language: str) -> tuple[str, bool]:
     """The notice for this referral in `language`, and whether that translation is checked."""
     if language not in TEMPLATES:
@@ -231,6 +239,6 @@ def notice_text(referral: Referral, language: str) -> tuple[str, bool]:
         proposed=referral.proposed_on.isoformat(),
         today=today.isoformat(),
         rules="\n".join(rules_in_force(agreement.regime, today, language)),
-        counsel=person.counsel.get_username() if person.counsel_id else "none of record",
+        counsel=_counsel(person),
     )
     return text, checked

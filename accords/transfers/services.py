@@ -101,8 +101,9 @@ def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on)
 
 @action(
     "notice.serve",
-    records=("language", "served_on", "method", "interpreter_language", "exigent", "uk_step"),
-)
+    records=("language", "served_on", "method", "interpreter_language", "exigent", "uk_step",
+             "counsel_service", "counsel_access"),
+)  # fmt: skip
 def notice_serve(
     *,
     actor,
@@ -115,6 +116,8 @@ def notice_serve(
     interpreter_attestation: str = "",
     exigent: bool = False,
     uk_step: str = "",
+    counsel_service: str = "",
+    counsel_access: bool = False,
 ) -> Notice:
     """Serve written notice naming the destination. In a language the person understands when
     a translation exists; otherwise read by an interpreter in such a language, whose name and
@@ -122,7 +125,14 @@ def notice_serve(
     such, and it does not satisfy the notice gate.
 
     Under the UK regime a notice is one of two steps (`UK_STEPS`): the notice of intent, then
-    removal directions; an understood one is what the UK notice gates count."""
+    removal directions; an understood one is what the UK notice gates count.
+
+    Counsel of record is served too. Counsel with an Accords account is served electronically,
+    always; counsel outside Accords is served by the officer, who says how (`counsel_service`:
+    e-mail, mail to counsel's address, by hand, fax). Without that, the notice is served on
+    the person alone, and the notice gate waits for service on counsel. The notice keeps the
+    bar number of the counsel served, so a change of counsel is seen. `counsel_access` says
+    that in exigent circumstances the person had access to counsel (the shorter period)."""
     person = _locked_person(referral.person)
     if referral.status != Referral.Status.OPEN:
         raise ValidationError({"referral": "The referral is not open."})
@@ -139,8 +149,7 @@ def notice_serve(
             {"interpreter_name": "An interpreter's name and attestation are recorded."}
         )
     understood = language in person.languages or interpreter_language in person.languages
-    if person.counsel_id and served_on != Notice.ServedOn.PERSON_AND_COUNSEL:
-        served_on = Notice.ServedOn.PERSON_AND_COUNSEL  # counsel of record is always served
+    served_on, counsel_service = _service_on_counsel(person, served_on, counsel_service)
     notice = Notice(
         person=person,
         destination=referral.agreement.receiving_state_id,
@@ -152,6 +161,11 @@ def notice_serve(
         interpreter_name=interpreter_name,
         interpreter_language=interpreter_language,
         exigent=exigent,
+        counsel_access=counsel_access,
+        counsel_service=counsel_service,
+        counsel_bar_number=person.counsel_of_record.bar_number
+        if served_on == Notice.ServedOn.PERSON_AND_COUNSEL and person.counsel_of_record_id
+        else "",
         **_recorded_by(actor),
     )
     notice.full_clean()
@@ -182,6 +196,25 @@ def notice_serve(
     return notice
 
 
+def _service_on_counsel(person: Person, served_on: str, how: str) -> tuple[str, str]:
+    """(served_on, how counsel was served) for a notice to `person`."""
+    if how and how not in Notice.CounselService.values:
+        raise ValidationError({"counsel_service": "Say how counsel was served: e-mail, mail, by "
+                                                  "hand or fax."})  # fmt: skip
+    if person.counsel_id:  # counsel in Accords is always served, electronically
+        return Notice.ServedOn.PERSON_AND_COUNSEL, Notice.CounselService.ELECTRONIC
+    if not person.counsel_of_record_id:
+        if how or served_on == Notice.ServedOn.PERSON_AND_COUNSEL:
+            raise ValidationError({"counsel_service": "This person has no counsel of record."})
+        return Notice.ServedOn.PERSON, ""
+    if how == Notice.CounselService.ELECTRONIC:
+        outside = "Counsel outside Accords is not served electronically: say how they were served."
+        raise ValidationError({"counsel_service": outside})
+    if served_on == Notice.ServedOn.PERSON_AND_COUNSEL and not how:
+        raise ValidationError({"counsel_service": "Say how counsel of record was served."})
+    return (Notice.ServedOn.PERSON_AND_COUNSEL if how else Notice.ServedOn.PERSON), how
+
+
 @action("fear_claim.record")
 def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> FearClaim:
     person = _locked_person(person)
@@ -207,11 +240,16 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
     return claim
 
 
-@action("stay.record")
-def stay_record(*, actor, person: Person, granted_by: str, valid_from, valid_until=None) -> Stay:
+@action("stay.record", records=("scope",))
+def stay_record(
+    *, actor, person: Person, granted_by: str, valid_from, valid_until=None,
+    scope: str = Stay.ALL_REMOVALS,
+) -> Stay:  # fmt: skip
+    """Record a stay granted: of every removal, or of removal to the one country `scope`
+    names. A request for a stay (to ICE) is no stay, and is never recorded as one."""
     person = _locked_person(person)
     stay = Stay(person=person, granted_by=granted_by, valid_from=valid_from,
-                valid_until=valid_until, **_recorded_by(actor))  # fmt: skip
+                valid_until=valid_until, scope=scope, **_recorded_by(actor))  # fmt: skip
     stay.full_clean()
     stay.save()
     return stay

@@ -70,3 +70,17 @@ def test_the_uk_rwanda_partnership_operates_only_while_the_registry_says_it_was_
 ):
     in_force = _gates(case_doc(), "uk-rwanda", on)["agreement.in_force"]
     assert in_force["outcome"] == outcome, in_force
+
+
+def test_palau_takes_only_people_never_charged_so_a_dismissed_charge_bars_it(reference_data):
+    # Palau's memorandum: people "never charged with a crime" (the registry's words), which is
+    # more than no pending case: a charge dismissed years ago still bars Palau, not Rwanda.
+    on = date(2026, 1, 15)
+    dismissed = case_doc(criminal_history=[
+        {"kind": "charge", "offence_category": "theft", "on": "2019-03-01",
+         "charge_outcome": "dismissed"}])  # fmt: skip
+    palau = _gates(dismissed, "us-palau", on)["agreement.exclusions"]
+    assert palau["outcome"] == "block"
+    assert palau["reason"] == "the agreement excludes people ever charged with a crime"
+    assert _gates(dismissed, "us-rwanda", on)["agreement.exclusions"]["outcome"] == "pass"
+    assert _gates(case_doc(), "us-palau", on)["agreement.exclusions"]["outcome"] == "pass"

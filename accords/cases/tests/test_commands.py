@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from accords.cases.management.commands.check import considered
 from accords.cases.models import Decision, Screening
 from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
@@ -159,3 +160,71 @@ def test_each_stored_decision_says_what_the_case_page_says(reference_data):
     assert any(d.gates for d in Decision.objects.all())
     notes = [tuple(n.values()) for n in screening.notes]
     assert len(notes) == len(set(notes)) > 0
+
+
+# --- a moment, not only a date (issue 14) ---------------------------------------------------
+
+
+def _served_at(moment: str, **notice) -> dict:
+    doc = case_doc()
+    doc["notices"][0].update(served_at=moment, **notice)
+    return doc
+
+
+@pytest.mark.django_db
+def test_the_24_hour_notice_is_checked_at_a_time_of_day(tmp_path, reference_data, capsys):
+    # ICE memo of 2025-07-09: notice at least 24 hours before removal. Served 09:00 UTC.
+    doc = _served_at("2025-08-25T09:00:00Z")
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on", "2025-08-26T08:59Z") == 1
+    notice = next(g for g in json.loads(capsys.readouterr().out)["gates"]
+                  if g["gate"] == "us.notice")  # fmt: skip
+    assert notice["outcome"] == "pending" and "24-hour" in notice["reason"]
+    # the same instant written in another zone is the same moment
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on",
+                  "2025-08-26T04:00-05:00") == 0  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_six_hours_suffice_in_exigent_circumstances_with_access_to_counsel(
+    tmp_path, reference_data, capsys
+):
+    doc = _served_at("2025-08-25T09:00:00Z", exigent=True, counsel_access=True)
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on", "2025-08-25T14:59Z") == 1
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on", "2025-08-25T15:00Z") == 0
+    # exigent, but without access to counsel: the 24 hours stand
+    alone = _served_at("2025-08-25T09:00:00Z", exigent=True)
+    assert _check(tmp_path, alone, "--agreement", "us-rwanda", "--on", "2025-08-25T15:00Z") == 1
+
+
+@pytest.mark.django_db
+def test_a_notice_served_after_the_moment_is_not_yet_on_record(tmp_path, reference_data, capsys):
+    doc = _served_at("2025-08-25T09:00:00Z")
+    doc["notices"].append({**doc["notices"][0], "served_at": "2025-08-27T18:00:00Z",
+                           "document_reference": "NTC-2"})  # fmt: skip
+    # at noon on the 27th the first notice counts; the evening's is still to come
+    assert _check(tmp_path, doc, "--agreement", "us-rwanda", "--on", "2025-08-27T12:00Z") == 0
+
+
+def test_a_moment_is_taken_in_utc_and_a_date_as_the_day():
+    assert considered("2024-05-01T10:30+01:00").isoformat() == "2024-05-01T09:30:00"
+    assert considered("2024-05-01").isoformat() == "2024-05-01"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "on,message",
+    [
+        ("2025-08-26T09:00", "has no time zone"),
+        ("2025-08-26T25:00Z", "is not a date"),
+        ("9999-12-31T23:59+14:00", "at most 5 years ahead"),
+        ("9999-12-31T23:59-12:00", "out of range"),
+        ("0001-01-01T00:00+01:00", "out of range"),
+        ("1899-12-31T23:00Z", "1900"),
+        ("2999-01-01T00:00Z", "at most 5 years ahead"),
+    ],
+)
+def test_a_moment_without_a_zone_or_out_of_range_is_bad_input(
+    tmp_path, reference_data, capsys, on, message
+):
+    assert _check(tmp_path, case_doc(), "--agreement", "us-rwanda", "--on", on) == 2
+    assert message in capsys.readouterr().err

@@ -70,3 +70,19 @@ def test_stored_decisions_point_at_notes_kept_once_and_back():
     )
     assert back == old
     _migrated(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stay_scope_in_free_text_becomes_every_removal_unless_it_was_a_country():
+    call_command("flush", interactive=False, verbosity=0)
+    apps = _migrated([("cases", "0006_facts_record_their_provenance")])
+    Person, Stay = apps.get_model("cases", "Person"), apps.get_model("cases", "Stay")
+    person = Person.objects.create(case_number="M-9", given_name="A", family_name="B",
+                                   birth_date=date(1990, 1, 1))  # fmt: skip
+    for scope in ("removal to a third country", "", "SV", "sv"):
+        Stay.objects.create(person=person, granted_by="BIA", scope=scope,
+                            valid_from=date(2025, 1, 1))  # fmt: skip
+    apps = _migrated([("cases", "0007_case_file_says_more")])
+    scopes = list(apps.get_model("cases", "Stay").objects.order_by("id").values_list("scope"))
+    assert scopes == [("all_removals",), ("all_removals",), ("SV",), ("all_removals",)]
+    _migrated(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -67,6 +67,8 @@ class Reference:
                 return ("block", None)
             if category == "serving_sentence" and k["serving_sentence"]:
                 return ("block", None)
+            if category == "criminal_charges" and k["ever_charged"]:
+                return ("block", None)
             if category == "criminal_record" and len(k["convictions"]) > 0:
                 return ("block", None)
             if category.startswith("conviction:") and category[11:] in k["convictions"]:
@@ -112,6 +114,8 @@ class Reference:
         """None when no stay is in force; else the outcome: blocked, until when if known."""
         in_force = []
         for stay in self.case["stays"]:
+            if stay.get("country") not in (None, self.r):
+                continue  # a stay of removal to another country only
             started = stay["from"] is None or stay["from"] <= self.day
             running = stay["until"] is None or stay["until"] >= self.day
             if started and running:
@@ -203,6 +207,8 @@ class Reference:
             return ("pass", None)
         if a.assurances and a.assurances.bars_onward_removal and a.assurances.given_on <= self.day:
             return ("pass", None)
+        if self.case["assured_no_onward_removal"]:
+            return ("pass", None)
         for country in self.case["withholding_countries"] + self.case["cat_countries"]:
             if country != self.r:
                 return ("block", None)
@@ -213,7 +219,7 @@ class Reference:
         if kind == "none":
             return ("pass", None)
         if kind == "hours_before" and p["none_with_credible_assurances"]:
-            if self.credible_assurances():
+            if self.credible_assurances() or k["assured_credibly"]:
                 return ("pass", None)
         if self.r in k["order_designated_countries"]:
             return ("pass", None)
@@ -230,7 +236,7 @@ class Reference:
             return ("pending", None)
         if kind == "hours_before":
             hours = p["hours"]
-            if k["notice_exigent"] and k["has_counsel"]:
+            if k["notice_exigent"] and k["notice_counsel_access"]:
                 hours = p["exigent_hours"]
             ends = served_at + timedelta(hours=hours)
         else:
@@ -242,7 +248,7 @@ class Reference:
     def us_fear_claim(self, kind, p):
         k = self.case
         if kind == "screening" and p["none_with_credible_assurances"]:
-            if self.credible_assurances():
+            if self.credible_assurances() or k["assured_credibly"]:
                 return ("pass", None)
         if not k["fear_stated"]:
             return ("pass", None)

@@ -35,7 +35,9 @@ def test_dates_and_datetimes_inside_lists_of_records_are_read_from_iso_text():
         ]
     )
     row = frame.row(0, named=True)
-    assert row["stays"] == [{"granted_by": "IJ", "from": date(2025, 5, 1), "until": None}]
+    assert row["stays"] == [
+        {"granted_by": "IJ", "from": date(2025, 5, 1), "until": None, "country": None}
+    ]
     assert row["notice_served_at"] == datetime(2025, 7, 20, 10)
 
 

@@ -32,7 +32,7 @@ def maybe(strategy):
 stays = st.lists(
     st.fixed_dictionaries(
         {"granted_by": st.sampled_from(["IJ", "BIA", "court"]), "from": maybe(some_dates)},
-        optional={"until": maybe(some_dates)},
+        optional={"until": maybe(some_dates), "country": maybe(st.sampled_from(COUNTRIES))},
     ),
     max_size=2,
 )
@@ -75,6 +75,9 @@ case_fields = {
     "notice_in_language_understood": st.booleans(),
     "notice_served_on_counsel": st.booleans(),
     "notice_exigent": st.booleans(),
+    "notice_counsel_access": st.booleans(),
+    "assured_credibly": st.booleans(),
+    "assured_no_onward_removal": st.booleans(),
     "fear_stated": st.booleans(),
     "fear_country": maybe(st.sampled_from(COUNTRIES)),
     "fear_referred_on": maybe(some_dates),
@@ -87,6 +90,7 @@ case_fields = {
     "country_requests": requests,
     "convictions": st.lists(st.sampled_from(["child_sex_offence", "violent", "drugs"]), max_size=2),
     "pending_charges": st.booleans(),
+    "ever_charged": st.booleans(),
     "serving_sentence": st.booleans(),
     "asylum_claim_on": maybe(st.dates(date(2021, 6, 1), date(2024, 6, 1))),
     "asylum_refused_on": maybe(st.dates(date(2022, 1, 1), date(2025, 1, 1))),

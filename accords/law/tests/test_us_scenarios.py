@@ -82,14 +82,26 @@ class TestCatProtectionForOwnCountryTransferToAThirdCountryWithoutNotice:
         assert gate(served, US_RWANDA, at(date(2025, 7, 21), 10), "us.notice")["outcome"] == "pass"
         assert gate(served, US_RWANDA, date(2025, 7, 22), "us.notice")["outcome"] == "pass"
 
-    def test_in_exigent_cases_with_counsel_six_hours_suffice(self):
+    def test_in_exigent_cases_with_access_to_counsel_six_hours_suffice(self):
+        # ICE memo of 2025-07-09: 6 hours "in exigent circumstances" where the person has
+        # access to counsel; counsel of record alone is not access during those hours.
         served = self.protected(
-            date(2025, 7, 21), notice_served_at=at(date(2025, 7, 21), 1), notice_exigent=True
-        )
+            date(2025, 7, 21), notice_served_at=at(date(2025, 7, 21), 1), notice_exigent=True,
+            notice_counsel_access=True,
+        )  # fmt: skip
         assert gate(served, US_RWANDA, at(date(2025, 7, 21), 8), "us.notice")["outcome"] == "pass"
         assert gate(served, US_RWANDA, at(date(2025, 7, 21), 6), "us.notice")["outcome"] == (
             "pending"
         )
+
+    def test_in_exigent_cases_without_access_to_counsel_the_24_hours_stand(self):
+        served = self.protected(
+            date(2025, 7, 21), notice_served_at=at(date(2025, 7, 21), 1), notice_exigent=True,
+            has_counsel=True, notice_counsel_access=False,
+        )  # fmt: skip
+        notice = gate(served, US_RWANDA, at(date(2025, 7, 21), 8), "us.notice")
+        assert notice["outcome"] == "pending" and "24-hour" in notice["reason"]
+        assert gate(served, US_RWANDA, at(date(2025, 7, 22), 1), "us.notice")["outcome"] == "pass"
 
     def test_protection_from_el_salvador_blocks_a_transfer_there_and_onward_risk_matters(self):
         on = date(2025, 7, 10)

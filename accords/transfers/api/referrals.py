@@ -135,6 +135,14 @@ class NoticeIn(Schema):
     interpreter_language: kinds.LANGUAGE.api_or_empty = ""
     interpreter_attestation: kinds.LONG_TEXT.api = ""
     exigent: bool = False
+    counsel_access: bool = Field(
+        False, description="In exigent circumstances, the person has access to counsel."
+    )
+    counsel_service: Notice.CounselService = Field(
+        Notice.CounselService.NONE,
+        description="How counsel of record outside Accords was served (counsel in Accords is "
+        "served electronically).",
+    )
     uk_step: UkStep | Literal[""] = Field(
         "", description="Under the UK regime: which of its two notices this is."
     )
@@ -160,6 +168,9 @@ class FearClaimOut(Schema):
 
 class StayIn(Schema):
     granted_by: kinds.text(40).api = Field(..., min_length=1)
+    scope: kinds.STAY_SCOPE.api = Field(
+        "all_removals", description='"all_removals", or the ISO code of the one country'
+    )
     valid_from: kinds.STAY_START.api
     valid_until: kinds.STAY_END.api | None = Field(None, description="empty: no end")
 
@@ -175,6 +186,7 @@ class StayIn(Schema):
 class StayOut(Schema):
     id: int
     granted_by: str
+    scope: str
     valid_from: date
     valid_until: date | None
 

@@ -97,7 +97,7 @@ def test_the_file_shows_what_the_state_needs_and_nothing_more(world, signed_in):
     sections = {
         "criminal_history": [
             {"kind": "conviction", "offence_category": "drug_possession", "on": "2019-03-01"},
-            {"kind": "charge", "offence_category": "fraud_alleged", "on": "2024-01-01",
+            {"kind": "charge", "offence_category": "fraud", "on": "2024-01-01",
              "charge_outcome": "dismissed"},
         ],
         "fear_claims": [{"country": "RW", "stated_on": "2026-01-05", "outcome": "pending"}],

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accords.cases.models import FearClaim, Notice
+from accords.cases.models import FearClaim, Notice, Stay
 from accords.core import validation as kinds
 from accords.transfers import rules
 from accords.transfers.models import DiplomaticNote, Referral, UkStep
@@ -93,6 +93,15 @@ class NoticeServeForm(forms.Form):
         **kinds.LONG_TEXT.form,
     )
     exigent = forms.BooleanField(label=_("Exigent circumstances"), required=False)
+    counsel_access = forms.BooleanField(
+        label=_("The person has access to counsel during the notice period"), required=False
+    )
+    counsel_service = forms.ChoiceField(
+        label=_("How counsel of record outside Accords was served"),
+        choices=[(v, label) for v, label in Notice.CounselService.choices if v != "electronic"],
+        required=False,
+        help_text=_("Counsel with an Accords account is served electronically."),
+    )
 
 
 class FearClaimForm(forms.Form):
@@ -119,6 +128,20 @@ class StayForm(forms.Form):
     granted_by = forms.CharField(
         label=_("Granted by"), help_text=_("The court or body, e.g. BIA."), **kinds.text(40).form
     )
+    scope = forms.CharField(
+        label=_("Bars removal only to"), max_length=2, required=False,
+        help_text=_("The country's code, e.g. SV, when the stay bars removal to that country "
+                    "alone; empty when it bars every removal."),
+    )  # fmt: skip
+
+    def clean_scope(self):
+        # People type "sv" as readily as "SV": the code is checked once it reads as one.
+        country = self.cleaned_data["scope"].strip().upper()
+        if not country:
+            return Stay.ALL_REMOVALS
+        kinds.country_code(country)
+        return country
+
     valid_from = _date(_("In force from"), **kinds.STAY_START.form)
     valid_until = _date(
         _("Until (empty: until further order)"), required=False, **kinds.STAY_END.form

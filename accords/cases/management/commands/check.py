@@ -1,4 +1,4 @@
-"""`accords check CASE.json --agreement KEY --on DATE`: one case file through every gate.
+"""`accords check CASE.json --agreement KEY --on DATE|MOMENT`: one case file through every gate.
 
 Exit status: 0 when cleared, 1 when blocked or pending, 2 for bad input.
 
@@ -12,12 +12,12 @@ names no case file: `accords check` alone still checks the project.
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.core.management.commands.check import Command as SystemCheckCommand
 
-from accords.cases.casefile import case_file_problems
+from accords.cases.casefile import case_file_problems, excerpt
 from accords.cases.facts import engine_columns, facts_from_case_file
 from accords.cases.screening import agreement_terms
 from accords.cases.services import counsel_usernames
@@ -36,11 +36,38 @@ class BadInput(Exception):
     pass
 
 
-def _explanation(path: Path, agreement_key: str, on: str) -> dict:
-    refused = kinds.DAY_CONSIDERED.problems(on)
+def considered(on: str) -> date | datetime:
+    """The day or the moment `--on` names: a date (YYYY-MM-DD) is that day as it begins, as
+    the gates consider a day; a date-time must carry its zone (`2025-07-21T14:30-05:00`, or
+    `Z` for UTC) and is taken as that instant in UTC, the engine's clock, whose date is the
+    day considered. Windows in hours (24, 6, 72) are then checked at that time of day."""
+    if "T" not in on and " " not in on.strip():
+        refused = kinds.DAY_CONSIDERED.problems(on)
+        if refused:
+            raise BadInput(f"--on: {' '.join(refused)}")
+        return date.fromisoformat(on)
+    try:
+        moment = datetime.fromisoformat(on.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"--on: {excerpt(on)} is not a date (YYYY-MM-DD) or a date-time "
+                       "with its zone (YYYY-MM-DDTHH:MM+HH:MM)") from None  # fmt: skip
+    if moment.tzinfo is None:
+        zones = "+02:00, -05:00, or Z for UTC"
+        raise BadInput(f"--on: {excerpt(on)} has no time zone: add it ({zones}), as the same "
+                       "clock time is a different moment in each")  # fmt: skip
+    try:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise BadInput(f"--on: {excerpt(on)} is out of range") from None
+    refused = kinds.DAY_CONSIDERED.problems(moment.date().isoformat())
     if refused:
         raise BadInput(f"--on: {' '.join(refused)}")
-    day = date.fromisoformat(on)
+    return moment
+
+
+def _explanation(path: Path, agreement_key: str, on: str) -> dict:
+    as_of = considered(on)
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
     agreement = (
         Agreement.objects.screened().prefetch_related("statuses", "terms").filter(key=agreement_key)
     )
@@ -54,21 +81,24 @@ def _explanation(path: Path, agreement_key: str, on: str) -> dict:
     if problems:
         raise BadInput("\n".join(f"{path.name}: {p.field}: {p.message}" for p in problems))
     terms = agreement_terms(agreement[0], day)
-    case = engine_columns(facts_from_case_file(doc), receiving=terms.receiving_state, as_of=day)
-    return {**explain(case.row(0, named=True), terms, day), "what_if": WHAT_IF}
+    case = engine_columns(facts_from_case_file(doc), receiving=terms.receiving_state, as_of=as_of)
+    return {**explain(case.row(0, named=True), terms, as_of), "what_if": WHAT_IF}
 
 
 class Command(SystemCheckCommand):
     help = (
         "Check one case file against one agreement on one date, gate by gate "
-        "(accords check CASE.json --agreement KEY --on DATE [--explain]). "
+        "(accords check CASE.json --agreement KEY --on DATE|DATETIME [--explain]). "
         "With no case file: Django's system checks."
     )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--agreement", help="the agreement's key")
-        parser.add_argument("--on", help="the proposed date, YYYY-MM-DD")
+        parser.add_argument(
+            "--on",
+            help="the proposed day, YYYY-MM-DD, or moment with its zone, YYYY-MM-DDTHH:MM+HH:MM",
+        )
         parser.add_argument("--explain", action="store_true", help="readable, not JSON")
 
     def handle(self, *args, agreement=None, on=None, explain=False, **options):
@@ -76,7 +106,10 @@ class Command(SystemCheckCommand):
         if not case_files:
             return super().handle(*args, **options)
         if len(case_files) > 1 or not agreement or not on:
-            self.stderr.write("give one CASE.json with --agreement KEY and --on YYYY-MM-DD")
+            self.stderr.write(
+                "give one CASE.json with --agreement KEY and --on YYYY-MM-DD or "
+                "YYYY-MM-DDTHH:MM+HH:MM"
+            )
             sys.exit(2)
         try:
             result = _explanation(Path(case_files[0]), agreement, on)
