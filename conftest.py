@@ -10,6 +10,7 @@ import os
 import pytest
 from django.conf import settings
 from django.test.utils import override_settings
+from django.utils import translation
 
 # Real hashing is slow by design; tests sign in often and test nothing about the hash.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -81,6 +82,14 @@ def accounts(db):
 
     demo_accounts_ensure()
     return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_its_own():
+    """A request in French leaves French active in the thread (the locale middleware activates
+    a request's language and never puts the old one back): each test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
