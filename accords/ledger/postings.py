@@ -73,7 +73,7 @@ def on_departure(referral) -> Transfer | None:
 
 
 def on_taken_off(referral) -> Transfer | None:
-    """The person was taken off at departure: void the reserved fee."""
+    """The person was taken off at departure, or the referral withdrawn: void the reserved fee."""
     journal.agreement_lock(referral.agreement)
     pending = _fee_pending(referral)
     if pending is None:

@@ -400,6 +400,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     ManifestEntry.objects.filter(referral=referral, status=ManifestEntry.Status.LISTED).update(
         status=ManifestEntry.Status.REMOVED, removed_reason=[{"reason": f"withdrawn: {reason}"}]
     )
+    postings.on_taken_off(referral)  # the fee reserved at acceptance is void with it
     return referral
 
 

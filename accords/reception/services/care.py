@@ -27,6 +27,7 @@ from django.utils import timezone
 from accords.core import validation as kinds
 from accords.core.actions import action
 from accords.core.roles import user_role
+from accords.ledger import postings
 from accords.reception.models import (
     Arrival,
     CarePlan,
@@ -312,7 +313,19 @@ def stipend_cycle_approve(*, actor, cycle: StipendCycle) -> StipendCycle:
         )
     cycle.status, cycle.approved_by, cycle.approved_at = "approved", actor, timezone.now()
     cycle.save()
+    programme = cycle.programme
+    for entitlement in cycle.entitlements.select_related("arrival"):
+        postings.stipend_obliged(
+            agreement=programme.agreement, person_id=entitlement.arrival.person_id,
+            amount=entitlement.amount, currency=programme.currency,
+            cycle_ref=_cycle_ref(cycle), on=timezone.localdate(cycle.approved_at),
+        )  # fmt: skip
     return cycle
+
+
+def _cycle_ref(cycle: StipendCycle) -> str:
+    """How the ledger names a cycle's stipends (with the person's id)."""
+    return f"cycle-{cycle.pk}"
 
 
 def owed(entitlement: Entitlement) -> Decimal:
@@ -354,4 +367,12 @@ def payment_record(
         entitlement=entitlement, outcome=outcome, amount=amount, on=on, reference=reference,
         recorded_by=actor, recorded_at=timezone.now(),
     )  # fmt: skip
+    # The ledger moves money for a payment made and one sent back; a failed attempt moved none.
+    money = {"agreement": entitlement.arrival.agreement, "person_id": entitlement.arrival.person_id,
+             "amount": amount, "currency": entitlement.cycle.programme.currency,
+             "cycle_ref": _cycle_ref(entitlement.cycle), "on": on}  # fmt: skip
+    if outcome == Payment.Outcome.PAID:
+        postings.stipend_paid(**money)
+    elif outcome == Payment.Outcome.RETURNED:
+        postings.stipend_payment_returned(**money)
     return _saved(payment)

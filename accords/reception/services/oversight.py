@@ -30,6 +30,7 @@ from accords.reception.models import (
     WelfareVisit,
 )
 from accords.reception.selectors.arrivals import arrivals_visible
+from accords.registry.selectors import bars_onward_removal
 
 CASEWORKER = "receiving_officer"
 MONITOR = "monitor"
@@ -191,10 +192,11 @@ def follow_up_record(*, actor, arrival: Arrival, month: int, done_on, scores: di
 
 
 def onward_removal_bar(agreement, on):
-    """The agreement's term barring onward removal or return home before a pending claim is
-    decided, in force on that day, if any. The registry's terms say so; until they are read
-    here (`accords.registry.selectors.bars_onward_removal`), there is none."""
-    return None
+    """The agreement's term barring onward removal (outright, or before a pending claim is
+    decided), in force on that day, if any. Accords does not hold the state of a claim made
+    in the receiving state, so under a bar of either kind every removal onward or home raises
+    its alert, for the monitor to establish whether a claim was pending."""
+    return bars_onward_removal(agreement, on)
 
 
 def refoulement_check(outcome: Outcome, *, bar=None) -> list[RefoulementAlert]:
