@@ -53,5 +53,6 @@ def test_the_caseworker_switches_the_pages_to_french():
     switched = client.post("/i18n/setlang/", {"language": "fr", "next": "/reception/care/"})
     assert switched.status_code == 302 and switched.url == "/reception/care/"
     french = client.get("/reception/care/").content.decode()
+    translation.activate("en")  # the test client's request left French active in this thread
     assert "Aucun service n&#x27;est en retard." in french or "Aucun service n'est" in french
     assert 'lang="fr"' in french
