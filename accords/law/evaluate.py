@@ -482,6 +482,7 @@ def explain(case: dict[str, Any], agreement: AgreementTerms, as_of: date | datet
                 "from": version.begins,
                 "until": version.ends,
                 "reference": version.reference,
+                "confidence": version.confidence,
                 "note": version.note,
             }
         gates.append({**row, "description": gate.description, "rule": rule})
