@@ -44,6 +44,7 @@ class DecisionOut(Schema):
     gates: list[GateNote]
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
 
 
 class WorklistFilters(Schema):
@@ -83,6 +84,7 @@ class CheckOut(Schema):
     decision: str
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
     gates: list[GateOut]
 
 

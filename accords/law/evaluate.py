@@ -27,13 +27,10 @@ import numpy as np
 import polars as pl
 
 from accords.law.columns import RECEIVING_COLUMNS, AgreementTerms, cases_frame, conform_cases
+from accords.law.gates import DERIVED, RULES
 from accords.law.regime import KINDS, load_regime
-from accords.law.rules import PENDING, SHARED_RULES, Branch, Context
-from accords.law.uk import UK_DERIVED, UK_RULES
-from accords.law.us import US_DERIVED, US_RULES
-
-RULES = {**SHARED_RULES, **US_RULES, **UK_RULES}
-DERIVED = {**US_DERIVED, **UK_DERIVED}
+from accords.law.rule_code import regime_code
+from accords.law.rules import PENDING, Branch, Context
 
 OUTCOME = pl.Enum(["pass", "pending", "block"])
 GATE_IDS = list(KINDS)
@@ -191,6 +188,7 @@ class Evaluation:
     gates: list[GateRule]
     verdicts: list[Verdicts]
     regime_version: str
+    rule_code: str  # the hash of the code the gates ran (rule_code.py)
 
     def rows(self, *, passed: bool = True) -> pl.DataFrame:
         """One row per case and gate (RESULT_SCHEMA), gate by gate; only the gates not passed
@@ -310,6 +308,7 @@ class Assessor:
             gates=gates,
             verdicts=[self._verdicts[k] for k in keys],
             regime_version=regime.version,
+            rule_code=regime_code(regime),
         )
 
 
@@ -486,4 +485,10 @@ def explain(case: dict[str, Any], agreement: AgreementTerms, as_of: date | datet
                 "note": version.note,
             }
         gates.append({**row, "description": gate.description, "rule": rule})
-    return {**decision, "as_of": as_of, "agreement": agreement.id, "gates": gates}
+    return {
+        **decision,
+        "as_of": as_of,
+        "agreement": agreement.id,
+        "rule_code": regime_code(regime),
+        "gates": gates,
+    }

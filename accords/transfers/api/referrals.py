@@ -95,6 +95,7 @@ class ExplanationOut(Schema):
     decision: str
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
     gates: list[GateOut]
 
 

@@ -94,6 +94,7 @@ def readable(result: dict) -> str:
         f"{result['case_id']} under {result['agreement']} on {result['as_of']}: "
         f"{str(result['decision']).upper()}",
         f"  {result['what_if']}",
+        f"  rules: regime {result['regime_version']}, rule code {result['rule_code']}",
     ]
     if result.get("earliest_clear"):
         lines.append(f"  could clear on {result['earliest_clear']}")
