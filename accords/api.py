@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 
 from accords.cases.api import router as cases_router
+from accords.programme.api import router as programme_router
 from accords.registry.api import router as registry_router
 from accords.transfers.api import router as transfers_router
 
@@ -11,6 +12,7 @@ api = NinjaAPI(title="Accords API", version="1", urls_namespace="api")
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", transfers_router)
+api.add_router("/", programme_router)
 
 
 @api.exception_handler(ValidationError)

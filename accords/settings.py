@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accords.registry",
     "accords.cases",
     "accords.transfers",
+    "accords.programme",
     "accords.demo",
 ]
 

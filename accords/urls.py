@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", case_views.worklist, name="worklist"),
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
+    path("", include("accords.programme.views")),
     *audit_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

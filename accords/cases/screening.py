@@ -26,6 +26,7 @@ from accords.law.columns import (
 from accords.law.evaluate import Assessor, Evaluation, assessed, explain, gate_counts
 from accords.law.regime import load_regime
 from accords.law.rule_code import ENGINE, code_changed, regime_code, rule_codes
+from accords.programme.selectors import policy_versions
 from accords.registry.models import Agreement, Status, Term
 
 # Registry statuses after which an agreement no longer operates, until it is in force again.
@@ -89,6 +90,7 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
         allowed_nationalities=allowed,
         bars_onward_refoulement=onward,
         assurances=assurances,
+        policies=policy_versions(agreement),
     )
 
 

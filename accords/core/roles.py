@@ -53,6 +53,11 @@ DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_ma
 # confirms one another supervisor recorded (the services refuse confirming one's own).
 DIPLOMATIC_NOTES = ("transfers.add_diplomaticnote", "transfers.change_diplomaticnote")
 
+# Programme policy (accords/programme): the sending state's supervisors choose what their
+# programme gives beyond the law; the sending side, monitors and auditors read it.
+POLICY_READ = ("programme.view_programmepolicy",)
+POLICY_WRITE = ("programme.add_programmepolicy",)
+
 ROLES = {
     role.key: role
     for role in (
@@ -67,6 +72,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *POLICY_READ,
             ),
         ),
         Role(
@@ -83,6 +89,8 @@ ROLES = {
                 *DIPLOMATIC_NOTES,
                 *NOTICES_READ,
                 *REFERRAL_WRITE,
+                *POLICY_READ,
+                *POLICY_WRITE,
             ),
         ),
         Role(
@@ -106,6 +114,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *POLICY_READ,
             ),
         ),
         Role(
@@ -118,6 +127,7 @@ ROLES = {
                 *PLANS_READ,
                 *NOTICES_READ,
                 "audit.view_auditentry",
+                *POLICY_READ,
             ),
         ),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),

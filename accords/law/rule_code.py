@@ -20,7 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from accords.law.gates import DERIVED, RULES
+from accords.law.gates import DERIVED, POLICY_RULES, RULES
+from accords.law.policy import POLICY_GATES
 from accords.law.regime import Regime
 
 _OWN = "accords.law"
@@ -100,7 +101,7 @@ def _digest(parts: dict[str, str]) -> str:
 def gate_code(gate_id: str) -> str:
     """The hash of the code that computes one gate."""
     parts: dict[str, str] = {}
-    _reach(RULES[gate_id], parts)
+    _reach(RULES.get(gate_id) or POLICY_RULES[gate_id], parts)
     derivation = DERIVED.get(gate_id)
     if derivation is not None:
         for step in (derivation.common, derivation.for_state):
@@ -117,8 +118,9 @@ def engine_code() -> str:
 
 
 def rule_codes(regime: Regime) -> dict[str, str]:
-    """Each gate's code hash, and the engine's under ENGINE."""
-    return {ENGINE: engine_code(), **{g.id: gate_code(g.id) for g in regime.gates}}
+    """Each gate's code hash (the programme's policy gates too), and the engine's under ENGINE."""
+    gates = [*(g.id for g in regime.gates), *POLICY_GATES]
+    return {ENGINE: engine_code(), **{gate_id: gate_code(gate_id) for gate_id in gates}}
 
 
 def regime_code(regime: Regime) -> str:

@@ -67,6 +67,7 @@ PAGES = {
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "programme_policies":    "login   ok      ok      denied  denied  denied  ok      ok      denied",
 }
 API = {
     "GET /api/agreements":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -100,6 +101,8 @@ API = {
     "POST /api/referrals/{referral_id}/acceptance":                       "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes":                 "login   denied  ok      denied  denied  denied  denied  denied  denied",
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/programme-policies":                                        "login   ok      ok      denied  denied  denied  ok      ok      denied",
+    "POST /api/programme-policies":                                       "login   denied  ok      denied  denied  denied  denied  denied  denied",
 }
 # fmt: on
 
@@ -233,6 +236,8 @@ API_BODIES = {
     "POST /api/referrals/{referral_id}/diplomatic-notes": {
         "reference": "NV-AC-2", "decision": "accepted", "decided_on": TODAY},
     "POST /api/referrals/{referral_id}/diplomatic-notes/{note_id}/confirm": None,
+    "POST /api/programme-policies": {"agreement": "us-rwanda", "valid_from": TODAY,
+                                     "notice_days": 10},
 }  # fmt: skip
 MULTIPART = {"POST /api/referrals/{referral_id}/diplomatic-notes": "document"}
 
