@@ -50,10 +50,7 @@ def test_an_officer_refers_a_person_and_serves_notice(site, page):
     page.click("button:has-text('Serve notice')")
     assert "Notice served." in page.locator("ul.messages").inner_text()
     assert page.locator("table.notices tbody tr").count() == 1
-    assert (
-        "10 days to raise a fear claim"
-        in page.locator("li.gate", has_text="us.notice").inner_text()
-    )
+    assert "24-hour notice period" in page.locator("li.gate", has_text="us.notice").inner_text()
     document = NoticeDocument.objects.get()
     assert document.language == "fr" and document.notice.understood
 
@@ -71,7 +68,7 @@ def test_counsel_records_a_fear_claim_for_a_client(site, page):
     _sign_in(page, site, "counsel")
     page.goto(f"{site}/counsel/")
     client = page.locator("#client-W-2")
-    assert "10 days to raise a fear claim" in page.locator("table.deadlines").inner_text()
+    assert "24-hour notice period" in page.locator("table.deadlines").inner_text()
     client.locator("form.fear-claim input[name$=country]").fill("RW")
     client.locator("form.fear-claim button").click()
     assert "Fear claim recorded for W-2." in page.locator("ul.messages").inner_text()

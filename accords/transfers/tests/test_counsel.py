@@ -71,7 +71,7 @@ def test_every_running_deadline_is_on_the_portal(world, counsel):
     assert [(d.gate, d.on) for d in deadlines] == [("us.notice", notice_window["earliest_clear"])]
     page = counsel.get("/counsel/").content.decode()
     assert f"{notice_window['earliest_clear']:%Y-%m-%d}" in page
-    assert "the 10 days to raise a fear claim are running" in page
+    assert "the 24-hour notice period is running" in page
     assert selectors.deadlines_list(world["counsel.two"]) == []
     assert selectors.deadlines_list(world["sending.officer"]) == []
 
@@ -135,7 +135,7 @@ def test_deadlines_as_a_calendar_feed_at_a_secret_address(world, counsel):
     event = events[0]
     assert event.decoded("dtstart") == expected[0].on
     assert "C-6" in str(event["summary"]) and "us.notice" in str(event["summary"])
-    assert "fear claim" in str(event["description"])
+    assert "notice period" in str(event["description"])
     assert f"#{mine.pk}" in str(event["description"])
     assert b"C-7" not in response.content and b"Bruno" not in response.content
     assert mine.person.given_name.encode() not in response.content
