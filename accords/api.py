@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from accords.cases.api import router as cases_router
 from accords.ledger.api import router as ledger_router
+from accords.programme.api import router as programme_router
 from accords.reception.api import router as reception_router
 from accords.registry.api import router as registry_router
 from accords.transfers.api import router as transfers_router
@@ -17,6 +18,7 @@ api.add_router("/", transfers_router)
 api.add_router("/", reception_router)
 api.add_router("/", ledger_router)
 api.add_router("/", transparency_router)
+api.add_router("/", programme_router)
 
 
 @api.exception_handler(ValidationError)

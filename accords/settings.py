@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "accords.reception",
     "accords.ledger",
     "accords.transparency",
+    "accords.programme",
     "accords.demo",
 ]
 

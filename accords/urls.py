@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
     path("", include("accords.reception.urls")),
+    path("", include("accords.programme.views")),
     *audit_views.urlpatterns,
     *ledger_views.urlpatterns,
     *transparency_views.urlpatterns,

@@ -44,6 +44,7 @@ class DecisionOut(Schema):
     gates: list[GateNote]
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
 
 
 class WorklistFilters(Schema):
@@ -73,6 +74,10 @@ class GateOut(Schema):
     clears_by: str | None
     earliest_clear: date | None
     unconfirmed: bool
+    layer: str = Field("law", description="law, or programme: the programme's own policy")
+    programme: str | None = Field(
+        None, description="the programme's policy beside the law's rule, where it goes beyond"
+    )
     description: str
 
 
@@ -81,8 +86,11 @@ class CheckOut(Schema):
     agreement: str
     as_of: date
     decision: str
+    law_decision: str = Field(..., description="the decision by the law's gates alone")
+    programme: list[str] = Field(default_factory=list)
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
     gates: list[GateOut]
 
 

@@ -499,6 +499,9 @@ class Screening(models.Model):
     as_of = models.DateField()
     started_at = models.DateTimeField(auto_now_add=True)
     regime_versions = models.JSONField(default=dict)  # regime id -> version used
+    # regime id -> {gate id or "engine": hash of the code that computed it} (law/rule_code.py),
+    # so a replay can say which gates' code changed since
+    rule_codes = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict)
     # [{gate, outcome, reason, citation, clears_by}]: what the gates its decisions did not pass
     # said. Few differ, so each is kept once here and a decision points at it.
@@ -533,6 +536,9 @@ class Decision(CaseFact):
     gate_ids = models.CharField(max_length=600, blank=True)
     earliest_clear = models.DateField(null=True, blank=True)
     regime_version = models.CharField(max_length=80)
+    # The hash of the rule code the gates ran (law/rule_code.py); empty for decisions stored
+    # before it was recorded.
+    rule_code = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [

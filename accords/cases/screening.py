@@ -25,6 +25,8 @@ from accords.law.columns import (
 )
 from accords.law.evaluate import Assessor, Evaluation, assessed, explain, gate_counts
 from accords.law.regime import load_regime
+from accords.law.rule_code import ENGINE, code_changed, regime_code, rule_codes
+from accords.programme.selectors import policy_versions
 from accords.registry.models import Agreement, Status, Term
 
 # Registry statuses after which an agreement no longer operates, until it is in force again.
@@ -90,6 +92,7 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
         allowed_nationalities=allowed,
         bars_onward_refoulement=onward,
         assurances=assurances,
+        policies=policy_versions(agreement),
     )
 
 
@@ -132,7 +135,9 @@ def screen_frame(
 _NOTE = ("gate", "outcome", "reason", "citation", "clears_by")
 
 
-def _decision_rows(decisions: pl.DataFrame, not_passed: pl.DataFrame, notes: dict) -> pl.DataFrame:
+def _decision_rows(
+    decisions: pl.DataFrame, not_passed: pl.DataFrame, notes: dict, rule_code: str
+) -> pl.DataFrame:
     """The decisions as `Decision` rows' columns: each gate not passed as [note, earliest_clear],
     where `note` is the place of what it said in `notes` (added to as new ones are met), so a
     reason and its citation are stored once per screening, not once per case."""
@@ -165,6 +170,7 @@ def _decision_rows(decisions: pl.DataFrame, not_passed: pl.DataFrame, notes: dic
         gate_ids=pl.concat_str(pl.lit(","), pl.col("gate").fill_null(""), pl.lit(",")),
         earliest_clear="earliest_clear",
         regime_version=pl.col("regime_version").cast(pl.String),
+        rule_code=pl.lit(rule_code),
     )
 
 
@@ -186,11 +192,13 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     blocked_by: Counter = Counter()
     pending_on: Counter = Counter()
     clears_by: Counter = Counter()
-    versions = {}
+    versions, codes = {}, {}
     for agreement, evaluation, decisions in screen_frames(tables, agreements, as_of):
-        versions[agreement.regime] = load_regime(agreement.regime).version
+        regime = load_regime(agreement.regime)
+        versions[agreement.regime] = regime.version
+        codes[agreement.regime] = rule_codes(regime)
         not_passed = evaluation.rows(passed=False)
-        rows = _decision_rows(decisions, not_passed, notes)
+        rows = _decision_rows(decisions, not_passed, notes, evaluation.rule_code)
         rows = rows.join(people, on="case_id", maintain_order="left").with_columns(
             screening_id=pl.lit(screening.pk), agreement_id=pl.lit(agreement.pk)
         )
@@ -203,6 +211,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         if progress:
             progress(agreement, len(decisions))
     screening.regime_versions = versions
+    screening.rule_codes = codes
     screening.notes = [dict(zip(_NOTE, note, strict=True)) for note in notes]
     screening.summary = {
         "agreements": [a.key for a in agreements],
@@ -211,7 +220,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         "pending_on_gate": dict(pending_on.most_common()),
         "pending_clears_by": dict(clears_by.most_common()),
     }
-    screening.save(update_fields=["regime_versions", "summary", "notes"])
+    screening.save(update_fields=["regime_versions", "rule_codes", "summary", "notes"])
     return screening
 
 
@@ -224,3 +233,34 @@ def case_explanation(person, agreement: Agreement, on: date | datetime) -> dict:
     tables = facts_from_database([person.pk])
     columns = engine_columns(tables, receiving=terms.receiving_state, as_of=day)
     return explain(columns.row(0, named=True), terms, on)
+
+
+def rules_since(decision: Decision) -> dict:
+    """What changed in the law's data and code since a stored decision, for its replay: the
+    regime file's version then and now, and the gates whose code changed (`engine` for the
+    evaluator all gates share). Decisions stored before the code was recorded say so."""
+    regime = load_regime(decision.agreement.regime)
+    stored = decision.screening.rule_codes.get(decision.agreement.regime)
+    changed = code_changed(stored, regime) if stored else []
+    if not decision.rule_code:
+        said = "stored before the rule code was recorded: a replay cannot tell if it changed"
+    elif decision.rule_code == regime_code(regime):
+        said = "the rule code is unchanged"
+    else:
+        gates = [g for g in changed if g != ENGINE]
+        parts = (["the engine"] if ENGINE in changed else []) + gates
+        said = f"the rule code changed since: {', '.join(parts) or 'unknown gates'}"
+    file_changed = decision.regime_version != regime.version
+    return {
+        "regime_version_then": decision.regime_version,
+        "regime_version_now": regime.version,
+        "regime_changed": file_changed,
+        "rule_code_then": decision.rule_code,
+        "rule_code_now": regime_code(regime),
+        "code_changed": bool(decision.rule_code) and decision.rule_code != regime_code(regime),
+        "gates_changed": changed,
+        "said": (
+            "the regime file changed since; " if file_changed else "the regime file is the same; "
+        )
+        + said,
+    }

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from accords.cases import selectors
 from accords.cases.forms import CaseCheckForm, WorklistFilterForm
 from accords.cases.models import Person, Provenance, Stay
-from accords.cases.screening import case_explanation
+from accords.cases.screening import case_explanation, rules_since
 from accords.core import validation as kinds
 from accords.law.offences import offence_label
 from accords.law.regime import load_regime
@@ -114,13 +114,16 @@ def case_detail(request, case_number: str):
         )
         if agreement:
             explanation = case_explanation(person, agreement, initial["on"])
+    decisions = list(
+        person.decisions.select_related("agreement", "screening").order_by(
+            "-screening__started_at", "agreement__key"
+        )[:20]
+    )
     context = {
         "person": person,
         "form": form,
         "explanation": explanation,
         "events": _dates_that_matter(person),
-        "decisions": person.decisions.select_related("agreement")
-        .prefetch_related("screening")
-        .order_by("-screening__started_at", "agreement__key")[:20],
+        "decisions": [(d, rules_since(d)) for d in decisions],
     }
     return render(request, "cases/case_detail.html", context)

@@ -84,6 +84,10 @@ OVERSIGHT_SENDING = ("reception.view_refoulementalert",)
 # claims between states; auditors read them.
 LEDGER_READ = ("ledger.view_transfer", "ledger.view_claim")
 LEDGER_WRITE = ("ledger.add_transfer", "ledger.add_claim", "ledger.change_claim")
+# Programme policy (accords/programme): the sending state's supervisors choose what their
+# programme gives beyond the law; the sending side, monitors and auditors read it.
+POLICY_READ = ("programme.view_programmepolicy",)
+POLICY_WRITE = ("programme.add_programmepolicy",)
 
 ROLES = {
     role.key: role
@@ -101,6 +105,7 @@ ROLES = {
                 *REFERRAL_WRITE,
                 *ARRIVALS_READ,
                 *OVERSIGHT_SENDING,
+                *POLICY_READ,
             ),
         ),
         Role(
@@ -119,6 +124,8 @@ ROLES = {
                 *REFERRAL_WRITE,
                 *ARRIVALS_READ,
                 *OVERSIGHT_SENDING,
+                *POLICY_READ,
+                *POLICY_WRITE,
             ),
         ),
         Role(
@@ -161,6 +168,7 @@ ROLES = {
                 "audit.view_auditentry",
                 *ARRIVALS_READ,
                 *OVERSIGHT_MONITOR,
+                *POLICY_READ,
             ),
         ),
         Role(
@@ -174,6 +182,7 @@ ROLES = {
                 *NOTICES_READ,
                 "audit.view_auditentry",
                 *LEDGER_READ,
+                *POLICY_READ,
             ),
         ),
         Role("registry_editor", "Reference-data editor", (*REGISTRY_READ, *REGISTRY_WRITE)),

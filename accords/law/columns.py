@@ -251,6 +251,9 @@ class AgreementTerms:
     allowed_nationalities: frozenset[str] | None = None  # None = any nationality
     bars_onward_refoulement: bool = False  # the agreement forbids onward removal by R
     assurances: Assurances | None = None
+    # The programme's own policy beyond the law (`policy.ProgrammePolicy` versions, dated):
+    # evaluated as gates of their own, never as the law's.
+    policies: tuple = ()
 
     def __post_init__(self) -> None:
         unknown = {

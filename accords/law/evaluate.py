@@ -27,16 +27,21 @@ import numpy as np
 import polars as pl
 
 from accords.law.columns import RECEIVING_COLUMNS, AgreementTerms, cases_frame, conform_cases
+from accords.law.gates import DERIVED, RULES
+from accords.law.policy import (
+    DESCRIPTION,
+    LAW_GATE,
+    POLICY_GATES,
+    POLICY_RULES,
+    law_requires,
+    policy_on,
+)
 from accords.law.regime import KINDS, load_regime
-from accords.law.rules import PENDING, SHARED_RULES, Branch, Context
-from accords.law.uk import UK_DERIVED, UK_RULES
-from accords.law.us import US_DERIVED, US_RULES
-
-RULES = {**SHARED_RULES, **US_RULES, **UK_RULES}
-DERIVED = {**US_DERIVED, **UK_DERIVED}
+from accords.law.rule_code import regime_code
+from accords.law.rules import PENDING, Branch, Context
 
 OUTCOME = pl.Enum(["pass", "pending", "block"])
-GATE_IDS = list(KINDS)
+GATE_IDS = [*KINDS, *POLICY_GATES]  # the law's gates, then the programme's
 GATE = pl.Enum(GATE_IDS)
 # A set of gates, as in bulk decisions: bit i is GATE_IDS[i] (`gate_lists` spells it out).
 GATE_SET = pl.UInt32()
@@ -191,6 +196,7 @@ class Evaluation:
     gates: list[GateRule]
     verdicts: list[Verdicts]
     regime_version: str
+    rule_code: str  # the hash of the code the gates ran (rule_code.py)
 
     def rows(self, *, passed: bool = True) -> pl.DataFrame:
         """One row per case and gate (RESULT_SCHEMA), gate by gate; only the gates not passed
@@ -279,6 +285,16 @@ class Assessor:
         ctx = Context(agreement, self.moment.date(), self.moment)
         by_state = set(RECEIVING_COLUMNS)
         gates, keys = [], []
+
+        def add(gate: GateRule) -> None:
+            exprs = [e for b in gate.branches for e in (b.when, b.earliest) if e is not None]
+            reads_state = any(by_state.intersection(e.meta.root_names()) for e in exprs)
+            said = tuple(
+                (b.outcome, _serialized(b.when), _serialized(b.earliest)) for b in gate.branches
+            )
+            gates.append(gate)
+            keys.append((gate.gate_id, said, receiving if reads_state else None))
+
         for gate in regime.gates:
             version = gate.version_on(ctx.day)
             branches = RULES[gate.id](ctx, version) if version else [_GAP]
@@ -287,21 +303,12 @@ class Assessor:
                 cases = cases.hstack(derived)
                 if per_state:
                     by_state.update(derived.columns)
-            outcomes = np.array([_OUTCOME_CODE[b.outcome] for b in branches], dtype=np.uint8)
             citation = version.reference if version else gate.citation
-            gates.append(GateRule(gate.id, branches, outcomes, citation,
-                                  bool(version and version.unconfirmed)))  # fmt: skip
-            exprs = [e for b in branches for e in (b.when, b.earliest) if e is not None]
-            reads_state = any(by_state.intersection(e.meta.root_names()) for e in exprs)
-            keys.append(
-                (
-                    gate.id,
-                    tuple(
-                        (b.outcome, _serialized(b.when), _serialized(b.earliest)) for b in branches
-                    ),
-                    receiving if reads_state else None,
-                )
-            )
+            add(_gate_rule(gate.id, branches, citation, bool(version and version.unconfirmed)))
+        for gate_id in POLICY_GATES if agreement.policies else ():
+            policy = policy_on(agreement.policies, ctx.day)
+            citation = policy.citation if policy else "programme policy: none in force this day"
+            add(_gate_rule(gate_id, POLICY_RULES[gate_id](ctx, policy), citation, False))
         new = {k: g for k, g in zip(keys, gates, strict=True) if k not in self._verdicts}
         if new:
             self._verdicts.update(_evaluated(cases, new))
@@ -310,7 +317,13 @@ class Assessor:
             gates=gates,
             verdicts=[self._verdicts[k] for k in keys],
             regime_version=regime.version,
+            rule_code=regime_code(regime),
         )
+
+
+def _gate_rule(gate_id: str, branches: list[Branch], citation: str, unconfirmed: bool) -> GateRule:
+    outcomes = np.array([_OUTCOME_CODE[b.outcome] for b in branches], dtype=np.uint8)
+    return GateRule(gate_id, branches, outcomes, citation, unconfirmed)
 
 
 def assessed(
@@ -465,15 +478,30 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
 
 
 def explain(case: dict[str, Any], agreement: AgreementTerms, as_of: date | datetime) -> dict:
-    """The same evaluation for one case, with each gate's rule version spelled out."""
+    """The same evaluation for one case, with each gate's rule version spelled out, and the
+    programme's policy beside the law: on the law's gate it goes beyond (`programme`), as its
+    own gate, and in `law_decision`, the decision by the law's gates alone."""
     results = evaluate(cases_frame([case]), agreement, as_of)
     decision = gate_lists(decide(results)).row(0, named=True)
+    law_alone = decide(results.filter(~pl.col("gate").cast(pl.String).is_in(POLICY_GATES)))
     regime = load_regime(agreement.regime)
-    day = _moment(as_of).date()
-    gates = []
+    moment = _moment(as_of)
+    ctx = Context(agreement, moment.date(), moment)
+    policy = policy_on(agreement.policies, ctx.day)
+    gates, beside = [], []
     for row in results.iter_rows(named=True):
+        if row["gate"] in POLICY_GATES:
+            gates.append(
+                {
+                    **row,
+                    **_policy_rule(row["gate"], policy),
+                    "layer": "programme",
+                    "programme": None,
+                }
+            )
+            continue
         gate = regime.gate(row["gate"])
-        version = gate.version_on(day)
+        version = gate.version_on(ctx.day)
         rule = None
         if version:
             rule = {
@@ -482,7 +510,35 @@ def explain(case: dict[str, Any], agreement: AgreementTerms, as_of: date | datet
                 "from": version.begins,
                 "until": version.ends,
                 "reference": version.reference,
+                "confidence": version.confidence,
                 "note": version.note,
             }
-        gates.append({**row, "description": gate.description, "rule": rule})
-    return {**decision, "as_of": as_of, "agreement": agreement.id, "gates": gates}
+        programme = None
+        if policy and row["gate"] in LAW_GATE.values():
+            programme = f"{law_requires(version, ctx)}; {policy.gives} ({policy.citation})"
+            beside.append(programme)
+        gates.append({**row, "description": gate.description, "rule": rule, "programme": programme})
+    return {
+        **decision,
+        "law_decision": law_alone["decision"][0],
+        "programme": beside,
+        "as_of": as_of,
+        "agreement": agreement.id,
+        "rule_code": regime_code(regime),
+        "gates": gates,
+    }
+
+
+def _policy_rule(gate_id: str, policy) -> dict:
+    rule = None
+    if policy:
+        rule = {
+            "kind": "programme policy",
+            "parameters": {"notice_days": policy.notice_days},
+            "from": policy.begins,
+            "until": policy.ends,
+            "reference": policy.citation,
+            "confidence": "",
+            "note": "",
+        }
+    return {"description": DESCRIPTION[gate_id], "rule": rule}

@@ -105,6 +105,7 @@ PAGES = {
     "care_cycle_approve":    "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "care_payment":          "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "care_sending":          "login   ok      ok      denied  denied  denied  denied  denied  denied",
+    "programme_policies":    "login   ok      ok      denied  denied  denied  ok      ok      denied",
 }
 API = {
     "GET /api/agreements":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -172,6 +173,8 @@ API = {
     "POST /api/ledger/agreements/{key}/claims":                           "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "POST /api/ledger/agreements/{key}/settlements":                      "login   denied  denied  denied  denied  ok      denied  denied  denied",
     "GET /api/statistics":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
+    "GET /api/programme-policies":                                        "login   ok      ok      denied  denied  denied  ok      ok      denied",
+    "POST /api/programme-policies":                                       "login   denied  ok      denied  denied  denied  denied  denied  denied",
 }
 # fmt: on
 
@@ -334,6 +337,8 @@ API_BODIES = {
                                                  "currency": "USD", "basis": "Costs.",
                                                  "made_on": TODAY},
     "POST /api/ledger/agreements/{key}/settlements": {"claim": 1, "amount": "10.00", "on": TODAY},
+    "POST /api/programme-policies": {"agreement": "us-rwanda", "valid_from": TODAY,
+                                     "notice_days": 10},
 }  # fmt: skip
 # Reception's oversight: bodies naming an arrival the world does not hold, so a role let
 # through meets the refusal naming the field (422).

@@ -24,19 +24,54 @@ def test_a_case_that_meets_every_condition_is_cleared(on):
     assert decision(us_ready(on), US_RWANDA, on) == "cleared"
 
 
-def test_after_the_final_judgment_the_rule_in_force_is_unconfirmed_and_the_strictest_applies():
-    on = date(2026, 4, 1)
-    served_two_days_ago = us_ready(on, notice_served_at=at(on - timedelta(days=2)))
-    notice = gate(served_two_days_ago, US_RWANDA_WITH_ASSURANCES, on, "us.notice")
-    assert notice["outcome"] == "pending"
-    assert notice["unconfirmed"] is True
-    assert notice["earliest_clear"] == on + timedelta(days=9)
-    assert notice["rule"]["kind"] == "days_to_claim_fear"
-    # while the judgment was itself stayed, the ICE memo still governed
-    stayed = date(2026, 3, 1)
-    assert (
-        gate(us_ready(stayed), US_RWANDA_WITH_ASSURANCES, stayed, "us.notice")["outcome"] == "pass"
-    )
+class TestTheFinalJudgmentAndItsStays:
+    """D.V.D. v. DHS: the final judgment of 2026-02-25 stayed itself 15 days; the First Circuit's
+    administrative stay (reported, 2026-03-10/11) and its stay pending appeal (2-1, about
+    2026-03-17, unconfirmed) kept it from taking effect: the ICE memo of 2025-07-09 governs."""
+
+    @staticmethod
+    def served(on, hours_before):
+        return us_ready(on, notice_served_at=at(on, 0) - timedelta(hours=hours_before))
+
+    @pytest.mark.parametrize(
+        ("on", "cited", "confidence"),
+        [
+            (date(2026, 3, 1), "stayed itself for 15 days", "reported"),
+            (date(2026, 3, 13), "administrative stay", "reported"),
+            (date(2026, 3, 20), "stay of the D.V.D. v. DHS final judgment pending appeal", "unconfirmed"),
+            (date(2026, 12, 1), "pending appeal", "unconfirmed"),
+        ],
+    )  # fmt: skip
+    def test_the_july_2025_memo_governs_with_the_stay_cited(self, on, cited, confidence):
+        notice = gate(self.served(on, 25), US_RWANDA, on, "us.notice")
+        assert notice["outcome"] == "pass"
+        assert notice["rule"]["kind"] == "hours_before"
+        assert notice["rule"]["parameters"]["hours"] == 24
+        assert "ICE memorandum of 2025-07-09" in notice["citation"]
+        assert cited in notice["citation"]
+        assert notice["rule"]["confidence"] == confidence
+        assert notice["unconfirmed"] is (confidence == "unconfirmed")
+
+    def test_on_the_13th_of_march_a_case_gets_the_memo_procedure_not_the_judgments(self):
+        on = date(2026, 3, 13)
+        # 24 hours' notice, not the injunction's 10 days: served 30 hours ahead, it may go.
+        assert decision(self.served(on, 30), US_RWANDA, on) == "cleared"
+        twelve_hours = gate(self.served(on, 12), US_RWANDA, at(on), "us.notice")
+        assert twelve_hours["outcome"] == "pending"
+        assert twelve_hours["reason"] == "the 24-hour notice period is running"
+        assert "administrative stay" in twelve_hours["citation"]
+        # credible assurances: no notice at all, as the memo says
+        unserved = us_ready(on, notice_served_at=None)
+        assert gate(unserved, US_RWANDA_WITH_ASSURANCES, on, "us.notice")["outcome"] == "pass"
+        # counsel need not be served under the memo (the injunction required it)
+        no_counsel = {**self.served(on, 30), "notice_served_on_counsel": False}
+        assert gate(no_counsel, US_RWANDA, on, "us.notice")["outcome"] == "pass"
+
+    def test_the_day_before_the_judgment_the_same_memo_is_cited_alone(self):
+        on = date(2026, 2, 24)
+        notice = gate(self.served(on, 25), US_RWANDA, on, "us.notice")
+        assert notice["citation"] == "ICE memorandum of 2025-07-09 on third-country removals"
+        assert notice["rule"]["confidence"] == "official"
 
 
 class TestCatProtectionForOwnCountryTransferToAThirdCountryWithoutNotice:
@@ -365,24 +400,21 @@ class TestFearClaimAcrossTheTimeline:
         case = self.afraid(on, fear_referred_on=date(2025, 6, 29), fear_outcome="pending")
         assert gate(case, US_RWANDA, on, "us.fear_claim")["outcome"] == "pending"
 
-    def test_after_the_final_judgment_a_negative_finding_leaves_fifteen_days_again(self):
+    def test_under_the_stays_of_the_final_judgment_a_negative_screening_clears_at_once(self):
         on = date(2026, 3, 20)
         case = self.afraid(
             on, fear_referred_on=date(2026, 3, 13),
-            fear_interview_noticed_at=at(date(2026, 3, 14)),
             fear_screened_on=date(2026, 3, 18), fear_outcome="negative",
         )  # fmt: skip
         fear = gate(case, US_RWANDA, on, "us.fear_claim")
-        # As under the injunction: the fifteen days after the finding, then the next day.
-        assert (fear["outcome"], fear["earliest_clear"]) == ("pending", date(2026, 4, 3))
+        # Not the injunction's fifteen days to move to reopen: the memo's screening governs.
+        assert fear["outcome"] == "pass"
+        assert fear["rule"]["kind"] == "screening"
+        assert "pending appeal" in fear["citation"]
         assert fear["unconfirmed"]
-        assert gate(case, US_RWANDA, date(2026, 4, 2), "us.fear_claim")["outcome"] == "pending"
-        assert gate(case, US_RWANDA, date(2026, 4, 3), "us.fear_claim")["outcome"] == "pass"
-        # The same finding under the ICE memo, before the judgment's stay ran out: no wait.
-        before = date(2026, 3, 5)
-        earlier = {**case, "fear_screened_on": date(2026, 3, 3), "fear_referred_on": date(2026, 3, 2),
-                   "fear_interview_noticed_at": at(date(2026, 3, 2))}  # fmt: skip
-        assert gate(earlier, US_RWANDA, before, "us.fear_claim")["outcome"] == "pass"
+        on_the_13th = gate(case, US_RWANDA, date(2026, 3, 13), "us.fear_claim")
+        assert "administrative stay" in on_the_13th["citation"]
+        assert not on_the_13th["unconfirmed"]
 
 
 class TestNoticeForExpeditedOrders:

@@ -88,13 +88,20 @@ class GateOut(Schema):
     clears_by: str | None
     earliest_clear: date | None
     unconfirmed: bool
+    layer: str = Field("law", description="law, or programme: the programme's own policy")
+    programme: str | None = Field(
+        None, description="the programme's policy beside the law's rule, where it goes beyond"
+    )
 
 
 class ExplanationOut(Schema):
     as_of: datetime
     decision: str
+    law_decision: str = Field(..., description="the decision by the law's gates alone")
+    programme: list[str] = Field(default_factory=list)
     earliest_clear: date | None
     regime_version: str
+    rule_code: str
     gates: list[GateOut]
 
 

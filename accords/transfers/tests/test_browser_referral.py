@@ -50,10 +50,7 @@ def test_an_officer_refers_a_person_and_serves_notice(site, page):
     page.click("button:has-text('Serve notice')")
     assert "Notice served." in page.locator("ul.messages").inner_text()
     assert page.locator("table.notices tbody tr").count() == 1
-    assert (
-        "10 days to raise a fear claim"
-        in page.locator("li.gate", has_text="us.notice").inner_text()
-    )
+    assert "24-hour notice period" in page.locator("li.gate", has_text="us.notice").inner_text()
     document = NoticeDocument.objects.get()
     assert document.language == "fr" and document.notice.understood
 
@@ -70,8 +67,8 @@ def test_counsel_records_a_fear_claim_for_a_client(site, page):
     services.notice_serve(actor=officer, referral=referral, language="es")
     _sign_in(page, site, "counsel")
     page.goto(f"{site}/counsel/")
-    # The next deadline of each client is on the list; this one is ten days away.
-    assert "10 days to raise a fear claim" in page.locator("table.clients").inner_text()
+    # The next deadline of each client is on the list.
+    assert "24-hour notice period" in page.locator("table.clients").inner_text()
     page.fill("input[name=q]", "W-2")
     page.click("form.filters button")
     page.click("table.clients >> text=W-2")

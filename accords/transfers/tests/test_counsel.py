@@ -73,7 +73,7 @@ def test_every_running_deadline_is_on_the_portal(world, counsel):
     assert [(d.gate, d.on) for d in deadlines] == [("us.notice", notice_window["earliest_clear"])]
     for page in (counsel.get("/counsel/"), counsel.get("/counsel/clients/C-3/")):
         assert f'datetime="{notice_window["earliest_clear"]:%Y-%m-%d}"' in page.content.decode()
-        assert "the 10 days to raise a fear claim are running" in page.content.decode()
+        assert "the 24-hour notice period is running" in page.content.decode()
     assert selectors.deadlines_list(world["counsel.two"]) == []
     assert selectors.deadlines_list(world["sending.officer"]) == []
 
@@ -142,7 +142,7 @@ def test_deadlines_as_a_calendar_feed_at_a_secret_address(world, counsel):
     event = events[0]
     assert event.decoded("dtstart") == expected[0].on
     assert "C-6" in str(event["summary"]) and "us.notice" in str(event["summary"])
-    assert "fear claim" in str(event["description"])
+    assert "notice period" in str(event["description"])
     assert f"#{mine.pk}" in str(event["description"])
     assert b"C-7" not in response.content and b"Bruno" not in response.content
     assert mine.person.given_name.encode() not in response.content
@@ -209,13 +209,11 @@ def test_counsel_find_a_client_by_number_or_name_and_filter(world, counsel):
     assert "C-10" in _listed(counsel, q="zainab")
     found = _listed(counsel, q="Given0042")
     assert "K-0042" in found and "K-0041" not in found and "1 client matches" in found
-    # A notice served: only C-10; a deadline this week: C-10's notice window runs ten days, so
-    # none until the window's end comes within seven.
+    # A notice served: only C-10, whose 24-hour notice period is a deadline this week.
     noticed = _listed(counsel, notice="on")
     assert "C-10" in noticed and "K-0001" not in noticed and "C-11" not in noticed
-    assert "C-10" not in _listed(counsel, due="on")
-    Notice.objects.filter(person=served.person).update(served_at=timezone.now() - timedelta(days=5))
-    assert "C-10" in _listed(counsel, due="on")
+    due = _listed(counsel, due="on")
+    assert "C-10" in due and "K-0001" not in due and "C-11" not in due
     assert "C-10" not in _listed(counsel, fear="on")
     services.fear_claim_record(actor=world["counsel"], person=served.person, country="RW",
                                stated_on=timezone.localdate())  # fmt: skip

@@ -79,7 +79,7 @@ def test_a_notice_in_the_persons_own_language_clears_once_its_window_has_run(wor
     referral = _referral(world, "N-2", languages=["fr", "en"])
     notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
                                    language="fr")  # fmt: skip
-    assert _notice_gate(referral)["reason"] == "the 10 days to raise a fear claim are running"
+    assert _notice_gate(referral)["reason"] == "the 24-hour notice period is running"
     _backdate(notice, 11)
     assert _notice_gate(referral)["outcome"] == "pass"
 

@@ -109,7 +109,7 @@ def test_an_officer_serves_notice_and_records_claims_stays_and_withdrawal(world,
     document = NoticeDocument.objects.get()
     assert document.notice.understood and not document.translation_checked
     page = client.get(url).content.decode()
-    assert f"/notices/{document.pk}/" in page and "the 10 days to raise a fear claim" in page
+    assert f"/notices/{document.pk}/" in page and "the 24-hour notice period" in page
 
     # Tomorrow may be today where the claim was stated (validation.CLOCK_SKEW); not later.
     future = (timezone.localdate() + timedelta(days=2)).isoformat()

@@ -129,13 +129,19 @@ def readable(result: dict) -> str:
         f"{result['case_id']} under {result['agreement']} on {result['as_of']}: "
         f"{str(result['decision']).upper()}",
         f"  {result['what_if']}",
+        f"  rules: regime {result['regime_version']}, rule code {result['rule_code']}",
     ]
     if result.get("earliest_clear"):
         lines.append(f"  could clear on {result['earliest_clear']}")
+    if result.get("programme"):
+        lines.append(f"  by the law alone: {str(result['law_decision']).upper()}")
     for gate in result["gates"]:
         lines.append(f"  {mark[gate['outcome']]} {gate['gate']}: {gate['reason']}")
+        if gate.get("programme"):
+            lines.append(f"           beside the law: {gate['programme']}")
         if gate["outcome"] != "pass":
-            lines.append(f"           law: {gate['citation']}")
+            source = "programme policy" if gate.get("layer") == "programme" else "law"
+            lines.append(f"           {source}: {gate['citation']}")
             if gate.get("clears_by"):
                 lines.append(f"           clears by: {gate['clears_by']}")
             if gate.get("earliest_clear"):
