@@ -19,9 +19,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from accords.cases.models import Notice, Person
+from accords.cases.models import Person
 from accords.cases.services import case_import
 from accords.demo.accounts import demo_accounts_ensure
+from accords.demo.transfers import clock_stage, rows_stage
 from accords.reception.models import Arrival, StipendProgramme
 from accords.reception.services import care
 from accords.registry.models import Agreement, Source
@@ -83,7 +84,7 @@ def _handed_over(users, people: list[Person], rwanda: Agreement) -> list[Arrival
         language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
         notice = services.notice_serve(actor=officer, referral=referral, language=language)
         # Demo staging: the notice was served 20 days ago; its window has run.
-        Notice.objects.filter(pk=notice.pk).update(served_at=timezone.now() - timedelta(days=20))
+        clock_stage(actor=None, notice=notice, days_ago=20)
         services.acceptance_decide(actor=receiving, referral=referral, decision="accepted")
     flight = services.flight_create(
         actor=supervisor,
@@ -106,8 +107,7 @@ def _backdated(arrival: Arrival, days: int) -> Arrival:
     # Demo staging: the person arrived `days` days ago; the plan fell due 30 days after.
     at = timezone.now() - timedelta(days=days)
     due = timezone.localdate(at) + timedelta(days=30)
-    Arrival.objects.filter(pk=arrival.pk).update(arrived_at=at, plan_due_on=due)
-    arrival.refresh_from_db()
+    rows_stage(actor=None, rows=[arrival], changes={"arrived_at": at, "plan_due_on": due})
     return arrival
 
 

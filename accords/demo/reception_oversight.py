@@ -13,11 +13,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from accords.cases.models import Notice, Person
+from accords.cases.models import Person
 from accords.cases.services import case_import
 from accords.demo.accounts import demo_accounts_ensure
+from accords.demo.transfers import clock_stage, rows_stage
 from accords.reception import survey
-from accords.reception.models import Arrival, Concern, Grievance, Monitoring, WelfareVisit
+from accords.reception.models import Arrival, Concern, Monitoring
 from accords.reception.services import oversight as services
 from accords.reception.services.arrivals import monitoring_assign
 from accords.registry.models import Agreement
@@ -69,7 +70,7 @@ def _handed_over(users, rwanda) -> dict[str, Arrival]:
         notice = transfers.notice_serve(actor=officer, referral=referral,
                                         language=person.languages[0])  # fmt: skip
         # Demo staging: the notice was served three weeks ago; its window has run.
-        Notice.objects.filter(pk=notice.pk).update(served_at=timezone.now() - timedelta(days=21))
+        clock_stage(actor=None, notice=notice, days_ago=21)
         transfers.acceptance_decide(actor=receiving, referral=referral, decision="accepted")
         referrals.append(referral)
     flight = transfers.flight_create(
@@ -87,11 +88,9 @@ def _handed_over(users, rwanda) -> dict[str, Arrival]:
         arrivals[referral.person.case_number[len(PREFIX) :]] = entry.arrival
     # Demo staging: they arrived `ARRIVED_DAYS_AGO` days ago.
     arrived_at = timezone.now() - timedelta(days=ARRIVED_DAYS_AGO)
-    Arrival.objects.filter(pk__in=[a.pk for a in arrivals.values()]).update(
-        arrived_at=arrived_at, plan_due_on=timezone.localdate(arrived_at) + timedelta(days=30)
-    )
-    for arrival in arrivals.values():
-        arrival.refresh_from_db()
+    due = timezone.localdate(arrived_at) + timedelta(days=30)
+    rows_stage(actor=None, rows=list(arrivals.values()),
+               changes={"arrived_at": arrived_at, "plan_due_on": due})  # fmt: skip
     return arrivals
 
 
@@ -121,11 +120,11 @@ def demo_reception_oversight_ensure() -> dict:
                                        "letter.")  # fmt: skip
         # Demo staging: the visit was ten days ago.
         ten_days_ago = today - timedelta(days=10)
-        WelfareVisit.objects.filter(pk=denied.pk).update(planned_on=ten_days_ago,
-                                                         visited_on=ten_days_ago)  # fmt: skip
-        Concern.objects.filter(visit=denied).update(
-            raised_on=ten_days_ago, answer_due_on=Concern.due_after(ten_days_ago, "high")
-        )
+        rows_stage(actor=None, rows=[denied],
+                   changes={"planned_on": ten_days_ago, "visited_on": ten_days_ago})  # fmt: skip
+        rows_stage(actor=None, rows=list(Concern.objects.filter(visit=denied)),
+                   changes={"raised_on": ten_days_ago,
+                            "answer_due_on": Concern.due_after(ten_days_ago, "high")})  # fmt: skip
         services.visit_plan(actor=monitor, arrival=a["03"], planned_on=today + timedelta(days=5))
         concern = services.concern_raise(actor=monitor, arrival=a["02"], severity="medium",
                                          text="Language classes promised under the agreement "
@@ -139,9 +138,9 @@ def demo_reception_oversight_ensure() -> dict:
         grievance = services.grievance_file(actor=officer, arrival=a["02"], subject="stipend",
                                             text="The stipend for the second month was not "
                                                  "paid.")  # fmt: skip
-        Grievance.objects.filter(pk=grievance.pk).update(
-            filed_on=today - timedelta(days=40), answer_due_on=today - timedelta(days=10)
-        )
+        rows_stage(actor=None, rows=[grievance],
+                   changes={"filed_on": today - timedelta(days=40),
+                            "answer_due_on": today - timedelta(days=10)})  # fmt: skip
         services.grievance_answer(actor=officer, grievance=grievance, resolution="upheld",
                                   answer="Paid with the third month's stipend.",
                                   answered_on=today)  # fmt: skip

@@ -107,6 +107,18 @@ def clock_stage(*, actor, days_ago: int, notice: Notice | None = None,
         Referral.objects.filter(pk=referral.pk).update(referred_at=moved)
 
 
+@action("demo.rows_stage")
+def rows_stage(*, actor, rows: list, changes: dict) -> dict:
+    """Demo staging, and only that: move the dates of `rows` (instances of one model: a visit
+    ten days ago, arrivals 75 days ago) as time would have. An action like any other, so the
+    log binds what it moves."""
+    model = type(rows[0])
+    moved = model.objects.filter(pk__in=[row.pk for row in rows]).update(**changes)
+    for row in rows:
+        row.refresh_from_db()
+    return {"rows": moved}
+
+
 def _summary() -> dict:
     referrals = Referral.objects.filter(person__case_number__startswith=PREFIX)
     ready = (

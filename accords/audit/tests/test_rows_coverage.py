@@ -12,6 +12,7 @@ import importlib
 import inspect
 import pkgutil
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -27,9 +28,14 @@ from accords.cases.screening import screening_run
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_password_change, user_sending_state_set
+from accords.demo.ledger import demo_ledger_ensure
+from accords.demo.reception_care import demo_care_ensure
+from accords.demo.reception_oversight import demo_reception_oversight_ensure
 from accords.demo.services import caseload_bulk_load, caseload_import
 from accords.demo.transfers import clock_stage, demo_transfers_ensure
-from accords.registry.models import Term
+from accords.ledger import services as ledger
+from accords.programme.services import programme_policy_choose
+from accords.registry.models import Agreement, Term
 from accords.registry.services import (
     agreement_create,
     agreement_status_record,
@@ -39,6 +45,7 @@ from accords.registry.services import (
 )
 from accords.transfers import services
 from accords.transfers.tests.stages import people, referred, world_make
+from accords.transparency.services import statistics_publish
 
 # Actions this scenario leaves out, and why.
 NOT_RUN = {
@@ -103,8 +110,11 @@ def _scenario(witness_key) -> None:
     (person,) = people("COV-1")
     changed = case_doc("COV-1", person={"given_name": "Other"}, country_requests=[])
     case_import(actor=None, records=[(1, changed)], source="test")
-    # The whole transfer workflow, as the demo stages it (updates, cascades, manifests).
+    # The whole transfer workflow and reception's care and oversight, as the demo stages them
+    # and in its order (each flight takes whoever is cleared by then).
+    demo_care_ensure()
     demo_transfers_ensure()
+    demo_reception_oversight_ensure()
     screening_run(actor=None, as_of=today)
     # What the demo does not do.
     source = source_create(actor=None, key="cov-source", title="Coverage", kind="press_report")
@@ -126,6 +136,20 @@ def _scenario(witness_key) -> None:
     )  # fmt: skip
     services.diplomatic_note_confirm(actor=world["second.supervisor"], note=note)
     services.counsel_feed_issue(actor=supervisor, counsel=world["counsel"])
+    # The ledger as the demo stages it; a programme's policy; the public statistics.
+    demo_ledger_ensure()
+    rwanda = Agreement.objects.get(key="us-rwanda")
+    obliged = ledger.obligation_record(actor=None, agreement=rwanda, programme="services",
+                                       amount=Decimal("10.00"), currency="USD", on=today)  # fmt: skip
+    ledger.transfer_correct(actor=None, transfer=obliged, on=today)
+    ledger.pendings_expire(actor=None, on=today)
+    claim = ledger.claim_make(actor=None, agreement=rwanda, claimant="RW", currency="USD",
+                              amount=Decimal("50.00"), basis="Coverage", made_on=today)  # fmt: skip
+    ledger.claim_answer(actor=None, claim=claim, status="disputed")
+    ledger.claim_settle(actor=None, claim=claim, amount=Decimal("20.00"), on=today)
+    programme_policy_choose(actor=supervisor, agreement=agreement, notice_days=10,
+                            valid_from=today, reason="Coverage")  # fmt: skip
+    statistics_publish(actor=None)
     cosignature_create(actor=None, witness=witness_key[0], checkpoint=checkpoint_signed())
 
 

@@ -24,6 +24,7 @@ from django.db import connection, models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from accords.audit.rows import rows_written
 from accords.core import validation as kinds
 from accords.core.actions import action
 from accords.core.roles import user_role
@@ -294,6 +295,8 @@ def stipend_cycle_compute(*, actor, programme: StipendProgramme, starts_on: date
             f"SELECT %s, entitled.arrival, %s FROM ({arrivals}) AS entitled",
             [cycle.pk, programme.amount, *params],
         )
+    # Raw SQL sends no signal: the log binds the entitlements written by their keys.
+    rows_written(Entitlement, cycle.entitlements.values_list("pk", flat=True))
     return cycle
 
 

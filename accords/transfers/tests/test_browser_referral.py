@@ -46,7 +46,8 @@ def test_an_officer_refers_a_person_and_serves_notice(site, page):
     notice_gate = page.locator("li.gate", has_text="us.notice")
     assert "no written notice" in notice_gate.inner_text()
 
-    page.select_option("select[name=language]", "fr")
+    # The notice form's language, not the site's own language switch in the header.
+    page.select_option("main select[name=language]", "fr")
     page.click("button:has-text('Serve notice')")
     assert "Notice served." in page.locator("ul.messages").inner_text()
     assert page.locator("table.notices tbody tr").count() == 1

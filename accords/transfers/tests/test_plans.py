@@ -85,10 +85,10 @@ def test_a_plan_keeps_within_the_places_left_under_the_agreement(world):
 def test_people_go_on_the_first_flight_they_are_cleared_for(world):
     early, late = stages.people("D-1", "D-2")
     stages.ready(world, early)
-    # Served two days ago: the ten-day window runs out after the first flight, before the second.
-    stages.accepted(world, stages.noticed(world, stages.referred(world, late), days_ago=2))
-    first = stages.flight(world, seats=10, in_days=3)
-    second = stages.flight(world, seats=10, in_days=12)
+    # Served now: the 24-hour notice period runs out after today's flight, before the second.
+    stages.accepted(world, stages.noticed(world, stages.referred(world, late), days_ago=0))
+    first = stages.flight(world, seats=10, in_days=0)
+    second = stages.flight(world, seats=10, in_days=3)
     _plan(world, agreement=Agreement.objects.get(key="us-rwanda"))
     assert "D-2" not in _listed(first)
     assert _listed(first) | _listed(second) == {"D-1", "D-2"}
