@@ -12,7 +12,7 @@ planned lies in the past or beyond a horizon. The safeguards engine is proven no
 any date these ranges let through (`accords/cases/tests/test_extreme_dates.py`).
 """
 
-import unicodedata
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -160,17 +160,26 @@ def assured(value: list) -> None:
         )
 
 
+# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) and surrogates
+# (Cs: U+D800-U+DFFF), as one expression: read in C, a 50 MB field takes milliseconds where a
+# loop over its characters in Python took seconds.
+def _hidden(allowed: str) -> re.Pattern:
+    codes = [c for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if chr(c) not in allowed]
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in codes) + "\ud800-\udfff]")
+
+
+_HIDDEN = {allowed: _hidden(allowed) for allowed in ("", "\t\n\r")}
+
+
 def _refuse_hidden_characters(value: str, allowed: str) -> None:
     # NUL cannot be stored in PostgreSQL text, a lone surrogate cannot be encoded at all, and
     # other control characters only hide what a text says.
-    for position, character in enumerate(value, start=1):
-        if character in allowed:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs"):
-            raise ValidationError(
-                f"character {position} (U+{ord(character):04X}) is a control character or "
-                "half of a character; type the text without it."
-            )
+    found = _HIDDEN[allowed].search(value)
+    if found:
+        raise ValidationError(
+            f"character {found.start() + 1} (U+{ord(found.group()):04X}) is a control character "
+            "or half of a character; type the text without it."
+        )
 
 
 def one_line(value: str) -> None:
