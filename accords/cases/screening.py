@@ -14,6 +14,7 @@ import polars as pl
 
 from accords.cases.facts import engine_base, engine_columns, facts_from_database
 from accords.cases.models import Decision, Screening
+from accords.cases.standing import decision_part, standings_replace
 from accords.core.actions import action
 from accords.core.bulk import bulk_append
 from accords.law.columns import (
@@ -182,7 +183,8 @@ def _counts(values: pl.Series) -> dict[str, int]:
 
 @action("screening.run", records=("as_of",))
 def screening_run(*, actor, as_of: date, progress=None) -> Screening:
-    """Screen every open case against every agreement in force on `as_of`; store decisions."""
+    """Screen every open case against every agreement in force on `as_of`; store decisions,
+    and rewrite everyone's standing from them (the date's turn re-screens everyone)."""
     agreements = agreements_in_force(as_of)
     tables = facts_from_database()
     people = tables["persons"].select(case_id="case_number", person_id="person_id")
@@ -193,6 +195,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     pending_on: Counter = Counter()
     clears_by: Counter = Counter()
     versions, codes = {}, {}
+    parts = []
     for agreement, evaluation, decisions in screen_frames(tables, agreements, as_of):
         regime = load_regime(agreement.regime)
         versions[agreement.regime] = regime.version
@@ -203,6 +206,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
             screening_id=pl.lit(screening.pk), agreement_id=pl.lit(agreement.pk)
         )
         bulk_append(Decision, rows.drop("case_id"))
+        parts.append(decision_part(agreement, decisions, as_of))
         summary.update(_counts(decisions["decision"]))
         blocked_by.update(gate_counts(decisions["blocked_by"]))
         pending_on.update(gate_counts(decisions["pending_on"]))
@@ -221,6 +225,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         "pending_clears_by": dict(clears_by.most_common()),
     }
     screening.save(update_fields=["regime_versions", "rule_codes", "summary", "notes"])
+    standings_replace(parts, as_of=as_of, versions=versions, screening_id=screening.pk)
     return screening
 
 

@@ -29,6 +29,7 @@ from accords.cases.models import (
     StayRequest,
     UkProcess,
 )
+from accords.cases.standing import standings_refresh
 from accords.core.actions import action
 
 # Case-file section -> the model its items become.
@@ -201,6 +202,7 @@ def case_import_chunk(*, actor, case_files: list[dict], source: str) -> dict:
         )
     )
     cases = [[ids[d["case_number"]], case_file_hash(d)] for d in case_files]
+    standings_refresh(ids.values())
     return {**counts, "cases": cases}
 
 
