@@ -242,16 +242,18 @@ def standings_refresh(person_ids, *, as_of: date | None = None) -> None:
     their standings, inside the caller's transaction. Each person's row is locked first, so
     two writers re-screening one person take turns."""
     from accords.cases.facts import facts_from_database
-    from accords.cases.screening import agreements_in_force, screen_frames
+    from accords.cases.screening import agreements_in_force_with_terms, screen_frames
 
     ids = sorted({int(pk) for pk in person_ids})
     if not ids:
         return
     list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
     as_of = as_of or timezone.localdate()
-    agreements = agreements_in_force(as_of)
+    read = agreements_in_force_with_terms(as_of)
+    agreements, terms = [a for a, _ in read], [t for _, t in read]
     tables = facts_from_database(ids)
-    parts = [decision_part(a, d, as_of) for a, _, d in screen_frames(tables, agreements, as_of)]
+    frames = screen_frames(tables, agreements, as_of, terms=terms) if agreements else []
+    parts = [decision_part(a, d, as_of) for a, _, d in frames]
     versions = {a.regime: load_regime(a.regime).version for a in agreements}
     rows = standing_rows(_people(ids), parts, as_of=as_of, versions=versions, screening_id=None)
     old = Standing.objects.filter(person_id__in=ids)
