@@ -101,6 +101,11 @@ def decision_part(agreement, decisions: pl.DataFrame, as_of: date) -> pl.DataFra
     named = gate_lists(decisions)
     cleared = pl.col("decision").cast(pl.String) == "cleared"
     day = pl.when(cleared).then(pl.lit(as_of)).otherwise(pl.col("earliest_clear"))
+    not_passed = (
+        pl.col("blocked_by")
+        .cast(pl.List(pl.String))
+        .list.concat(pl.col("pending_on").cast(pl.List(pl.String)))
+    )
     return named.select(
         "case_id",
         agreement_id=pl.lit(agreement.pk, dtype=pl.Int64),
@@ -108,14 +113,9 @@ def decision_part(agreement, decisions: pl.DataFrame, as_of: date) -> pl.DataFra
         decision=pl.col("decision").cast(pl.String),
         rank=pl.col("decision").cast(pl.String).replace_strict(RANK, return_dtype=pl.Int16),
         earliest_clear=day.cast(pl.Date),
-        gate_ids=pl.concat_str(
-            pl.lit(","),
-            pl.col("blocked_by")
-            .cast(pl.List(pl.String))
-            .list.concat(pl.col("pending_on").cast(pl.List(pl.String)))
-            .list.join(","),
-            pl.lit(","),
-        ),
+        gate_ids=pl.when(not_passed.list.len() > 0)
+        .then(pl.concat_str(pl.lit(","), not_passed.list.join(","), pl.lit(",")))
+        .otherwise(pl.lit("")),
         gates=pl.concat_str(pl.lit("["), _gate_json("blocked_by", "pending_on"), pl.lit("]")),
     )
 
