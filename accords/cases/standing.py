@@ -266,7 +266,7 @@ def standings_refresh(person_ids, *, as_of: date | None = None) -> None:
 
 
 def standings_replace(parts: list[pl.DataFrame], *, as_of: date, versions: dict,
-                      screening_id: int) -> None:  # fmt: skip
+                      screening_id: int | None) -> None:  # fmt: skip
     """Everyone's standing from a screening of the whole caseload; the totals counted anew."""
     existing = list(Standing.objects.values_list("pk", flat=True))
     rows_written(Standing, existing)  # bound to the screening's entry as deleted
