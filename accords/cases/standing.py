@@ -22,12 +22,12 @@ import polars as pl
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accords.audit.rows import rows_written
 from accords.cases.models import Person, Standing, StandingTally
+from accords.core import words
 from accords.core.bulk import bulk_append
-from accords.law.evaluate import gate_lists
+from accords.law.evaluate import GATE_IDS, gate_lists
 from accords.law.regime import load_regime
 
 NEVER = date(9999, 12, 31)  # the clear order of someone with no day to clear
@@ -35,50 +35,16 @@ RANK = {d: i for i, d in enumerate(Standing.Decision.values)}
 # Referral statuses that end a person's place on the worklist, latest first.
 _GONE = {"handed_over": Standing.Decision.HANDED_OVER, "departed": Standing.Decision.DEPARTED}
 
-# Each gate in a few plain words, for lists and filters; the case page gives the full rule.
-GATE_TITLES = {
-    "agreement.in_force": _("Agreement in force"),
-    "agreement.exclusions": _("Not excluded by the agreement"),
-    "agreement.nationality": _("Nationality the agreement accepts"),
-    "third_country": _("Not a country of nationality"),
-    "us.final_order": _("Removal order final"),
-    "us.no_stay": _("No stay of removal"),
-    "us.country_sequence": _("Order of countries followed"),
-    "us.receiving_acceptance": _("Accepted by name"),
-    "us.withholding": _("No withholding for that country"),
-    "us.cat": _("No torture protection for that country"),
-    "us.no_chain_refoulement": _("No onward removal risk"),
-    "us.notice": _("Notice served"),
-    "us.fear_claim": _("Fear claim decided"),
-    "us.reopen_window": _("Time to reopen passed"),
-    "us.judicial_review": _("No court review pending"),
-    "us.assurances": _("Assurances given"),
-    "uk.inadmissible": _("Claim declared inadmissible"),
-    "uk.scheme_eligible": _("Eligible for the scheme"),
-    "uk.notice_of_intent": _("Notice of intent served"),
-    "uk.removal_notice": _("Removal directions served"),
-    "uk.rule39": _("No interim measure in force"),
-    "uk.no_court_order": _("No court order against removal"),
-    "uk.safe_country": _("Safe country for the person"),
-    "uk.compelling_circumstances": _("No compelling circumstances"),
-    "programme.notice": _("Programme's notice given"),
-}
-
 
 def gate_title(key: str) -> str:
-    """A gate in plain words: the regime's own title when its file gives one, else ours."""
-    for regime in ("us", "uk"):
-        title = next(
-            (getattr(g, "title", "") for g in load_regime(regime).gates if g.id == key), ""
-        )
-        if title:
-            return title
-    return str(GATE_TITLES.get(key, _("Another safeguard")))
+    """A gate in plain words, as every page names it (`accords.core.words`)."""
+    return words.gate_title(key)
 
 
 def gate_choices() -> list[tuple[str, str]]:
     """(key, title) of every gate, by title: the worklist's gate filter."""
-    return sorted(((k, gate_title(k)) for k in GATE_TITLES), key=lambda c: c[1])
+    titles = words.gate_titles()
+    return sorted(((k, titles.get(k, k)) for k in GATE_IDS), key=lambda choice: choice[1])
 
 
 def _gate_json(blocked: str, pending: str) -> pl.Expr:

@@ -149,7 +149,9 @@ def test_search_sort_filter_and_pages_by_key(five, login):
     )
     # The page: words, not keys, and the same pages.
     html = client.get("/cases/?q=LW-&sort=case&gate=us.receiving_acceptance").content.decode()
-    assert "Accepted by name" in html and "us.receiving_acceptance</span>" not in html
+    assert (
+        "Receiving state accepted by name" in html and "us.receiving_acceptance</span>" not in html
+    )
     assert ">LW-2</a>" in html and ">LW-1</a>" not in html
 
 
@@ -161,7 +163,7 @@ def test_csv_export_streams_the_filtered_list_in_its_order(five, login):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "Case number"
     assert [r[0] for r in rows[1:]] == ["LW-5", "LW-4", "LW-3", "LW-2", "LW-1"]
-    assert rows[1][1] == "Abadi" and "Accepted by name" in rows[1][6]
+    assert rows[1][1] == "Abadi" and "Receiving state accepted by name" in rows[1][6]
 
 
 @pytest.mark.django_db
