@@ -133,9 +133,10 @@ def main() -> None:
     filtered = selectors.worklist(user=supervisor, decision="pending")
     deep = min(49_950, filtered.count() - 1)
     number = deep // 50 + 2
+    # Within one decision the order by earliest clear is the decision order's, on its index.
     cursor = selectors.cursor_write(
-        list(filtered.order_by("clear_order", "case_number").values_list(
-            "clear_order", "case_number")[deep : deep + 1].get())
+        list(filtered.order_by(*selectors.SORTS["decision"]).values_list(
+            *selectors.SORTS["decision"])[deep : deep + 1].get())
     )  # fmt: skip
 
     print(f"\nthe worklist over {Standing.objects.count():,} standings (page of 50):")

@@ -19,8 +19,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from accords.cases.models import Person, SavedFilter, Screening, Standing, StandingTally
+from accords.cases.standing import RANK
 from accords.core import validation as kinds
 from accords.core.roles import user_role
+from accords.registry.models import Agreement
 
 WHOLE_CASELOAD = {"sending_officer", "sending_supervisor", "monitor", "auditor"}
 # The sending state's case files: not the monitor's to read.
@@ -114,13 +116,15 @@ def worklist(
     """One standing per person the user may see, filtered as asked: `query` searches case
     numbers, names and birth dates; `agreement` is the best agreement's key; `gate` a gate not
     passed there; `clears_by` the latest earliest day; `mine` the cases assigned to the user."""
-    standings = standings_visible(user).select_related("agreement", "clear_agreement")
+    # No join: the few agreements are attached to a page's rows after (`page_read`), so the
+    # page's query is one index range whatever the planner guesses of the cursor's rows.
+    standings = standings_visible(user)
     if query:
         standings = _search(standings, query)
     if agreement:
         standings = standings.filter(agreement__key=agreement)
-    if decision:
-        standings = standings.filter(decision=decision)
+    if decision:  # by its rank, the first column of the decision order's index
+        standings = standings.filter(rank=RANK[decision])
     if gate:
         standings = standings.filter(gate_ids__contains=f",{gate},")
     if clears_by:
@@ -145,13 +149,12 @@ def cursor_write(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def cursor_read(cursor: str, sort: str) -> list:
-    """A cursor's values; ValueError for one this order did not write."""
+def cursor_read(cursor: str, columns: tuple[str, ...]) -> list:
+    """A cursor's values for these columns; ValueError for one this order did not write."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, UnicodeDecodeError) as error:
         raise ValueError("not a cursor of this list") from error
-    columns = SORTS[sort.lstrip("-")]
     if not isinstance(values, list) or len(values) != len(columns):
         raise ValueError("not a cursor of this list")
     out = []
@@ -166,23 +169,25 @@ def cursor_read(cursor: str, sort: str) -> list:
 
 def page_read(
     standings: QuerySet[Standing], *, sort: str = "decision", after: str = "", before: str = "",
-    size: int = PAGE_SIZE,
+    size: int = PAGE_SIZE, one_decision: bool = False,
 ) -> Page:  # fmt: skip
     """The page after the cursor `after` (or before `before`, or the first) in the order
     `sort` (a key of SORTS, "-" first for the reverse): an index range, however deep."""
     columns = SORTS[sort.lstrip("-")]
     descending = sort.startswith("-")
+    if columns == SORTS["clear"] and one_decision:
+        columns = SORTS["decision"]  # the same order within one decision, on its own index
     key = Tuple(*(F(c) for c in columns))
     backwards = bool(before) and not after
     if after or before:
-        values = cursor_read(after or before, sort)
+        values = cursor_read(after or before, columns)
         later = TupleLessThan if descending != backwards else TupleGreaterThan
         standings = standings.filter(later(key, values))
     flip = descending != backwards
     ordered = standings.order_by(*(f"-{c}" if flip else c for c in columns))
     rows = list(ordered[: size + 1])
     more = len(rows) > size
-    rows = rows[:size]
+    rows = agreements_attach(rows[:size])
     if backwards:
         rows.reverse()
 
@@ -196,6 +201,16 @@ def page_read(
         after=at(rows[-1]) if rows and has_next else None,
         before=at(rows[0]) if has_previous else None,
     )
+
+
+def agreements_attach(rows: list[Standing]) -> list[Standing]:
+    """The standings with their agreements, read in one query of the few there are."""
+    wanted = {r.agreement_id for r in rows} | {r.clear_agreement_id for r in rows}
+    known = Agreement.objects.in_bulk([pk for pk in wanted if pk])
+    for row in rows:
+        row.agreement = known.get(row.agreement_id)
+        row.clear_agreement = known.get(row.clear_agreement_id)
+    return rows
 
 
 def totals(*, user) -> dict[str, int]:

@@ -123,12 +123,16 @@ _PEOPLE = {
     "given_name": pl.String, "birth_date": pl.Date, "counsel_id": pl.Int64,
     "officer_id": pl.Int64, "status": pl.String, "gone": pl.String, "gone_agreement_id": pl.Int64,
 }  # fmt: skip
+# A person who departed under a referral, or was handed over, is looked up by the index of
+# their own referrals.
+_GONE_OF = (
+    "(SELECT MAX(r.{column}) FROM transfers_referral r WHERE r.person_id = p.id "
+    "AND r.status IN ('departed', 'handed_over'))"
+)
 _PEOPLE_SQL = (
     "SELECT p.id, p.case_number, p.family_name, p.given_name, p.birth_date, p.counsel_id, "
-    "p.officer_id, p.status, g.status, g.agreement_id FROM cases_person p LEFT JOIN ("
-    "  SELECT person_id, MAX(status) AS status, MAX(agreement_id) AS agreement_id"
-    "  FROM transfers_referral WHERE status IN ('departed', 'handed_over') GROUP BY person_id"
-    ") g ON g.person_id = p.id"
+    f"p.officer_id, p.status, {_GONE_OF.format(column='status')}, "
+    f"{_GONE_OF.format(column='agreement_id')} FROM cases_person p"
 )
 
 

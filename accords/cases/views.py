@@ -27,14 +27,16 @@ from accords.law.offences import offence_label
 from accords.registry.models import Agreement
 
 
-def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
-    """The worklist's form, the standings it selects and their order, from the address."""
+def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str, bool]:
+    """The worklist's form, the standings it selects, their order, and whether they keep to one
+    decision, from the address."""
     form = WorklistFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         filters, sort = form.filters(), form.cleaned_data["sort"] or "decision"
     else:
         filters, sort = {}, "decision"
-    return form, selectors.worklist(user=request.user, **filters), sort
+    standings = selectors.worklist(user=request.user, **filters)
+    return form, standings, sort, bool(filters.get("decision"))
 
 
 def _supervisor(user) -> bool:
@@ -45,12 +47,13 @@ def _supervisor(user) -> bool:
 @login_required
 def worklist(request):
     """One row per person the user may see: search, filters, an order, and pages by key."""
-    form, standings, sort = _worklist_read(request)
+    form, standings, sort, one_decision = _worklist_read(request)
     try:
         page = selectors.page_read(standings, sort=sort, after=request.GET.get("after", ""),
-                                   before=request.GET.get("before", ""))  # fmt: skip
+                                   before=request.GET.get("before", ""),
+                                   one_decision=one_decision)  # fmt: skip
     except ValueError:  # a cursor this list did not write: its first page
-        page = selectors.page_read(standings, sort=sort)
+        page = selectors.page_read(standings, sort=sort, one_decision=one_decision)
     query = request.GET.copy()
     for name in ("after", "before"):
         query.pop(name, None)
@@ -83,7 +86,7 @@ class _Echo:
 @login_required
 def worklist_csv(request):
     """The filtered worklist as CSV, in its order, streamed a block of rows at a time."""
-    _form, standings, sort = _worklist_read(request)
+    _form, standings, sort, _one = _worklist_read(request)
     columns = selectors.SORTS[sort.lstrip("-")]
     ordered = standings.order_by(*(f"-{c}" if sort.startswith("-") else c for c in columns))
     writer = csv.writer(_Echo())
@@ -91,14 +94,16 @@ def worklist_csv(request):
               _("Decision"), _("Best agreement"), _("Gates not passed"),
               _("Could clear on"), _("Under agreement"), _("Screened for")]  # fmt: skip
 
+    names = dict(Agreement.objects.values_list("pk", "name"))
+
     def lines():
         yield writer.writerow([str(h) for h in header])
         for s in ordered.iterator(chunk_size=2000):
             gates = "; ".join(gate_title(g["gate"]) for g in s.gates)
             yield writer.writerow([_cell(v) for v in (
                 s.case_number, s.family_name, s.given_name, s.birth_date,
-                s.get_decision_display(), s.agreement.name if s.agreement else "", gates,
-                s.earliest_clear or "", s.clear_agreement.name if s.clear_agreement else "",
+                s.get_decision_display(), names.get(s.agreement_id, ""), gates,
+                s.earliest_clear or "", names.get(s.clear_agreement_id, ""),
                 s.as_of,
             )])  # fmt: skip
 
