@@ -133,10 +133,9 @@ def main() -> None:
     filtered = selectors.worklist(user=supervisor, decision="pending")
     deep = min(49_950, filtered.count() - 1)
     number = deep // 50 + 2
-    # Within one decision the order by earliest clear is the decision order's, on its index.
     cursor = selectors.cursor_write(
-        list(filtered.order_by(*selectors.SORTS["decision"]).values_list(
-            *selectors.SORTS["decision"])[deep : deep + 1].get())
+        list(filtered.order_by(*selectors.SORTS["clear"]).values_list(
+            *selectors.SORTS["clear"])[deep : deep + 1].get())
     )  # fmt: skip
 
     print(f"\nthe worklist over {Standing.objects.count():,} standings (page of 50):")
@@ -160,6 +159,22 @@ def main() -> None:
         assert response.status_code == 200, response.content[:200]
 
     results["GET /api/cases"] = _timed("GET /api/cases, decision blocked, sorted by name", api)
+
+    print("\nthe selector and its query alone (no view, template or session), the same pages:")
+
+    def selected(filters: dict, sort: str, after: str = ""):
+        def run(i: int = 0):
+            values = {k: v.format(family=families[i % len(families)]) for k, v in filters.items()}
+            standings = selectors.worklist(user=supervisor, **values)
+            selectors.page_read(standings, sort=sort, after=after)
+
+        return run
+
+    _timed("decision pending, by earliest clear", selected({"decision": "pending"}, "clear"))
+    _timed("gate 'Notice served', by name", selected({"gate": "us.notice"}, "name"))
+    _timed("search by the start of a family name", selected({"query": "{family}"}, "name"))
+    _timed(f"page {number}, decision pending, by earliest clear",
+           selected({"decision": "pending"}, "clear", cursor))  # fmt: skip
 
     print("\nbaseline, in the same run (what a count-and-offset paginator asks):")
 

@@ -151,8 +151,7 @@ def worklist(request, filters: Query[WorklistFilters]):
         user=request.user, query=values.pop("q"), **{**values, "decision": values["decision"] or ""}
     )
     try:
-        page = selectors.page_read(standings, sort=sort, after=after, before=before, size=limit,
-                                   one_decision=bool(values["decision"]))  # fmt: skip
+        page = selectors.page_read(standings, sort=sort, after=after, before=before, size=limit)
     except ValueError as error:
         field = "after" if after else "before"
         return ninja.Status(422, {"detail": [{"loc": ["query", field], "msg": str(error)}]})

@@ -169,14 +169,12 @@ def cursor_read(cursor: str, columns: tuple[str, ...]) -> list:
 
 def page_read(
     standings: QuerySet[Standing], *, sort: str = "decision", after: str = "", before: str = "",
-    size: int = PAGE_SIZE, one_decision: bool = False,
+    size: int = PAGE_SIZE,
 ) -> Page:  # fmt: skip
     """The page after the cursor `after` (or before `before`, or the first) in the order
     `sort` (a key of SORTS, "-" first for the reverse): an index range, however deep."""
     columns = SORTS[sort.lstrip("-")]
     descending = sort.startswith("-")
-    if columns == SORTS["clear"] and one_decision:
-        columns = SORTS["decision"]  # the same order within one decision, on its own index
     key = Tuple(*(F(c) for c in columns))
     backwards = bool(before) and not after
     if after or before:

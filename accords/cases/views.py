@@ -27,16 +27,15 @@ from accords.law.offences import offence_label
 from accords.registry.models import Agreement
 
 
-def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str, bool]:
-    """The worklist's form, the standings it selects, their order, and whether they keep to one
-    decision, from the address."""
+def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
+    """The worklist's form, the standings it selects and their order, from the address."""
     form = WorklistFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         filters, sort = form.filters(), form.cleaned_data["sort"] or "decision"
     else:
         filters, sort = {}, "decision"
     standings = selectors.worklist(user=request.user, **filters)
-    return form, standings, sort, bool(filters.get("decision"))
+    return form, standings, sort
 
 
 def _supervisor(user) -> bool:
@@ -47,13 +46,12 @@ def _supervisor(user) -> bool:
 @login_required
 def worklist(request):
     """One row per person the user may see: search, filters, an order, and pages by key."""
-    form, standings, sort, one_decision = _worklist_read(request)
+    form, standings, sort = _worklist_read(request)
     try:
         page = selectors.page_read(standings, sort=sort, after=request.GET.get("after", ""),
-                                   before=request.GET.get("before", ""),
-                                   one_decision=one_decision)  # fmt: skip
+                                   before=request.GET.get("before", ""))  # fmt: skip
     except ValueError:  # a cursor this list did not write: its first page
-        page = selectors.page_read(standings, sort=sort, one_decision=one_decision)
+        page = selectors.page_read(standings, sort=sort)
     query = request.GET.copy()
     for name in ("after", "before"):
         query.pop(name, None)
@@ -86,7 +84,7 @@ class _Echo:
 @login_required
 def worklist_csv(request):
     """The filtered worklist as CSV, in its order, streamed a block of rows at a time."""
-    _form, standings, sort, _one = _worklist_read(request)
+    _form, standings, sort = _worklist_read(request)
     columns = selectors.SORTS[sort.lstrip("-")]
     ordered = standings.order_by(*(f"-{c}" if sort.startswith("-") else c for c in columns))
     writer = csv.writer(_Echo())
