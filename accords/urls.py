@@ -16,6 +16,14 @@ urlpatterns = [
     path("agreements/", registry_views.agreement_list, name="agreement_list"),
     path("agreements/<slug:key>/", registry_views.agreement_detail, name="agreement_detail"),
     path("cases/", case_views.worklist, name="worklist"),
+    path("cases/caseload.csv", case_views.worklist_csv, name="worklist_csv"),
+    path("cases/saved-filters/", case_views.worklist_filter_save, name="worklist_filter_save"),
+    path(
+        "cases/saved-filters/<int:pk>/delete/",
+        case_views.worklist_filter_delete,
+        name="worklist_filter_delete",
+    ),  # fmt: skip
+    path("cases/<str:case_number>/officer/", case_views.case_officer, name="case_officer"),
     path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
     path("", include("accords.transfers.urls")),
     path("", include("accords.reception.urls")),

@@ -1,6 +1,8 @@
-"""The caseload API: the worklist, a case, its gate checklist on any date, imports, screens."""
+"""The caseload API: the worklist (one standing per person), a case, its gate checklist on
+any date, imports, screens."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 import ninja
 from django.conf import settings
@@ -8,16 +10,16 @@ from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from accords.cases import selectors
-from accords.cases.models import Decision, Person
+from accords.cases.models import Person, Standing
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation, screening_run
 from accords.cases.services import CaseFileErrors, case_import
+from accords.cases.standing import gate_title
 from accords.core import validation as kinds
-from accords.core.api_auth import BoundedPages, documented
+from accords.core.api_auth import documented
 from accords.registry.models import Agreement
 
 router = Router(tags=["cases"], auth=django_auth)
@@ -37,21 +39,47 @@ class GateNote(Schema):
     earliest_clear: str | None = None
 
 
-class DecisionOut(Schema):
-    case_number: str = Field(..., alias="person.case_number")
-    agreement: str = Field(..., alias="agreement.key")
-    outcome: str
-    gates: list[GateNote]
+class StandingGate(Schema):
+    gate: str
+    title: str = Field(..., description="the gate in plain words")
+    outcome: str = Field(..., description="block or pending")
+
+
+class StandingOut(Schema):
+    case_number: str
+    family_name: str
+    given_name: str
+    birth_date: date
+    agreement: str | None = Field(None, description="the best agreement's key")
+    decision: Standing.Decision
+    gates: list[StandingGate] = Field(..., description="the gates not passed there")
     earliest_clear: date | None
-    regime_version: str
-    rule_code: str
+    clear_agreement: str | None = Field(None, description="the agreement of the earliest day")
+    as_of: date
+    screened_at: datetime
+    regime_versions: dict
+
+
+class CaseloadPage(Schema):
+    items: list[StandingOut]
+    next: str | None = Field(None, description="`after` for the next page; none at the end")
+    previous: str | None = Field(None, description="`before` for the previous page")
+    totals: dict[str, int] = Field(..., description="people per decision, of all you may see")
 
 
 class WorklistFilters(Schema):
-    agreement: str = ""
-    outcome: Decision.Outcome | None = None
-    gate: str = ""
-    clears_before: date | None = None
+    q: kinds.text(100).api = Field("", description="a case number, the start of a name, or a "
+                                                   "birth date (YYYY-MM-DD)")  # fmt: skip
+    agreement: kinds.text(80).api = ""
+    decision: Standing.Decision | None = None
+    gate: kinds.text(60).api = ""
+    clears_by: date | None = None
+    mine: bool = False
+    sort: Literal["decision", "case", "name", "clear", "-decision", "-case", "-name",
+                  "-clear"] = "decision"  # fmt: skip
+    after: kinds.text(400).api = ""
+    before: kinds.text(400).api = ""
+    limit: int = Field(selectors.PAGE_SIZE, ge=1, le=1000)
 
 
 class PersonOut(Schema):
@@ -112,17 +140,32 @@ class ImportOut(Schema):
     skipped: int
 
 
-@router.get("/cases", response=documented({200: list[DecisionOut]}))
-@paginate(BoundedPages)
+@router.get("/cases", response=documented({200: CaseloadPage}))
 def worklist(request, filters: Query[WorklistFilters]):
-    """The latest screening's decisions the user may see (empty before any screening)."""
+    """One standing per person you may see, filtered and sorted, a page at a time by key:
+    follow `next` as `after` (or `previous` as `before`)."""
     _require(request, "cases.view_decision")
-    screening = selectors.screening_latest()
-    if screening is None:
-        return Decision.objects.none()
     values = filters.dict()
-    values["outcome"] = values["outcome"] or ""
-    return selectors.worklist(user=request.user, screening=screening, **values)
+    sort, after, before, limit = (values.pop(k) for k in ("sort", "after", "before", "limit"))
+    standings = selectors.worklist(
+        user=request.user, query=values.pop("q"), **{**values, "decision": values["decision"] or ""}
+    )
+    try:
+        page = selectors.page_read(standings, sort=sort, after=after, before=before, size=limit)
+    except ValueError as error:
+        field = "after" if after else "before"
+        return ninja.Status(422, {"detail": [{"loc": ["query", field], "msg": str(error)}]})
+    items = [
+        {**{f: getattr(s, f) for f in ("case_number", "family_name", "given_name", "birth_date",
+                                       "decision", "earliest_clear", "as_of", "screened_at",
+                                       "regime_versions")},
+         "agreement": s.agreement.key if s.agreement else None,
+         "clear_agreement": s.clear_agreement.key if s.clear_agreement else None,
+         "gates": [{**g, "title": gate_title(g["gate"])} for g in s.gates]}
+        for s in page.rows
+    ]  # fmt: skip
+    return {"items": items, "next": page.after, "previous": page.before,
+            "totals": selectors.totals(user=request.user)}  # fmt: skip
 
 
 @router.get("/cases/{case_number}", response=documented({200: PersonOut}))

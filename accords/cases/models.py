@@ -151,6 +151,11 @@ class Person(models.Model):
         help_text="Counsel of record, in Accords or not: notices must be served on them.",
     )  # fmt: skip
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        help_text="The sending officer assigned to the case, set by a supervisor.",
+    )  # fmt: skip
     # The SHA-256 of the case file last imported: importing the same file again changes nothing.
     case_file_hash = models.CharField(max_length=64, blank=True)
 
@@ -553,3 +558,126 @@ class Decision(CaseFact):
         """Every gate not passed: {gate, outcome, reason, citation, clears_by, earliest_clear}."""
         notes = self.screening.notes
         return [{**notes[note], "earliest_clear": day} for note, day in self.gate_notes]
+
+
+class Standing(models.Model):
+    """Where one person stands now: their best agreement and its decision, the gates not
+    passed there, the earliest day they could clear and under which agreement. Written by the
+    engine (`accords.cases.standing`) whenever a fact of theirs changes and for everyone at the
+    date's turn, so the worklist reads one row per person and never a stale snapshot.
+
+    The worklist sorts and searches on the person's case number, name and birth date, kept here
+    beside the decision so one index serves each order; they are written from the person's row
+    every time the person is re-screened, and every write to a person re-screens them."""
+
+    class Decision(models.TextChoices):
+        CLEARED = "cleared", _("cleared")
+        PENDING = "pending", _("pending")
+        BLOCKED = "blocked", _("blocked")
+        DEPARTED = "departed", _("departed")
+        HANDED_OVER = "handed_over", _("handed over")
+        CLOSED = "closed", _("case closed")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="standing")
+    case_number = models.CharField(max_length=40)
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    # Lower-case names, searched by their start.
+    family_folded = models.CharField(max_length=100)
+    given_folded = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    counsel = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    agreement = models.ForeignKey(
+        "registry.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    # Cleared 0, pending 1, blocked 2, then departed, handed over, closed: the decision order.
+    rank = models.PositiveSmallIntegerField()
+    # The gates not passed under the best agreement, ",a,b," (as `Decision.gate_ids`), and as
+    # [{gate, outcome}] for showing them.
+    gate_ids = models.CharField(max_length=600, blank=True)
+    gates = models.JSONField(default=list, blank=True)
+    earliest_clear = models.DateField(null=True, blank=True)
+    clear_agreement = models.ForeignKey(
+        "registry.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The earliest day, or 9999-12-31 for none: an order without nulls, for paging by it.
+    clear_order = models.DateField()
+    as_of = models.DateField(help_text="The day the person was screened for.")
+    screened_at = models.DateTimeField()
+    regime_versions = models.JSONField(default=dict)
+    screening = models.ForeignKey(
+        Screening, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The screening of the whole caseload that wrote it; empty after a write.",
+    )  # fmt: skip
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case_number"], name="standing_case_number"),
+            models.Index(
+                fields=["family_folded", "given_folded", "case_number"], name="standing_name"
+            ),  # fmt: skip
+            models.Index(fields=["clear_order", "case_number"], name="standing_clear"),
+            models.Index(fields=["rank", "clear_order", "case_number"], name="standing_rank"),
+            models.Index(
+                fields=["agreement", "rank", "clear_order", "case_number"],
+                name="standing_agreement",
+            ),  # fmt: skip
+            models.Index(fields=["officer", "case_number"], name="standing_officer"),
+            models.Index(fields=["counsel", "case_number"], name="standing_counsel"),
+            models.Index(fields=["birth_date"], name="standing_birth_date"),
+            # Searches by the start of a name or case number (PostgreSQL: LIKE 'abc%').
+            models.Index(
+                fields=["family_folded"],
+                opclasses=["varchar_pattern_ops"],
+                name="standing_family_prefix",
+            ),  # fmt: skip
+            models.Index(
+                fields=["given_folded"],
+                opclasses=["varchar_pattern_ops"],
+                name="standing_given_prefix",
+            ),  # fmt: skip
+            models.Index(
+                fields=["case_number"],
+                opclasses=["varchar_pattern_ops"],
+                name="standing_case_prefix",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"standing of {self.case_number}"
+
+
+class StandingTally(models.Model):
+    """How many people stand at each decision: the worklist's totals, kept as standings change
+    rather than counted on every page."""
+
+    decision = models.CharField(max_length=12, choices=Standing.Decision.choices, unique=True)
+    people = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.people}"
+
+
+class SavedFilter(models.Model):
+    """A user's named worklist filter: the query it stands for."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worklist_filters"
+    )
+    name = models.CharField(max_length=60, validators=[kinds.one_line])
+    query = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_filter_per_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import polars as pl
+from django.db import connection
 
+from accords.audit.rows import rows_written
 from accords.cases.facts import engine_base, engine_columns, facts_from_database
-from accords.cases.models import Decision, Screening
+from accords.cases.models import Decision, Screening, Standing
+from accords.cases.standing import decision_part, standings_replace
 from accords.core.actions import action
 from accords.core.bulk import bulk_append
 from accords.law.columns import (
@@ -96,28 +99,37 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
     )
 
 
-def agreements_in_force(as_of: date) -> list[Agreement]:
+def agreements_in_force_with_terms(as_of: date) -> list[tuple[Agreement, AgreementTerms]]:
+    """The agreements in force on `as_of`, each with its terms then, read once."""
     agreements = Agreement.objects.screened().prefetch_related("statuses", "terms")
+    read = [(a, agreement_terms(a, as_of)) for a in agreements]
     return [
-        a
-        for a in agreements
-        if any(p.began <= as_of and (p.ended is None or as_of < p.ended)
-               for p in agreement_terms(a, as_of).in_force)
-    ]  # fmt: skip
+        (a, terms)
+        for a, terms in read
+        if any(p.began <= as_of and (p.ended is None or as_of < p.ended) for p in terms.in_force)
+    ]
+
+
+def agreements_in_force(as_of: date) -> list[Agreement]:
+    return [a for a, _ in agreements_in_force_with_terms(as_of)]
 
 
 def screen_frames(
-    tables: dict[str, pl.DataFrame], agreements: list[Agreement], as_of: date | datetime
+    tables: dict[str, pl.DataFrame],
+    agreements: list[Agreement],
+    as_of: date | datetime,
+    terms: list[AgreementTerms] | None = None,
 ) -> Iterator[tuple[Agreement, Evaluation, pl.DataFrame]]:
     """Every gate on, and the decision for, every case in `tables` under each agreement in
     turn, on a day or at a moment. The facts the same for every receiving state are assembled
-    once, each state's once, and the engine evaluates once what agreements share (`Assessor`)."""
+    once, each state's once, and the engine evaluates once what agreements share (`Assessor`).
+    `terms`, when the caller read them already, are the agreements' terms on that day."""
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     base = engine_base(tables, day)
     assessor = Assessor(
         lambda receiving: engine_columns(tables, receiving=receiving, as_of=day, base=base), as_of
     )
-    terms = [agreement_terms(agreement, day) for agreement in agreements]
+    terms = terms or [agreement_terms(agreement, day) for agreement in agreements]
     for agreement, (_, evaluation, decisions) in zip(
         agreements, assessed(assessor, terms), strict=True
     ):
@@ -182,7 +194,8 @@ def _counts(values: pl.Series) -> dict[str, int]:
 
 @action("screening.run", records=("as_of",))
 def screening_run(*, actor, as_of: date, progress=None) -> Screening:
-    """Screen every open case against every agreement in force on `as_of`; store decisions."""
+    """Screen every open case against every agreement in force on `as_of`; store decisions,
+    and rewrite everyone's standing from them (the date's turn re-screens everyone)."""
     agreements = agreements_in_force(as_of)
     tables = facts_from_database()
     people = tables["persons"].select(case_id="case_number", person_id="person_id")
@@ -193,6 +206,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
     pending_on: Counter = Counter()
     clears_by: Counter = Counter()
     versions, codes = {}, {}
+    parts = []
     for agreement, evaluation, decisions in screen_frames(tables, agreements, as_of):
         regime = load_regime(agreement.regime)
         versions[agreement.regime] = regime.version
@@ -203,6 +217,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
             screening_id=pl.lit(screening.pk), agreement_id=pl.lit(agreement.pk)
         )
         bulk_append(Decision, rows.drop("case_id"))
+        parts.append(decision_part(agreement, decisions, as_of))
         summary.update(_counts(decisions["decision"]))
         blocked_by.update(gate_counts(decisions["blocked_by"]))
         pending_on.update(gate_counts(decisions["pending_on"]))
@@ -221,6 +236,7 @@ def screening_run(*, actor, as_of: date, progress=None) -> Screening:
         "pending_clears_by": dict(clears_by.most_common()),
     }
     screening.save(update_fields=["regime_versions", "rule_codes", "summary", "notes"])
+    standings_replace(parts, as_of=as_of, versions=versions, screening_id=screening.pk)
     return screening
 
 
@@ -264,3 +280,28 @@ def rules_since(decision: Decision) -> dict:
         )
         + said,
     }
+
+
+# Screenings kept by default: the latest few, for a replay of recent decisions beside today's.
+SCREENINGS_KEPT = 3
+
+
+@action("screening.prune", records=("keep",))
+def screenings_prune(*, actor, keep: int = SCREENINGS_KEPT) -> dict:
+    """Delete stored screenings but the latest `keep` and any a standing still names, with
+    their decisions. The audit log binds each deleted decision as deleted (by key)."""
+    if keep < 1:
+        raise ValueError("keep: at least the latest screening is kept")
+    latest = list(Screening.objects.order_by("-started_at", "-id").values_list("pk", flat=True))
+    named = set(Standing.objects.exclude(screening=None).values_list("screening_id", flat=True))
+    doomed = [pk for pk in latest[keep:] if pk not in named]
+    decisions = 0
+    for pk in doomed:
+        ids = list(Decision.objects.filter(screening_id=pk).values_list("pk", flat=True))
+        rows_written(Decision, ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Decision._meta.db_table} WHERE screening_id = %s", [pk])
+        decisions += len(ids)
+    rows_written(Screening, doomed)
+    Screening.objects.filter(pk__in=doomed)._raw_delete(connection.alias)
+    return {"screenings": doomed, "decisions": decisions}

@@ -5,8 +5,10 @@ import time
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accords.cases.casefile import Problem, case_file_hash, case_file_problems
 from accords.cases.models import (
@@ -25,11 +27,15 @@ from accords.cases.models import (
     Provenance,
     RecordableFact,
     RemovalOrder,
+    SavedFilter,
+    Standing,
     Stay,
     StayRequest,
     UkProcess,
 )
+from accords.cases.standing import standings_refresh
 from accords.core.actions import action
+from accords.core.roles import user_role
 
 # Case-file section -> the model its items become.
 SECTIONS = {
@@ -201,6 +207,7 @@ def case_import_chunk(*, actor, case_files: list[dict], source: str) -> dict:
         )
     )
     cases = [[ids[d["case_number"]], case_file_hash(d)] for d in case_files]
+    standings_refresh(ids.values())
     return {**counts, "cases": cases}
 
 
@@ -242,3 +249,39 @@ def case_import(
             progress("written", done, len(to_write))
     skipped = sorted({p.line for p in problems})
     return {**counts, "skipped": len(skipped), "source": source}
+
+
+@action("case.officer_assign")
+def officer_assign(*, actor, people: list[Person], officer: User | None) -> dict:
+    """A sending supervisor assigns cases to a sending officer (or to nobody); the officer
+    finds them under "my cases"."""
+    role = user_role(actor) if actor is not None else None
+    if actor is not None and (role is None or role.key != "sending_supervisor"):
+        raise ValidationError({"officer": _("Only a sending supervisor assigns cases.")})
+    if officer is not None and not officer.groups.filter(name="sending_officer").exists():
+        raise ValidationError({"officer": _("Cases are assigned to a sending officer.")})
+    ids = [p.pk for p in people]
+    Person.objects.filter(pk__in=ids).update(officer=officer)
+    Standing.objects.filter(person_id__in=ids).update(officer=officer)
+    return {"assigned": len(ids)}
+
+
+@action("worklist_filter.save")
+def saved_filter_save(*, actor, name: str, query: dict) -> SavedFilter:
+    """Keep a worklist filter under a name for its user; the same name replaces the query."""
+    saved = SavedFilter.objects.filter(user=actor, name=name).first() or SavedFilter(
+        user=actor, name=name
+    )
+    saved.query = query
+    saved.full_clean()
+    saved.save()
+    return saved
+
+
+@action("worklist_filter.delete")
+def saved_filter_delete(*, actor, saved: SavedFilter) -> dict:
+    if saved.user_id != actor.pk:
+        raise ValidationError({"saved": _("A saved filter is deleted only by its owner.")})
+    pk = saved.pk
+    saved.delete()
+    return {"deleted": pk}

@@ -1,42 +1,158 @@
-"""The caseload worklist and the case page with its gate checklist."""
+"""The caseload worklist (its CSV, saved filters, the officer assigned) and the case page with
+its gate checklist."""
 
+import csv
 from datetime import date
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accords.cases import selectors
-from accords.cases.forms import CaseCheckForm, WorklistFilterForm
+from accords.cases.forms import CaseCheckForm, OfficerForm, SavedFilterForm, WorklistFilterForm
 from accords.cases.models import Person, Provenance, Stay
 from accords.cases.screening import case_explanation, rules_since
+from accords.cases.services import officer_assign, saved_filter_delete, saved_filter_save
+from accords.cases.standing import gate_title
 from accords.core import validation as kinds
+from accords.core.roles import user_role
 from accords.law.offences import offence_label
-from accords.law.regime import load_regime
 from accords.registry.models import Agreement
+
+
+def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
+    """The worklist's form, the standings it selects and their order, from the address."""
+    form = WorklistFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        filters, sort = form.filters(), form.cleaned_data["sort"] or "decision"
+    else:
+        filters, sort = {}, "decision"
+    standings = selectors.worklist(user=request.user, **filters)
+    return form, standings, sort
+
+
+def _supervisor(user) -> bool:
+    role = user_role(user)
+    return role is not None and role.key == "sending_supervisor"
 
 
 @login_required
 def worklist(request):
-    screening = selectors.screening_latest()
-    form = WorklistFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = None
-    if screening:
-        decisions = selectors.worklist(user=request.user, screening=screening, **filters)
-        page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    """One row per person the user may see: search, filters, an order, and pages by key."""
+    form, standings, sort = _worklist_read(request)
+    try:
+        page = selectors.page_read(standings, sort=sort, after=request.GET.get("after", ""),
+                                   before=request.GET.get("before", ""))  # fmt: skip
+    except ValueError:  # a cursor this list did not write: its first page
+        page = selectors.page_read(standings, sort=sort)
     query = request.GET.copy()
-    query.pop("page", None)
-    gates = sorted({g.id for r in ("us", "uk") for g in load_regime(r).gates})
+    for name in ("after", "before"):
+        query.pop(name, None)
+    rows = [(s, [(gate_title(g["gate"]), g["outcome"]) for g in s.gates]) for s in page.rows]
     context = {
-        "screening": screening,
         "form": form,
         "page": page,
+        "rows": rows,
         "query": query.urlencode(),
-        "gates": gates,
+        "totals": selectors.totals(user=request.user),
+        "saved": selectors.saved_filters(request.user),
+        "save_form": SavedFilterForm(),
+        "screening": selectors.screening_latest(),
+        "supervisor": _supervisor(request.user),
     }
     return render(request, "cases/worklist.html", context)
+
+
+def _cell(value) -> str:
+    """A value for a spreadsheet: text that a spreadsheet would run as a formula is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def worklist_csv(request):
+    """The filtered worklist as CSV, in its order, streamed a block of rows at a time."""
+    _form, standings, sort = _worklist_read(request)
+    columns = selectors.SORTS[sort.lstrip("-")]
+    ordered = standings.order_by(*(f"-{c}" if sort.startswith("-") else c for c in columns))
+    writer = csv.writer(_Echo())
+    header = [_("Case number"), _("Family name"), _("Given name"), _("Birth date"),
+              _("Decision"), _("Best agreement"), _("Gates not passed"),
+              _("Could clear on"), _("Under agreement"), _("Screened for")]  # fmt: skip
+
+    names = dict(Agreement.objects.values_list("pk", "name"))
+
+    def lines():
+        yield writer.writerow([str(h) for h in header])
+        for s in ordered.iterator(chunk_size=2000):
+            gates = "; ".join(gate_title(g["gate"]) for g in s.gates)
+            yield writer.writerow([_cell(v) for v in (
+                s.case_number, s.family_name, s.given_name, s.birth_date,
+                s.get_decision_display(), names.get(s.agreement_id, ""), gates,
+                s.earliest_clear or "", names.get(s.clear_agreement_id, ""),
+                s.as_of,
+            )])  # fmt: skip
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="caseload.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def worklist_filter_save(request):
+    """Save the worklist's current filter under a name (the same name replaces it)."""
+    form = SavedFilterForm(request.POST)
+    query = WorklistFilterForm(request.POST)
+    if not (form.is_valid() and query.is_valid()):
+        for problem in [*form.errors.values(), *query.errors.values()]:
+            messages.error(request, " ".join(problem))
+        return redirect("worklist")
+    kept = {k: v for k, v in request.POST.items() if k in query.fields and v}
+    saved_filter_save(actor=request.user, name=form.cleaned_data["name"], query=kept)
+    return redirect(f"{reverse('worklist')}?{urlencode(kept)}")
+
+
+@login_required
+@require_POST
+def worklist_filter_delete(request, pk: int):
+    saved = get_object_or_404(selectors.saved_filters(request.user), pk=pk)
+    saved_filter_delete(actor=request.user, saved=saved)
+    return redirect("worklist")
+
+
+@login_required
+def case_officer(request, case_number: str):
+    """A sending supervisor assigns the case to a sending officer."""
+    if not _supervisor(request.user):
+        raise PermissionDenied
+    try:
+        person = selectors.person_get(user=request.user, case_number=case_number)
+    except Person.DoesNotExist:
+        raise Http404("No such case") from None
+    form = OfficerForm(request.POST or None, initial={"officer": person.officer_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            officer_assign(actor=request.user, people=[person],
+                           officer=form.cleaned_data["officer"])  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The case's officer is recorded."))
+            return redirect("worklist")
+    return render(request, "cases/case_officer.html", {"person": person, "form": form})
 
 
 def _dates_that_matter(person: Person) -> list[tuple[date, str]]:

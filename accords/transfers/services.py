@@ -24,6 +24,7 @@ from accords.cases.models import (
     Stay,
     UkProcess,
 )
+from accords.cases.standing import standings_refresh
 from accords.core.actions import action
 from accords.core.roles import user_role
 from accords.ledger import postings
@@ -193,6 +194,7 @@ def notice_serve(
         setattr(process, field, when)
         process.fields_recorded_in_accords = sorted({*process.fields_recorded_in_accords, field})
         process.save()
+    standings_refresh([person.pk])
     return notice
 
 
@@ -221,6 +223,7 @@ def fear_claim_record(*, actor, person: Person, country: str, stated_on) -> Fear
     claim = FearClaim(person=person, country=country, stated_on=stated_on, **_recorded_by(actor))
     claim.full_clean()
     claim.save()
+    standings_refresh([person.pk])
     return claim
 
 
@@ -237,6 +240,7 @@ def fear_claim_screen(*, actor, claim: FearClaim, outcome: str, screened_on) -> 
         for field, value in _recorded_by(actor).items():
             setattr(claim, field, value)
     claim.save()
+    standings_refresh([claim.person_id])
     return claim
 
 
@@ -252,6 +256,7 @@ def stay_record(
                 valid_until=valid_until, scope=scope, **_recorded_by(actor))  # fmt: skip
     stay.full_clean()
     stay.save()
+    standings_refresh([person.pk])
     return stay
 
 
@@ -285,6 +290,7 @@ def _answer(referral: Referral, *, decision: str, reasons: str, decided_on, **so
     referral.acceptance = acceptance
     referral.save(update_fields=["acceptance"])
     postings.on_acceptance(referral)
+    standings_refresh([referral.person_id])
     return referral
 
 
@@ -401,6 +407,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
         status=ManifestEntry.Status.REMOVED, removed_reason=[{"reason": f"withdrawn: {reason}"}]
     )
     postings.on_taken_off(referral)  # the fee reserved at acceptance is void with it
+    standings_refresh([referral.person_id])
     return referral
 
 
@@ -506,6 +513,7 @@ def manifest_depart(*, actor, manifest: Manifest) -> dict:
             entry.save(update_fields=["status", "removed_reason", "departed_at"])
     manifest.departed_at = moment
     manifest.save(update_fields=["departed_at"])
+    standings_refresh(e.referral.person_id for unit in units.values() for e in unit)
     return {"manifest": manifest.pk, "departed": departed, "removed": removed}
 
 
@@ -524,6 +532,7 @@ def handover_record(*, actor, entry: ManifestEntry, at, place: str) -> ManifestE
     entry.save()
     Referral.objects.filter(pk=entry.referral_id).update(status=Referral.Status.HANDED_OVER)
     arrival_open(entry)  # the receiving state's record of the person begins with the hand-over
+    standings_refresh([entry.referral.person_id])
     return entry
 
 

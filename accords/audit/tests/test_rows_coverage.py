@@ -24,8 +24,13 @@ from accords.audit.models import AuditEntry, AuditRow
 from accords.audit.publishing import checkpoint_signed
 from accords.audit.rows import LOG_MODELS, rows_check
 from accords.audit.services import cosignature_create
-from accords.cases.screening import screening_run
-from accords.cases.services import case_import
+from accords.cases.screening import screening_run, screenings_prune
+from accords.cases.services import (
+    case_import,
+    officer_assign,
+    saved_filter_delete,
+    saved_filter_save,
+)
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_password_change, user_sending_state_set
 from accords.demo.ledger import demo_ledger_ensure
@@ -116,6 +121,12 @@ def _scenario(witness_key) -> None:
     demo_transfers_ensure()
     demo_reception_oversight_ensure()
     screening_run(actor=None, as_of=today)
+    # The worklist's own writes, and a second screening so that pruning deletes the first.
+    officer_assign(actor=supervisor, people=[person], officer=officer)
+    saved = saved_filter_save(actor=officer, name="Mine", query={"mine": "on"})
+    saved_filter_delete(actor=officer, saved=saved)
+    screening_run(actor=None, as_of=today)
+    screenings_prune(actor=None, keep=1)
     # What the demo does not do.
     source = source_create(actor=None, key="cov-source", title="Coverage", kind="press_report")
     cited = [{"source": source.key, "confidence": "unconfirmed"}]

@@ -111,8 +111,12 @@ def test_the_api_never_fails_and_keeps_to_its_document_for_every_role(world, use
     assert sent >= -(-REQUESTS // len(ROLES)), sent
 
 
-@pytest.mark.parametrize("query", ["limit=47319958700283683405824", "offset=10000000000000000000"])
-@pytest.mark.parametrize("path", ["/api/referrals", "/api/cases"])
+@pytest.mark.parametrize(
+    "path,query",
+    [("/api/referrals", "limit=47319958700283683405824"),
+     ("/api/referrals", "offset=10000000000000000000"),
+     ("/api/cases", "limit=47319958700283683405824")],  # the caseload pages by key, not offset
+)  # fmt: skip
 def test_a_page_beyond_what_a_database_can_count_is_refused_naming_it(client, world, path, query):
     """Found by the fuzzing: the limit and offset went to the database unbounded (a 500)."""
     assert client.login(username="sending.supervisor", password=DEMO_PASSWORD)

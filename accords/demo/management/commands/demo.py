@@ -3,13 +3,15 @@ a synthetic caseload imported as case files and screened as of today, and a hand
 referrals staged at every step of the transfer workflow."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from accords.cases.models import Screening
+from accords.cases.models import Person, Screening
 from accords.cases.screening import agreements_in_force, screening_run
+from accords.cases.services import officer_assign
 from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
 from accords.demo.ledger import demo_ledger_ensure
 from accords.demo.reception_care import demo_care_ensure
@@ -80,6 +82,7 @@ class Command(BaseCommand):
         for refusal in money["refused"]:
             self.stdout.write(f"    not posted, the ledger refuses it: {refusal}")
         self._screen()
+        self._assign()
         self._publish_statistics()
 
     def _screen(self):
@@ -98,6 +101,17 @@ class Command(BaseCommand):
             "    "
             + ", ".join(f"{decisions.get(o, 0)} {o}" for o in ("cleared", "pending", "blocked"))
         )
+
+    def _assign(self):
+        """One case in ten to the demo's sending officer, as a supervisor assigns them, so
+        "my cases" on the worklist has something to show."""
+        officer = User.objects.get(username="sending.officer")
+        if Person.objects.filter(officer=officer).exists():
+            return
+        people = list(Person.objects.order_by("case_number"))[::10]
+        supervisor = User.objects.get(username="sending.supervisor")
+        officer_assign(actor=supervisor, people=people, officer=officer)
+        self.stdout.write(f"    {len(people)} cases assigned to sending.officer (my cases)")
 
     def _publish_statistics(self):
         """The public statistics page serves the latest publication: publish the first."""

@@ -1,0 +1,259 @@
+"""Standings: where each person stands now, one row per person, written by the engine.
+
+A person's standing is their best agreement and its decision (cleared before pending before
+blocked; ties by the earliest day they could clear, then the agreement's key), the gates not
+passed there, and the earliest day they could clear under any agreement with that agreement.
+Someone who departed, was handed over or whose case is closed stands as that, whatever the
+gates say.
+
+Two paths write standings, through the same frames: `standings_refresh` re-screens the people a
+service just touched, inside that service's transaction (every service that changes a fact
+calls it once); `standings_replace` rewrites everyone's from a screening of the whole caseload
+(`screening_run`, at the date's turn). `StandingTally` keeps the totals per decision as they
+change, so the worklist never counts a million rows to say how many there are.
+"""
+
+import io
+import json
+from collections import Counter
+from datetime import date
+
+import polars as pl
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from accords.audit.rows import rows_written
+from accords.cases.models import Person, Standing, StandingTally
+from accords.core import words
+from accords.core.bulk import bulk_append
+from accords.law.evaluate import GATE_IDS, gate_lists
+from accords.law.regime import load_regime
+
+NEVER = date(9999, 12, 31)  # the clear order of someone with no day to clear
+RANK = {d: i for i, d in enumerate(Standing.Decision.values)}
+# Referral statuses that end a person's place on the worklist, latest first.
+_GONE = {"handed_over": Standing.Decision.HANDED_OVER, "departed": Standing.Decision.DEPARTED}
+
+
+def gate_title(key: str) -> str:
+    """A gate in plain words, as every page names it (`accords.core.words`)."""
+    return words.gate_title(key)
+
+
+def gate_choices() -> list[tuple[str, str]]:
+    """(key, title) of every gate, by title: the worklist's gate filter."""
+    titles = words.gate_titles()
+    return sorted(((k, titles.get(k, k)) for k in GATE_IDS), key=lambda choice: choice[1])
+
+
+def _gate_json(blocked: str, pending: str) -> pl.Expr:
+    """A decision's gates not passed as the `gates` JSON text: [{gate, outcome}]."""
+
+    def listed(column: str, outcome: str) -> pl.Expr:
+        return pl.col(column).list.eval(
+            pl.concat_str(
+                pl.lit('{"gate": "'),
+                pl.element().cast(pl.String),
+                pl.lit(f'", "outcome": "{outcome}"}}'),
+            )  # fmt: skip
+        )
+
+    return listed(blocked, "block").list.concat(listed(pending, "pending")).list.join(", ")
+
+
+def decision_part(agreement, decisions: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """One agreement's decisions as the slim columns standings are chosen from."""
+    named = gate_lists(decisions)
+    cleared = pl.col("decision").cast(pl.String) == "cleared"
+    day = pl.when(cleared).then(pl.lit(as_of)).otherwise(pl.col("earliest_clear"))
+    not_passed = (
+        pl.col("blocked_by")
+        .cast(pl.List(pl.String))
+        .list.concat(pl.col("pending_on").cast(pl.List(pl.String)))
+    )
+    return named.select(
+        "case_id",
+        agreement_id=pl.lit(agreement.pk, dtype=pl.Int64),
+        agreement_key=pl.lit(agreement.key),
+        decision=pl.col("decision").cast(pl.String),
+        rank=pl.col("decision").cast(pl.String).replace_strict(RANK, return_dtype=pl.Int16),
+        earliest_clear=day.cast(pl.Date),
+        gate_ids=pl.when(not_passed.list.len() > 0)
+        .then(pl.concat_str(pl.lit(","), not_passed.list.join(","), pl.lit(",")))
+        .otherwise(pl.lit("")),
+        gates=pl.concat_str(pl.lit("["), _gate_json("blocked_by", "pending_on"), pl.lit("]")),
+    )
+
+
+def _best(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Per case: the best agreement's decision, and the earliest day under any agreement."""
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "case_id": pl.String,
+                "agreement_id": pl.Int64,
+                "decision": pl.String,
+                "gate_ids": pl.String,
+                "gates": pl.String,
+                "earliest_clear": pl.Date,
+                "clear_agreement_id": pl.Int64,
+            }  # fmt: skip
+        )
+    every = pl.concat(parts, how="vertical_relaxed")
+    order = pl.col("earliest_clear").fill_null(NEVER)
+    best = (
+        every.sort("case_id", "rank", order, "agreement_key")
+        .group_by("case_id", maintain_order=True)
+        .first()
+        .select("case_id", "agreement_id", "decision", "gate_ids", "gates")
+    )
+    soonest = (
+        every.filter(pl.col("earliest_clear").is_not_null())
+        .sort("case_id", "earliest_clear", "agreement_key")
+        .group_by("case_id", maintain_order=True)
+        .first()
+        .select("case_id", "earliest_clear", clear_agreement_id="agreement_id")
+    )
+    return best.join(soonest, on="case_id", how="left", maintain_order="left")
+
+
+_PEOPLE = {
+    "person_id": pl.Int64, "case_number": pl.String, "family_name": pl.String,
+    "given_name": pl.String, "birth_date": pl.Date, "counsel_id": pl.Int64,
+    "officer_id": pl.Int64, "status": pl.String, "gone": pl.String, "gone_agreement_id": pl.Int64,
+}  # fmt: skip
+# A person who departed under a referral, or was handed over, is looked up by the index of
+# their own referrals.
+_GONE_OF = (
+    "(SELECT MAX(r.{column}) FROM transfers_referral r WHERE r.person_id = p.id "
+    "AND r.status IN ('departed', 'handed_over'))"
+)
+_PEOPLE_SQL = (
+    "SELECT p.id, p.case_number, p.family_name, p.given_name, p.birth_date, p.counsel_id, "
+    f"p.officer_id, p.status, {_GONE_OF.format(column='status')}, "
+    f"{_GONE_OF.format(column='agreement_id')} FROM cases_person p"
+)
+
+
+def _people(person_ids: list[int] | None) -> pl.DataFrame:
+    """What a standing keeps of each person, and whether they departed or were handed over."""
+    sql, params = _PEOPLE_SQL, []
+    if person_ids is not None:
+        sql += f" WHERE p.id IN ({','.join(['%s'] * len(person_ids)) or 'NULL'})"
+        params = list(person_ids)
+    text = dict.fromkeys(_PEOPLE, pl.String)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and person_ids is None:
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+            raw = pl.read_csv(buffer.getvalue() or b"", has_header=False, new_columns=list(_PEOPLE),
+                              schema_overrides=text, infer_schema=False)  # fmt: skip
+        else:
+            cursor.execute(sql, params)
+            rows = [[None if v is None else str(v) for v in row] for row in cursor.fetchall()]
+            raw = pl.DataFrame(rows, schema=text, orient="row")
+    return raw.with_columns(
+        pl.col("person_id", "counsel_id", "officer_id", "gone_agreement_id").cast(pl.Int64),
+        pl.col("birth_date").str.slice(0, 10).str.to_date("%Y-%m-%d"),
+    )
+
+
+def standing_rows(
+    people: pl.DataFrame, parts: list[pl.DataFrame], *, as_of: date, versions: dict,
+    screening_id: int | None,
+) -> pl.DataFrame:  # fmt: skip
+    """Standing rows' columns for `people` from their decisions under each agreement."""
+    best = _best(parts)
+    rows = people.join(best, left_on="case_number", right_on="case_id", how="left")
+    gone = pl.col("gone").replace_strict(_GONE, default=None)
+    closed = pl.col("status") == Person.Status.CLOSED
+    decision = (
+        pl.when(gone.is_not_null()).then(gone)
+        .when(closed).then(pl.lit(Standing.Decision.CLOSED.value))
+        .otherwise(pl.col("decision").fill_null(Standing.Decision.BLOCKED.value))
+    )  # fmt: skip
+    still = gone.is_null() & ~closed  # only someone still here has gates and a day to clear
+    earliest = pl.when(still).then(pl.col("earliest_clear"))
+    return rows.select(
+        "person_id", "case_number", "family_name", "given_name", "birth_date", "counsel_id",
+        "officer_id",
+        family_folded=pl.col("family_name").str.to_lowercase(),
+        given_folded=pl.col("given_name").str.to_lowercase(),
+        agreement_id=pl.when(gone.is_not_null()).then(pl.col("gone_agreement_id"))
+        .when(still).then(pl.col("agreement_id")),
+        decision=decision,
+        rank=decision.replace_strict(RANK, return_dtype=pl.Int16),
+        gate_ids=pl.when(still).then(pl.col("gate_ids")).otherwise(pl.lit("")).fill_null(""),
+        gates=pl.when(still).then(pl.col("gates")).otherwise(pl.lit("[]")).fill_null("[]"),
+        earliest_clear=earliest,
+        clear_agreement_id=pl.when(still).then(pl.col("clear_agreement_id")),
+        clear_order=earliest.fill_null(NEVER),
+        as_of=pl.lit(as_of),
+        screened_at=pl.lit(timezone.now()),
+        regime_versions=pl.lit(json.dumps(versions, sort_keys=True)),
+        screening_id=pl.lit(screening_id, dtype=pl.Int64),
+    )  # fmt: skip
+
+
+def _tally_add(change: Counter) -> None:
+    """Add to the totals per decision, in a fixed order so two writers never deadlock."""
+    for decision in sorted(change):
+        if not change[decision]:
+            continue
+        tally, _ = StandingTally.objects.get_or_create(decision=decision)
+        StandingTally.objects.filter(pk=tally.pk).update(people=F("people") + change[decision])
+
+
+def standings_refresh(person_ids, *, as_of: date | None = None) -> None:
+    """Re-screen these people under every agreement in force today (or `as_of`) and rewrite
+    their standings, inside the caller's transaction. Each person's row is locked first, so
+    two writers re-screening one person take turns."""
+    from accords.cases.facts import facts_from_database
+    from accords.cases.screening import agreements_in_force_with_terms, screen_frames
+
+    ids = sorted({int(pk) for pk in person_ids})
+    if not ids:
+        return
+    list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    as_of = as_of or timezone.localdate()
+    read = agreements_in_force_with_terms(as_of)
+    agreements, terms = [a for a, _ in read], [t for _, t in read]
+    tables = facts_from_database(ids)
+    frames = screen_frames(tables, agreements, as_of, terms=terms) if agreements else []
+    parts = [decision_part(a, d, as_of) for a, _, d in frames]
+    versions = {a.regime: load_regime(a.regime).version for a in agreements}
+    rows = standing_rows(_people(ids), parts, as_of=as_of, versions=versions, screening_id=None)
+    old = Standing.objects.filter(person_id__in=ids)
+    change = Counter(old.values_list("decision", flat=True))
+    change = Counter({d: -n for d, n in change.items()})
+    old.delete()
+    bulk_append(Standing, rows)
+    change.update(Counter(rows["decision"].to_list()))
+    _tally_add(change)
+
+
+def standings_replace(parts: list[pl.DataFrame], *, as_of: date, versions: dict,
+                      screening_id: int | None) -> None:  # fmt: skip
+    """Everyone's standing from a screening of the whole caseload; the totals counted anew."""
+    existing = list(Standing.objects.values_list("pk", flat=True))
+    rows_written(Standing, existing)  # bound to the screening's entry as deleted
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Standing._meta.db_table}")
+    rows = standing_rows(_people(None), parts, as_of=as_of, versions=versions,
+                         screening_id=screening_id)  # fmt: skip
+    bulk_append(Standing, rows)
+    counts = Counter(dict(rows["decision"].value_counts().iter_rows()))
+    for tally in StandingTally.objects.order_by("decision"):
+        if tally.decision not in counts:
+            tally.people = 0
+            tally.save(update_fields=["people"])
+    for decision in sorted(counts):
+        StandingTally.objects.update_or_create(
+            decision=decision, defaults={"people": counts[decision]}
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the planner needs the new rows' shape at once
+            cursor.execute(f"ANALYZE {Standing._meta.db_table}")
