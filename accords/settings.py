@@ -246,6 +246,7 @@ TASK_BROKER = os.environ.get(
     "ACCORDS_TASK_BROKER", "redis://127.0.0.1:6379/0" if PRODUCTION else ""
 )
 JOB_RUNNER = "celery" if TASK_BROKER else "thread"
+JOB_QUEUE = os.environ.get("ACCORDS_TASK_QUEUE", "accords-jobs")  # deployments sharing a broker
 JOB_MAX_ATTEMPTS = 3
 JOB_RETRY_SECONDS = 30  # doubled at each further attempt
 JOB_FILES_DIR = Path(os.environ.get("ACCORDS_JOB_FILES", DATA_DIR / "jobs")).resolve()

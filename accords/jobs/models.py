@@ -29,7 +29,7 @@ class Job(models.Model):
         "registry.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="The state of whoever asked: its supervisors see the job.",
     )  # fmt: skip
-    arguments = models.JSONField(default=dict)
+    arguments = models.JSONField(default=dict, blank=True)
     requested_at = models.DateTimeField()
 
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)

@@ -42,7 +42,7 @@ def hand_over(pk: int, delay: float = 0) -> None:
     if settings.JOB_RUNNER == "celery":
         from accords.jobs.queue import job_run
 
-        job_run.apply_async(args=[pk], countdown=delay or None)
+        job_run.apply_async(args=[pk], countdown=delay or None, queue=settings.JOB_QUEUE)
     else:
         threading.Thread(target=_in_thread, args=(pk,), name=f"accords-job-{pk}",
                          daemon=True).start()  # fmt: skip

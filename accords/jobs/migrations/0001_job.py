@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=40)),
-                ('arguments', models.JSONField(default=dict)),
+                ('arguments', models.JSONField(blank=True, default=dict)),
                 ('requested_at', models.DateTimeField()),
                 ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('succeeded', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
                 ('done', models.PositiveIntegerField(default=0)),

@@ -24,5 +24,10 @@ class Command(BaseCommand):
         from accords.jobs.queue import app
 
         app.worker_main(
-            ["worker", f"--concurrency={max(1, concurrency)}", f"--loglevel={loglevel}"]
+            [
+                "worker",
+                f"--concurrency={max(1, concurrency)}",
+                f"--loglevel={loglevel}",
+                f"--queues={settings.JOB_QUEUE}",
+            ]  # fmt: skip
         )
