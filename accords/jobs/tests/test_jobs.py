@@ -15,6 +15,9 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accords.audit.models import AuditEntry
 from accords.audit.rows import UNBOUND_FIELDS, rows_check
@@ -37,7 +40,7 @@ def _client(username: str) -> Client:
 
 
 def test_a_screening_asked_for_through_the_api_runs_to_its_end_with_its_result_kept():
-    caseload_bulk_load(actor=None, n=30, seed=5)
+    caseload_bulk_load(actor=None, n=12, seed=5)
     supervisor = _client("sending.supervisor")
     today = timezone.localdate()
 
@@ -111,6 +114,20 @@ def test_a_job_that_fails_once_succeeds_on_its_next_attempt(flaky):
     job = job_start(actor=None, kind="flaky", arguments={"failures": 1})
     assert job.status == Job.Status.SUCCEEDED and job.attempts == 2
     assert job.result == {"attempts": 2} and job.error == ""
+
+
+@given(failures=st.integers(0, 6), limit=st.integers(1, 4))
+@hypothesis_settings(max_examples=20, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+def test_a_job_ends_done_exactly_when_it_fails_fewer_times_than_its_attempts(
+    flaky, settings, failures, limit
+):
+    settings.JOB_MAX_ATTEMPTS = limit
+    flaky.clear()
+    job = job_start(actor=None, kind="flaky", arguments={"failures": failures})
+    assert job.attempts == len(flaky) == min(failures + 1, limit)
+    assert (job.status == Job.Status.SUCCEEDED) == (failures < limit)
+    assert bool(job.error) == (failures >= limit) and job.finished_at
 
 
 def test_a_refusal_is_not_retried_and_names_the_field(flaky):
