@@ -28,7 +28,7 @@ def _words(value):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, dict):
-        return ", ".join(f"{RESULT_WORDS.get(k, k)}: {v}" for k, v in value.items())
+        return ", ".join(f"{RESULT_WORDS.get(k, k)}: {v}" for k, v in value.items()) or "—"
     return value
 
 
