@@ -55,6 +55,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(settings):
+    # A background job runs at once in the test's own thread and transaction, as Celery's eager
+    # mode would (accords/jobs/running.py); the thread and the broker have tests of their own.
+    settings.JOB_RUNNER = "inline"
+    settings.JOB_RETRY_SECONDS = 0
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The reference data and the demo accounts, loaded once into the new test database rather

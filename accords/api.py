@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 
 from accords.cases.api import router as cases_router
+from accords.jobs.api import router as jobs_router
 from accords.ledger.api import router as ledger_router
 from accords.programme.api import router as programme_router
 from accords.reception.api import router as reception_router
@@ -19,6 +20,7 @@ api.add_router("/", reception_router)
 api.add_router("/", ledger_router)
 api.add_router("/", transparency_router)
 api.add_router("/", programme_router)
+api.add_router("/", jobs_router)
 
 
 @api.exception_handler(ValidationError)

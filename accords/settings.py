@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "accords.transparency",
     "accords.programme",
     "accords.demo",
+    "accords.jobs",
 ]
 
 MIDDLEWARE = [
@@ -234,3 +235,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background jobs (accords/jobs). ACCORDS_TASK_BROKER names the queue's broker, Redis at
+# redis://HOST:6379/N, where Celery workers on any number of machines take the jobs
+# (`accords worker`); production uses the local Redis unless told otherwise. Without a broker
+# (the embedded default) a job runs in a thread of the process that asked for it, once the
+# request's transaction has committed. Live progress goes to the "jobs" cache (Redis beside
+# the broker, else files in the data folder, which every process on the machine reads).
+TASK_BROKER = os.environ.get(
+    "ACCORDS_TASK_BROKER", "redis://127.0.0.1:6379/0" if PRODUCTION else ""
+)
+JOB_RUNNER = "celery" if TASK_BROKER else "thread"
+JOB_QUEUE = os.environ.get("ACCORDS_TASK_QUEUE", "accords-jobs")  # deployments sharing a broker
+JOB_MAX_ATTEMPTS = 3
+JOB_RETRY_SECONDS = 30  # doubled at each further attempt
+JOB_FILES_DIR = Path(os.environ.get("ACCORDS_JOB_FILES", DATA_DIR / "jobs")).resolve()
+CELERY_BROKER_URL = TASK_BROKER or "memory://"
+CELERY_TASK_ACKS_LATE = True  # a worker lost mid-job hands it back to the queue
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes one at a time
+CELERY_TASK_IGNORE_RESULT = True  # the job's record keeps the result
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TASK_BROKER,
+         "KEY_PREFIX": "accords-jobs"}
+        if TASK_BROKER.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+              "LOCATION": str(JOB_FILES_DIR / "progress")}
+    ),
+}  # fmt: skip

@@ -7,6 +7,7 @@ from accords.api import api
 from accords.audit import views as audit_views
 from accords.cases import views as case_views
 from accords.core import views as core_views
+from accords.jobs import views as job_views
 from accords.ledger import views as ledger_views
 from accords.registry import views as registry_views
 from accords.transparency import views as transparency_views
@@ -31,6 +32,7 @@ urlpatterns = [
     *audit_views.urlpatterns,
     *ledger_views.urlpatterns,
     *transparency_views.urlpatterns,
+    *job_views.urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),

@@ -33,6 +33,11 @@ from accords.audit.log import canonical_json, rows_commitment
 
 # Fields that change by design outside any action: a login stamps the user's last login.
 UNBOUND_FIELDS = {"auth.user": frozenset({"last_login"})}
+# A background job's status, progress and outcome are the runner's bookkeeping (accords.jobs):
+# what was asked is bound; the work it runs is bound by actions of its own.
+UNBOUND_FIELDS["jobs.job"] = frozenset({"status", "done", "total", "message", "attempts",
+                                        "result", "result_file", "error", "started_at",
+                                        "finished_at"})  # fmt: skip
 # The log's own tables are what binds; they are checked by the chain and the tree.
 LOG_MODELS = frozenset({"audit.auditentry", "audit.auditnode", "audit.audithead", "audit.auditrow"})
 

@@ -15,11 +15,14 @@ from ninja.security import django_auth
 from accords.cases import selectors
 from accords.cases.models import Person, Standing
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
-from accords.cases.screening import case_explanation, screening_run
-from accords.cases.services import CaseFileErrors, case_import
+from accords.cases.screening import case_explanation
+from accords.cases.services import _checked, counsel_usernames
 from accords.cases.standing import gate_title
 from accords.core import validation as kinds
 from accords.core.api_auth import documented
+from accords.jobs import files as job_files
+from accords.jobs.api import JobOut, job_accepted
+from accords.jobs.running import job_start
 from accords.registry.models import Agreement
 
 router = Router(tags=["cases"], auth=django_auth)
@@ -126,20 +129,6 @@ class ScreeningIn(Schema):
     as_of: kinds.DAY_CONSIDERED.api
 
 
-class ScreeningOut(Schema):
-    id: int
-    as_of: date
-    regime_versions: dict
-    summary: dict
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-
-
 @router.get("/cases", response=documented({200: CaseloadPage}))
 def worklist(request, filters: Query[WorklistFilters]):
     """One standing per person you may see, filtered and sorted, a page at a time by key:
@@ -219,11 +208,13 @@ def _loc(problem) -> list:
     return ["body", problem.line - 1, *filter(None, problem.field.split("."))]
 
 
-@router.post("/case-files", response=documented({201: ImportOut}), openapi_extra=CASE_FILES_BODY)
+@router.post("/case-files", response=documented({202: JobOut}), openapi_extra=CASE_FILES_BODY)
 def case_files_import(request, skip_invalid: bool = False):
     """Import case files (a JSON array in the documented format), all or nothing unless
-    skip_invalid. Each problem is a 422 entry whose `loc` is the case file's position in the
-    array and its field; a problem with the body as a whole has `loc` ["body"]."""
+    skip_invalid. They are read and checked here: each problem is a 422 entry whose `loc` is
+    the case file's position in the array and its field; a problem with the body as a whole
+    has `loc` ["body"]. Then a background job writes them: the answer is 202 with the job,
+    whose result counts the cases created, updated, unchanged and skipped (GET /api/jobs/{id})."""
     _require(request, "cases.add_person")
     try:
         body = request.body
@@ -232,21 +223,28 @@ def case_files_import(request, skip_invalid: bool = False):
         message = f"the body is over {limit:,.1f} MB; send the case files in parts"
         return ninja.Status(422, {"detail": [{"loc": ["body"], "msg": message}]})
     try:
-        records = read_case_file_array(body)
-        result = case_import(
-            actor=request.user, records=records, source="api", skip_invalid=skip_invalid
-        )
+        problems, _valid = _checked(read_case_file_array(body), counsel_usernames(), None)
     except CaseFileUnreadable as unreadable:
         return ninja.Status(422, {"detail": [{"loc": _loc(unreadable.problem),
                                               "msg": unreadable.problem.message}]})  # fmt: skip
-    except CaseFileErrors as errors:
-        detail = [{"loc": _loc(p), "msg": p.message} for p in errors.problems]
+    if problems and not skip_invalid:
+        detail = [{"loc": _loc(p), "msg": p.message} for p in problems]
         return ninja.Status(422, {"detail": detail})
-    return ninja.Status(201, result)
+    upload = job_files.upload_keep(body)
+    try:
+        arguments = {"upload": upload, "source": "api", "skip_invalid": skip_invalid}
+        job = job_start(actor=request.user, kind="case_import", arguments=arguments)
+    except BaseException:
+        job_files.upload_discard(upload)
+        raise
+    return job_accepted(job)
 
 
-@router.post("/screenings", response=documented({201: ScreeningOut}))
+@router.post("/screenings", response=documented({202: JobOut}))
 def screening_create(request, payload: ScreeningIn):
-    """Screen every open case against every agreement in force on the date."""
+    """Screen every open case against every agreement in force on the date: a background job
+    (202); its result names the screening and counts its decisions (GET /api/jobs/{id})."""
     _require(request, "cases.add_screening")
-    return ninja.Status(201, screening_run(actor=request.user, as_of=payload.as_of))
+    job = job_start(actor=request.user, kind="screening",
+                    arguments={"as_of": payload.as_of.isoformat()})  # fmt: skip
+    return job_accepted(job)

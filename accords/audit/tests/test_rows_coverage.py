@@ -38,6 +38,7 @@ from accords.demo.reception_care import demo_care_ensure
 from accords.demo.reception_oversight import demo_reception_oversight_ensure
 from accords.demo.services import caseload_bulk_load, caseload_import
 from accords.demo.transfers import clock_stage, demo_transfers_ensure
+from accords.jobs.services import job_request
 from accords.ledger import services as ledger
 from accords.programme.services import programme_policy_choose
 from accords.registry.models import Agreement, Term
@@ -161,6 +162,8 @@ def _scenario(witness_key) -> None:
     programme_policy_choose(actor=supervisor, agreement=agreement, notice_days=10,
                             valid_from=today, reason="Coverage")  # fmt: skip
     statistics_publish(actor=None)
+    # A background job asked for: the request is bound; the runner's bookkeeping is not.
+    job_request(actor=supervisor, kind="screening", arguments={"as_of": today.isoformat()})
     cosignature_create(actor=None, witness=witness_key[0], checkpoint=checkpoint_signed())
 
 

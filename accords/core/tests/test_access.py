@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from accords.api import api
 from accords.demo.accounts import DEMO_PASSWORD
+from accords.jobs.files import result_write
+from accords.jobs.models import Job
+from accords.jobs.services import job_request
 from accords.reception.tests import care_stages
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
@@ -110,6 +113,11 @@ PAGES = {
     "care_payment":          "login   denied  denied  ok      denied  denied  denied  denied  denied",
     "care_sending":          "login   ok      ok      denied  denied  denied  denied  denied  denied",
     "programme_policies":    "login   ok      ok      denied  denied  denied  ok      ok      denied",
+    # Background jobs: everyone signed in has a list of their own; the world's job, a ledger
+    # export the finance officer asked for, is theirs alone to see.
+    "job_list":              "login   ok      ok      ok      ok      ok      ok      ok      ok",
+    "job_detail":            "login   hidden  hidden  hidden  hidden  ok      hidden  hidden  hidden",
+    "job_file":              "login   hidden  hidden  hidden  hidden  ok      hidden  hidden  hidden",
 }
 API = {
     "GET /api/agreements":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
@@ -179,6 +187,8 @@ API = {
     "GET /api/statistics":                                                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "GET /api/programme-policies":                                        "login   ok      ok      denied  denied  denied  ok      ok      denied",
     "POST /api/programme-policies":                                       "login   denied  ok      denied  denied  denied  denied  denied  denied",
+    "GET /api/jobs":                                                      "login   ok      ok      ok      ok      ok      ok      ok      ok",
+    "GET /api/jobs/{job_id}":                                             "login   hidden  hidden  hidden  hidden  ok      hidden  hidden  hidden",
 }
 # fmt: on
 
@@ -227,6 +237,10 @@ def world(db):
     plan = services.plan_create(actor=world["sending.supervisor"], flight=flight,
                                 policy_name="default-2026")  # fmt: skip
     statistics_publish(actor=None)  # the statistics pages as everyone reads them, not empty
+    job = job_request(actor=world["finance"], kind="ledger_export", arguments={})
+    Job.objects.filter(pk=job.pk).update(  # as the runner leaves an export
+        status=Job.Status.SUCCEEDED, result_file=str(result_write(job.pk, "beancount", b"; -\n"))
+    )
     return {
         "key": "us-rwanda",
         "case_number": person.case_number,
@@ -239,6 +253,7 @@ def world(db):
         "plan": plan.pk,
         "note_referral": answered_by_note.pk,
         "note": note.pk,
+        "job": job.pk,
         **care_stages.care_world(world),
     }
 
@@ -248,7 +263,7 @@ PAGE_RECORDS = {"referrals/": "referral", "receiving/referrals/": "referral", "n
                 "manifests/": "manifest", "manifest-entries/": "entry", "plans/": "plan",
                 "reception/care/arrivals/": "arrival", "reception/care/services/": "care_service",
                 "reception/care/programmes/": "programme", "reception/care/cycles/": "cycle",
-                "reception/care/entitlements/": "entitlement"}  # fmt: skip
+                "reception/care/entitlements/": "entitlement", "jobs/": "job"}  # fmt: skip
 
 
 def _page_url(route: str, world: dict) -> str:
@@ -276,7 +291,7 @@ def _api_call(operation: str, world: dict) -> tuple[str, str, dict | None]:
            "entry_id": world["entry"], "note_id": world["note"],
            "arrival_id": world["arrival"], "service_id": world["care_service"],
            "programme_id": world["programme"], "cycle_id": world["cycle"],
-           "entitlement_id": world["entitlement"]}  # fmt: skip
+           "entitlement_id": world["entitlement"], "job_id": world["job"]}  # fmt: skip
     # Reception's oversight records the world holds none of: a role let through meets 404.
     ids.update(dict.fromkeys(("visit_id", "concern_id", "grievance_id"), NO_RECORD))
     if "diplomatic-notes" in path:  # a note's operations name the referral it answers

@@ -66,7 +66,7 @@ def test_an_answer_the_sending_state_imports_clears_nothing(world, signed_in):
     ])  # fmt: skip
     officer = signed_in("sending.officer")
     imported = officer.post("/api/case-files", [forged], content_type="application/json")
-    assert imported.status_code == 201, imported.content
+    assert imported.status_code == 202, imported.content
 
     reported = Acceptance.objects.get(person=referral.person)
     assert reported.provenance == Provenance.IMPORT
