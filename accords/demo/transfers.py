@@ -26,7 +26,7 @@ from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.transfers import services
 from accords.transfers.models import NoticeDocument, Referral
-from accords.transfers.notices import TEMPLATES
+from accords.transfers.notices import NOTICE_LANGUAGES
 
 PREFIX = "DEMO-T-"
 FAMILY = "DEMO-T-FAMILY-1"
@@ -76,7 +76,7 @@ def _staged_notice(actor, referral: Referral, days_ago: int, **serving) -> None:
     """Serve notice (in the person's language where there is a template, unless `serving`
     says otherwise) as if `days_ago` days ago."""
     person = referral.person
-    language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
+    language = next((lang for lang in person.languages if lang in NOTICE_LANGUAGES), "en")
     serving = {"language": language, **serving}
     notice = services.notice_serve(actor=actor, referral=referral, **serving)
     clock_stage(actor=None, notice=notice, days_ago=days_ago)

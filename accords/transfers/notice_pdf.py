@@ -9,17 +9,31 @@ same variable font at weight 700. Arabic is shaped (letters joined, set right to
 fpdf2's text shaping through uharfbuzz. Text in a script the font has no glyphs for is not
 dropped silently: the PDF says so in place and on its first page. The exact text as served is
 always attached to the PDF as a UTF-8 file (and shown on the notice's web page).
+
+Speed: making a static instance of the variable font at each weight took some 4 s a weight,
+on every PDF (fpdf2 instantiates a variable font in `add_font`). Each weight is instantiated
+once per machine instead: saved as a static font in the temporary directory, under a name that
+carries a digest of the variable font and the fontTools version, and loaded from there by each
+PDF (`benchmarks/notices.py` measures both paths).
 """
 
+import hashlib
+import os
+import tempfile
 import unicodedata
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import fontTools
 from fontTools.ttLib import TTFont
+from fontTools.varLib import instancer
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from accords.transfers.models import NoticeDocument
+from accords.transfers.notices import Words, counsel_name, officer_name
 
 FONT = files("justmytype_intl_rtl") / "fonts/ofl/notosansarabic/NotoSansArabic[wdth,wght].ttf"
 FAMILY = "NotoSansArabic"
@@ -30,6 +44,26 @@ NOT_DRAWN = "[not drawn: this line is in a script the PDF's font cannot show; se
 def _glyphs() -> frozenset[int]:
     """The characters the font can draw."""
     return frozenset(TTFont(str(FONT)).getBestCmap())
+
+
+WEIGHTS = {"": 400, "B": 700}
+
+
+@cache
+def static_font(weight: int) -> Path:
+    """The variable font instantiated at `weight`, as a static font file made once per machine
+    (the same instance fpdf2 would make from the variable font on every PDF)."""
+    digest = hashlib.sha256(FONT.read_bytes()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / (
+        f"accords-{FAMILY}-{digest}-ft{fontTools.version}-w{weight}.ttf"
+    )
+    if not path.exists():
+        font = TTFont(str(FONT), recalcTimestamp=False)
+        instancer.instantiateVariableFont(font, {"wght": weight}, inplace=True, static=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        font.save(str(partial))
+        os.replace(partial, path)  # whole or not at all, whoever writes it first
+    return path
 
 
 def _drawable(text: str) -> bool:
@@ -68,8 +102,12 @@ def _record(document: NoticeDocument) -> list[tuple[str, str]]:
         if document.served_electronically_at
         else "not served electronically (no counsel of record)"
     )
+    english = Words("en", ZoneInfo("UTC"))
     return [
+        ("Person", f"{person.given_name} {person.family_name}"),
         ("Case", person.case_number),
+        ("Serving officer", officer_name(english, notice.recorded_by)),
+        ("Counsel of record", counsel_name(english, person)),
         ("Destination", f"{agreement.receiving_state.name} ({agreement.receiving_state_id})"),
         ("Agreement", f"{agreement.name} ({agreement.key})"),
         ("Proposed transfer date", referral.proposed_on.isoformat()),
@@ -96,7 +134,8 @@ def notice_pdf(document: NoticeDocument) -> bytes:
     undrawn = not all(_drawable(t) for t in [*lines, *(value for _, value in record)])
 
     pdf = FPDF(format="A4")
-    pdf.add_font(FAMILY, fname=str(FONT), variations={"": {"wght": 400}, "B": {"wght": 700}})
+    for style, weight in WEIGHTS.items():
+        pdf.add_font(FAMILY, style, fname=str(static_font(weight)))
     pdf.set_text_shaping(True)
     pdf.set_title(_shown(f"Notice of removal, case {document.referral.person.case_number}"))
     pdf.set_creator("Accords")

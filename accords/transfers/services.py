@@ -143,7 +143,9 @@ def notice_serve(
         )  # fmt: skip
     if referral.agreement.regime != "uk" and uk_step:
         raise ValidationError({"uk_step": "Only the UK regime serves notices in steps."})
-    text, checked = notice_text(referral, language)
+    served_at = timezone.now()
+    text, checked = notice_text(referral, language, served_at=served_at, officer=actor,
+                                exigent=exigent and counsel_access, uk_step=uk_step)  # fmt: skip
     if interpreter_language and not (interpreter_name and interpreter_attestation):
         raise ValidationError(
             {"interpreter_name": "An interpreter's name and attestation are recorded."}
@@ -153,7 +155,7 @@ def notice_serve(
     notice = Notice(
         person=person,
         destination=referral.agreement.receiving_state_id,
-        served_at=timezone.now(),
+        served_at=served_at,
         language=language,
         understood=understood,
         served_on=served_on,
