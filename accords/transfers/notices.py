@@ -95,12 +95,11 @@ class Words:
     def moment(self, instant: datetime) -> str:
         """A deadline: date, time and zone, in the notice's language and the person's zone."""
         local = instant.astimezone(self.zone)
-        zone = f"{get_timezone_name(local, 'long', locale=self.locale)}, "
-        zone += get_timezone_gmt(local, locale=self.locale)
-        return self.gettext("%(date)s, %(time)s (%(zone)s)") % {
+        return self.gettext("%(date)s, %(time)s (%(zone)s, %(offset)s)") % {
             "date": format_date(local, "full", locale=self.locale),
             "time": format_time(local, "short", locale=self.locale),
-            "zone": zone,
+            "zone": get_timezone_name(local, "long", locale=self.locale),
+            "offset": get_timezone_gmt(local, locale=self.locale),
         }
 
 
