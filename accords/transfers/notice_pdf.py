@@ -19,6 +19,7 @@ PDF (`benchmarks/notices.py` measures both paths).
 
 import hashlib
 import os
+import re
 import tempfile
 import unicodedata
 from functools import cache
@@ -37,6 +38,8 @@ from accords.transfers.notices import Words, counsel_name, officer_name
 
 FONT = files("justmytype_intl_rtl") / "fonts/ofl/notosansarabic/NotoSansArabic[wdth,wght].ttf"
 FAMILY = "NotoSansArabic"
+# Letters of scripts that join and run right to left: the lines that need shaping.
+NEEDS_SHAPING = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 NOT_DRAWN = "[not drawn: this line is in a script the PDF's font cannot show; see the note]"
 
 
@@ -128,15 +131,25 @@ def attachment_name(document: NoticeDocument) -> str:
     return f"notice-{case}-{document.pk}-{document.language}.txt"
 
 
-def notice_pdf(document: NoticeDocument) -> bytes:
+def notice_pdf(document: NoticeDocument, *, variable_font: bool = False) -> bytes:
+    """The PDF of a served notice. `variable_font`: the old path, fpdf2 instantiating the
+    variable font on every PDF, kept for `benchmarks/notices.py` to measure against."""
     record = _record(document)
     lines = document.text.split("\n")
     undrawn = not all(_drawable(t) for t in [*lines, *(value for _, value in record)])
 
     pdf = FPDF(format="A4")
     for style, weight in WEIGHTS.items():
-        pdf.add_font(FAMILY, style, fname=str(static_font(weight)))
-    pdf.set_text_shaping(True)
+        if variable_font:
+            pdf.add_font(FAMILY, style, fname=str(FONT), variations={"wght": weight})
+        else:
+            pdf.add_font(FAMILY, style, fname=str(static_font(weight)))
+    if not variable_font:
+        # The static instances' glyph bounds are right as saved: without this, fontTools
+        # unpacks and recompiles every glyph of the subset to recompute them on each PDF.
+        for font in pdf.fonts.values():
+            font.ttfont.recalcBBoxes = False
+    pdf.set_text_shaping(True)  # each paragraph below says whether it needs it
     pdf.set_title(_shown(f"Notice of removal, case {document.referral.person.case_number}"))
     pdf.set_creator("Accords")
     pdf.set_lang(document.language)
@@ -149,10 +162,46 @@ def notice_pdf(document: NoticeDocument) -> bytes:
     pdf.add_page()
     pdf.set_auto_page_break(True, margin=15)
 
+    widths: dict[tuple[str, float, str], float] = {}
+
     def paragraph(text: str, size: float = 10, style: str = "", height: float = 5) -> None:
         pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(0, height, text, align=_alignment(text), new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)  # fmt: skip
+        if variable_font:  # the old path, shaped throughout
+            pdf.multi_cell(0, height, text, align=_alignment(text), new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)  # fmt: skip
+            return
+        if not NEEDS_SHAPING.search(text):
+            # Latin text needs no shaping: fpdf2 measures it from the font's widths
+            pdf.set_text_shaping(False)
+            pdf.multi_cell(0, height, text, align=_alignment(text), new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)  # fmt: skip
+            return
+        # Right-to-left text is shaped once a word to break its lines, and once a line to draw
+        # it (fpdf2's multi_cell shapes the growing line again at every character).
+        pdf.set_text_shaping(True)
+        left = pdf.x
+        width = pdf.w - pdf.r_margin - left
+
+        def measured(word: str) -> float:
+            key = (style, size, word)
+            if key not in widths:
+                widths[key] = pdf.get_string_width(word)
+            return widths[key]
+
+        space = measured(" ")
+        lines, words, used = [], [], 0.0
+        for word in text.split(" "):
+            taken = measured(word)
+            if words and used + space + taken > width:
+                lines.append(" ".join(words))
+                words, used = [], 0.0
+            used += (space if words else 0.0) + taken
+            words.append(word)
+        lines.append(" ".join(words))
+        align = _alignment(text)
+        for line in lines:
+            pdf.set_x(left)
+            pdf.cell(width, height, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     paragraph("Record of service of a notice of removal to a third country", 14, "B", 8)
     for label, value in record:

@@ -256,3 +256,34 @@ def test_the_pdf_and_page_name_person_officer_and_counsel(world, client, counsel
     for shown in (person.given_name, person.family_name, person.case_number, officer, named):
         assert shown in pdf and shown in page, shown
     assert "sending.officer" not in pdf and "Served by: sending.officer" not in page
+
+
+def test_a_notice_pdf_instantiates_no_font(monkeypatch):
+    """The variable font is instantiated once per machine, never per PDF (it took some 4 s a
+    weight); Arabic lines are still shaped and drawn."""
+    from fontTools.varLib import instancer
+
+    from accords.cases.models import Notice
+    from accords.registry.models import State
+    from accords.transfers import notice_pdf
+    from accords.transfers.models import NoticeDocument
+
+    for weight in notice_pdf.WEIGHTS.values():
+        notice_pdf.static_font(weight)
+
+    def instantiated(*args, **kwargs):
+        raise AssertionError("a variable font was instantiated while drawing a PDF")
+
+    monkeypatch.setattr(instancer, "instantiateVariableFont", instantiated)
+    referral = _unsaved()
+    referral.agreement.sending_state = State(code="US", name="United States")
+    referral.agreement.receiving_state = State(code="RW", name="Rwanda")
+    served = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    text = _text("ar", served, referral)
+    notice = Notice(person=referral.person, destination="RW", served_at=served, language="ar",
+                    understood=True, served_on="person", recorded_by=OFFICER)  # fmt: skip
+    document = NoticeDocument(notice=notice, referral=referral, language="ar",
+                              translation_checked=False, text=text)  # fmt: skip
+    drawn = _pdf_text(notice_pdf.notice_pdf(document))
+    assert "Pat Quillfeather" in drawn and "Tamsin" in drawn
+    assert any("\u0600" <= c <= "\u06ff" for c in drawn)
