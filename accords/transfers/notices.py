@@ -352,6 +352,7 @@ def rules_in_force(
     exigent: bool = False,
     detained: bool = False,
     uk_step: str = "",
+    exempt: frozenset[str] = frozenset(),
 ) -> list[str]:
     """One line per notice-relevant gate: what it means for the person under the rule in
     force on `day`, in `language`, with the rule's legal reference and since when; and, when
@@ -370,7 +371,7 @@ def rules_in_force(
             said = " ".join(words(w, version.parameters))
         else:
             said = w.gettext("%(rule)s (in English)") % {"rule": " ".join(gate.description.split())}
-        if served_at is not None:
+        if served_at is not None and gate_id not in exempt:
             ends = deadline(gate_id, version, served_at, exigent=exigent, detained=detained,
                             uk_step=uk_step)  # fmt: skip
             if ends:
@@ -400,6 +401,35 @@ def counsel_name(w: Words, person) -> str:
     return w.gettext("none of record")
 
 
+def notice_language_check(language: str) -> None:
+    if language not in NOTICE_LANGUAGES:
+        raise ValidationError(
+            {"language": f'No notice template in "{language}"; serve it in one of '
+                         f"{', '.join(NOTICE_LANGUAGES)} through an interpreter."}
+        )  # fmt: skip
+
+
+# The gates whose period a notice may not start at all: where the engine already lets them
+# pass at the moment of service (the order designates the destination, credible assurances,
+# an order outside the class a court protects, no minimum period), the notice states no
+# deadline for them, which the engine would not hold the transfer to.
+EXEMPTABLE = ("us.notice", "programme.notice")
+
+
+def gates_passing_at_service(referral: Referral, served_at: datetime) -> frozenset[str]:
+    """Of `EXEMPTABLE`, the gates the engine lets pass for this referral at the moment of
+    service, the notice being served then already recorded."""
+    if referral.agreement.regime != "us":
+        return frozenset()
+    from accords.cases.screening import case_explanation
+
+    moment = served_at.astimezone(UTC).replace(tzinfo=None)
+    found = case_explanation(referral.person, referral.agreement, moment)
+    return frozenset(
+        g["gate"] for g in found["gates"] if g["gate"] in EXEMPTABLE and g["outcome"] == "pass"
+    )
+
+
 def notice_text(
     referral: Referral,
     language: str,
@@ -409,15 +439,12 @@ def notice_text(
     exigent: bool = False,
     uk_step: str = "",
     policies=None,
+    exempt: frozenset[str] = frozenset(),
 ) -> tuple[str, bool]:
     """The notice for this referral in `language`, served at `served_at` (now if not given)
     by `officer`, and whether that translation is checked. `policies`: the programme's notice
     policy versions for the agreement (read from the database when not given)."""
-    if language not in NOTICE_LANGUAGES:
-        raise ValidationError(
-            {"language": f'No notice template in "{language}"; serve it in one of '
-                         f"{', '.join(NOTICE_LANGUAGES)} through an interpreter."}
-        )  # fmt: skip
+    notice_language_check(language)
     served_at = served_at or timezone.now()
     agreement = referral.agreement
     person = referral.person
@@ -427,13 +454,14 @@ def notice_text(
     sending = w.country(agreement.sending_state_id)
     destination = w.country(agreement.receiving_state_id)
     rules = rules_in_force(agreement.regime, day, language, served_at=served_at, zone=zone,
-                           exigent=exigent, detained=person.detained, uk_step=uk_step)  # fmt: skip
+                           exigent=exigent, detained=person.detained, uk_step=uk_step,
+                           exempt=exempt)  # fmt: skip
     if policies is None:
         from accords.programme.selectors import policy_versions
 
         policies = policy_versions(agreement)
     policy = policy_on(policies, day)
-    if policy is not None:
+    if policy is not None and "programme.notice" not in exempt:
         given = w.ngettext(
             "This programme gives you %(days)s day of notice, beyond what the law requires: "
             "you will not be removed before %(deadline)s.",

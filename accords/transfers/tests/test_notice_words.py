@@ -170,6 +170,24 @@ def test_the_deadline_stated_is_when_the_engine_lets_the_notice_gate_pass(world)
     assert outcome(ends + timedelta(minutes=1)) == "pass"
 
 
+def test_no_deadline_where_the_order_already_designates_the_destination(world):
+    """The engine needs no notice where the removal order names the receiving state: the
+    notice then promises no moment the engine would not hold the transfer to."""
+    order = {"basis": "INA240", "entered_on": "2024-06-01", "final_on": "2024-07-01",
+             "final_how": "no_appeal", "designated_countries": ["HN", "RW"]}  # fmt: skip
+    doc = case_doc("W-DES", notices=[], acceptances=[], removal_orders=[order],
+                   person={"languages": ["en"]})  # fmt: skip
+    case_import(actor=None, records=[(1, doc)], source="test")
+    referral = services.referral_create(
+        actor=world["sending.officer"], person=Person.objects.get(case_number="W-DES"),
+        agreement=Agreement.objects.get(key="us-rwanda"), proposed_on=timezone.localdate(),
+    )  # fmt: skip
+    notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
+                                   language="en")  # fmt: skip
+    text = notice.document.text
+    assert "24 hours before removal" in text and "You will not be removed before" not in text
+
+
 # --- Arabic plural forms ---------------------------------------------------------------------------
 
 
