@@ -188,6 +188,21 @@ def test_no_deadline_where_the_order_already_designates_the_destination(world):
     assert "24 hours before removal" in text and "You will not be removed before" not in text
 
 
+def test_a_demo_notice_moved_back_in_time_states_its_deadline_from_then(world):
+    from accords.demo.transfers import clock_stage
+
+    referral = _referral("W-CLK", languages=["en"])
+    notice = services.notice_serve(actor=world["sending.officer"], referral=referral,
+                                   language="en")  # fmt: skip
+    clock_stage(actor=None, notice=notice, days_ago=3)
+    notice.refresh_from_db()
+    version = notices.load_regime("us").gate("us.notice").version_on(timezone.localdate())
+    _kind, ends = notices.deadline("us.notice", version, notice.served_at)
+    said = notices.Words("en", notices.person_zone(referral.person, referral.agreement))
+    text = notice.document.__class__.objects.get(pk=notice.document.pk).text
+    assert said.moment(ends) in text and said.moment(notice.served_at) in text
+
+
 # --- Arabic plural forms ---------------------------------------------------------------------------
 
 
