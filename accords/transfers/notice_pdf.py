@@ -12,7 +12,7 @@ always attached to the PDF as a UTF-8 file (and shown on the notice's web page).
 
 Speed: making a static instance of the variable font at each weight took some 4 s a weight,
 on every PDF (fpdf2 instantiates a variable font in `add_font`). Each weight is instantiated
-once per machine instead: saved as a static font in the temporary directory, under a name that
+once per machine instead: saved as a static font in the user's cache directory, under a name that
 carries a digest of the variable font and the fontTools version, and loaded from there by each
 PDF (`benchmarks/notices.py` measures both paths).
 """
@@ -52,14 +52,25 @@ def _glyphs() -> frozenset[int]:
 WEIGHTS = {"": 400, "B": 700}
 
 
+def _font_cache() -> Path:
+    """The user's own cache directory for fonts (not the shared temporary directory, where
+    another account could leave a file under the name looked for); a private temporary one
+    when the home directory cannot be written."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    try:
+        folder = base / "accords" / "fonts"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="accords-fonts-"))
+
+
 @cache
 def static_font(weight: int) -> Path:
     """The variable font instantiated at `weight`, as a static font file made once per machine
-    (the same instance fpdf2 would make from the variable font on every PDF)."""
+    and user (the same instance fpdf2 would make from the variable font on every PDF)."""
     digest = hashlib.sha256(FONT.read_bytes()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / (
-        f"accords-{FAMILY}-{digest}-ft{fontTools.version}-w{weight}.ttf"
-    )
+    path = _font_cache() / f"{FAMILY}-{digest}-ft{fontTools.version}-w{weight}.ttf"
     if not path.exists():
         font = TTFont(str(FONT), recalcTimestamp=False)
         instancer.instantiateVariableFont(font, {"wght": weight}, inplace=True, static=True)
