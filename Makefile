@@ -49,6 +49,7 @@ benchmarks: install
 	$(VENV)/bin/python benchmarks/screen.py
 	$(VENV)/bin/python benchmarks/placement.py
 	$(VENV)/bin/python benchmarks/audit.py
+	$(VENV)/bin/python benchmarks/notices.py
 
 clean:
 	rm -rf $(VENV)

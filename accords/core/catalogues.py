@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def catalogues() -> list[Path]:
-    """Every app's catalogue (`.po`) of the project."""
-    return sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
+    """Every app's catalogue (`.po`) of the project, and the notices' own (domain `notices`)."""
+    notices = ROOT.glob("transfers/notice_locale/*/LC_MESSAGES/notices.po")
+    return sorted([*ROOT.glob("*/locale/*/LC_MESSAGES/django.po"), *notices])
 
 
 def compiled(po: Path) -> bytes:

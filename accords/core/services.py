@@ -33,7 +33,11 @@ def user_create(
     receiving_state: str = "",
     sending_state: str = "",
     staff=False,
+    first_name: str = "",
+    last_name: str = "",
 ) -> User:
+    """An account in one role. Its holder's full name (first and last) is what notices they
+    serve name them by; the log keeps only a digest of it."""
     if role not in ROLES:
         raise ValidationError({"role": f'Unknown role "{role}"; one of: {", ".join(ROLES)}.'})
     if role == "receiving_officer" and not receiving_state:
@@ -44,7 +48,7 @@ def user_create(
         raise ValidationError({"sending_state": "A sending officer works for one sending state."})
     if role not in SENDING_ROLES and sending_state:
         raise ValidationError({"sending_state": "Only sending officers work for a sending state."})
-    user = User(username=username, is_staff=staff)
+    user = User(username=username, is_staff=staff, first_name=first_name, last_name=last_name)
     _password_checked(password, user)
     user.set_password(password)
     user.full_clean()

@@ -20,6 +20,15 @@ DEMO_ACCOUNTS = [
     ("receiving.approver", "receiving_officer", "RW", False),
 ]
 
+# The demo accounts' holders, by synthetic full names (a notice names its serving officer).
+DEMO_NAMES = {
+    "sending.officer": ("Dana", "Whitcombe"),
+    "sending.supervisor": ("Morgan", "Ellery"),
+    "receiving.officer": ("Aline", "Kabera"),
+    "counsel": ("Robin", "Asterley"),
+    "receiving.approver": ("Eric", "Mutesi"),
+}
+
 
 def demo_accounts_ensure() -> list[tuple[str, str, str]]:
     """Create the accounts that are missing; return (username, role, state) for all of them."""
@@ -37,5 +46,7 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
                 receiving_state=state if role == "receiving_officer" else "",
                 sending_state=state if role in SENDING_ROLES else "",
                 staff=staff,
+                first_name=DEMO_NAMES.get(username, ("", ""))[0],
+                last_name=DEMO_NAMES.get(username, ("", ""))[1],
             )
     return [(username, role, state) for username, role, state, _ in DEMO_ACCOUNTS]

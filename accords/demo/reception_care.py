@@ -29,7 +29,7 @@ from accords.registry.models import Agreement, Source
 from accords.registry.services import term_create
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
-from accords.transfers.notices import TEMPLATES
+from accords.transfers.notices import NOTICE_LANGUAGES
 
 PREFIX = "DEMO-C-"
 DEMO_TERM = "demo-stipend-invented"
@@ -81,7 +81,7 @@ def _handed_over(users, people: list[Person], rwanda: Agreement) -> list[Arrival
         referral = services.referral_create(
             actor=officer, person=person, agreement=rwanda, proposed_on=today
         )
-        language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
+        language = next((lang for lang in person.languages if lang in NOTICE_LANGUAGES), "en")
         notice = services.notice_serve(actor=officer, referral=referral, language=language)
         # Demo staging: the notice was served 20 days ago; its window has run.
         clock_stage(actor=None, notice=notice, days_ago=20)

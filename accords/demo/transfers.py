@@ -26,7 +26,11 @@ from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.transfers import services
 from accords.transfers.models import NoticeDocument, Referral
-from accords.transfers.notices import TEMPLATES
+from accords.transfers.notices import (
+    NOTICE_LANGUAGES,
+    gates_passing_at_service,
+    notice_text,
+)
 
 PREFIX = "DEMO-T-"
 FAMILY = "DEMO-T-FAMILY-1"
@@ -76,7 +80,7 @@ def _staged_notice(actor, referral: Referral, days_ago: int, **serving) -> None:
     """Serve notice (in the person's language where there is a template, unless `serving`
     says otherwise) as if `days_ago` days ago."""
     person = referral.person
-    language = next((lang for lang in person.languages if lang in TEMPLATES), "en")
+    language = next((lang for lang in person.languages if lang in NOTICE_LANGUAGES), "en")
     serving = {"language": language, **serving}
     notice = services.notice_serve(actor=actor, referral=referral, **serving)
     clock_stage(actor=None, notice=notice, days_ago=days_ago)
@@ -103,6 +107,14 @@ def clock_stage(*, actor, days_ago: int, notice: Notice | None = None,
         NoticeDocument.objects.filter(notice=notice, served_electronically_at__isnull=False).update(
             served_electronically_at=moved
         )
+        # The text states its deadlines from the moment of service: written again from then.
+        document = NoticeDocument.objects.select_related("referral").get(notice=notice)
+        text, _checked = notice_text(
+            document.referral, document.language, served_at=moved, officer=notice.recorded_by,
+            exigent=notice.exigent and notice.counsel_access,
+            exempt=gates_passing_at_service(document.referral, moved),
+        )  # fmt: skip
+        NoticeDocument.objects.filter(pk=document.pk).update(text=text)
     if referral is not None:
         Referral.objects.filter(pk=referral.pk).update(referred_at=moved)
 

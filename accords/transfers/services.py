@@ -43,7 +43,7 @@ from accords.transfers.models import (
     Referral,
     UkStep,
 )
-from accords.transfers.notices import notice_text
+from accords.transfers.notices import gates_passing_at_service, notice_language_check, notice_text
 from accords.transfers.places import (
     GONE,
     agreement_limit,
@@ -144,7 +144,8 @@ def notice_serve(
         )  # fmt: skip
     if referral.agreement.regime != "uk" and uk_step:
         raise ValidationError({"uk_step": "Only the UK regime serves notices in steps."})
-    text, checked = notice_text(referral, language)
+    notice_language_check(language)
+    served_at = timezone.now()
     if interpreter_language and not (interpreter_name and interpreter_attestation):
         raise ValidationError(
             {"interpreter_name": "An interpreter's name and attestation are recorded."}
@@ -154,7 +155,7 @@ def notice_serve(
     notice = Notice(
         person=person,
         destination=referral.agreement.receiving_state_id,
-        served_at=timezone.now(),
+        served_at=served_at,
         language=language,
         understood=understood,
         served_on=served_on,
@@ -171,6 +172,9 @@ def notice_serve(
     )
     notice.full_clean()
     notice.save()
+    text, checked = notice_text(referral, language, served_at=served_at, officer=actor,
+                                exigent=exigent and counsel_access, uk_step=uk_step,
+                                exempt=gates_passing_at_service(referral, served_at))  # fmt: skip
     document = NoticeDocument(
         notice=notice,
         referral=referral,

@@ -11,7 +11,7 @@ from accords.cases.models import FearClaim, Notice, Stay
 from accords.core import validation as kinds
 from accords.transfers import rules
 from accords.transfers.models import DiplomaticNote, Referral, UkStep
-from accords.transfers.notices import TEMPLATES
+from accords.transfers.notices import NOTICE_LANGUAGES
 
 LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "ar": _("Arabic")}
 
@@ -62,7 +62,7 @@ class NoticeServeForm(forms.Form):
                     _("checked translation") if checked else _("unchecked translation"),
                 ),
             )
-            for code, (checked, _template) in TEMPLATES.items()
+            for code, checked in NOTICE_LANGUAGES.items()
         ],  # fmt: skip
     )
     served_on = forms.ChoiceField(
