@@ -54,6 +54,7 @@ class RuleVersion:
 @dataclass(frozen=True)
 class Gate:
     id: str
+    title: str  # a few plain words, as pages show the gate ("Notice served")
     description: str
     citation: str
     versions: tuple[RuleVersion, ...]
@@ -119,7 +120,13 @@ def _read_gates(path: Path, raw: dict) -> list[Gate]:
         versions = [_read_version(v) for v in item["versions"]]
         description = " ".join(item["description"].split())
         gates.append(
-            Gate(item["id"], description, item["citation"].strip(), _chain(where, versions))
+            Gate(
+                item["id"],
+                " ".join(item["title"].split()),
+                description,
+                item["citation"].strip(),
+                _chain(where, versions),
+            )
         )
     return gates
 

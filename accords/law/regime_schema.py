@@ -130,10 +130,15 @@ def regime_schema() -> dict:
     }
     gate = {
         "type": "object",
-        "required": ["id", "description", "citation", "versions"],
+        "required": ["id", "title", "description", "citation", "versions"],
         "additionalProperties": False,
         "properties": {
             "id": {"enum": list(KINDS)},
+            "title": {
+                **_TEXT,
+                "maxLength": 80,
+                "description": "the gate in a few plain words, as pages show it",
+            },
             "description": _TEXT,
             "citation": _TEXT,
             "versions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/version"}},

@@ -90,6 +90,7 @@ def test_an_administrator_settles_the_unconfirmed_rule_by_adding_a_dated_version
         file.write(
             """
   - id: us.notice
+    title: Notice served
     description: duplicate on purpose
     citation: x
     versions: [{kind: none, reference: x}]
@@ -144,6 +145,7 @@ GATE = """
 regime: xx
 gates:
   - id: us.notice
+    title: Notice served
     description: notice
     citation: somewhere
     versions:
@@ -201,11 +203,15 @@ def test_an_unknown_gate_is_refused(tmp_path):
     [
         ("gates: []", "xx.yaml: field regime: required"),
         ("regime: xx\ngates: {us.notice: 1}", "xx.yaml: field gates: {'us.notice': 1} is not of type 'array'"),
-        ("regime: xx\ngates:\n  - id: us.notice\n    citation: c\n    versions: [{kind: none, reference: r}]",
+        ("regime: xx\ngates:\n  - id: us.notice\n    title: t\n    citation: c\n    versions: [{kind: none, reference: r}]",
          "xx.yaml: gate us.notice: field description: required"),
-        ("regime: xx\ngates:\n  - id: us.notice\n    description: '  '\n    citation: c\n    versions: [{kind: none, reference: r}]",
+        ("regime: xx\ngates:\n  - id: us.notice\n    description: d\n    citation: c\n    versions: [{kind: none, reference: r}]",
+         "xx.yaml: gate us.notice: field title: required"),
+        ("regime: xx\ngates:\n  - id: us.notice\n    title: ' '\n    description: d\n    citation: c\n    versions: [{kind: none, reference: r}]",
+         "xx.yaml: gate us.notice: field title: must not be empty"),
+        ("regime: xx\ngates:\n  - id: us.notice\n    title: t\n    description: '  '\n    citation: c\n    versions: [{kind: none, reference: r}]",
          "xx.yaml: gate us.notice: field description: must not be empty"),
-        ("regime: xx\ngates:\n  - id: us.notice\n    description: d\n    citation: c\n    versions: []",
+        ("regime: xx\ngates:\n  - id: us.notice\n    title: t\n    description: d\n    citation: c\n    versions: []",
          "xx.yaml: gate us.notice: field versions: [] should be non-empty"),
         ("regime: xx\ngates:\n  - [not, a, gate]", "xx.yaml: gate #1: ['not', 'a', 'gate'] is not of type 'object'"),
         ("regime: xx\ncolour: red\ngates: []", "xx.yaml: field colour: not a field of a regime file"),
