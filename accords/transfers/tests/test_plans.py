@@ -54,7 +54,9 @@ def test_a_family_waits_whole_while_one_member_is_not_cleared(world):
     assert _listed(flight) == {"S-3"}
     (held,) = plan.solver["held_back"]
     assert held["cases"] == ["FAM-B1", "FAM-B2"]
-    assert "us.receiving_acceptance" in held["reason"] and "us.notice" in held["reason"]
+    assert (
+        "Receiving state accepted by name" in held["reason"] and "Notice served" in held["reason"]
+    )
 
 
 @pytest.mark.django_db

@@ -138,7 +138,7 @@ def test_an_officer_serves_notice_and_records_claims_stays_and_withdrawal(world,
         client.post(f"{url}stays/", {"granted_by": "BIA", "valid_from": "2026-11-20"}).status_code
         == 302
     )
-    assert "us.no_stay" in client.get(url).content.decode()
+    assert "No stay of removal" in client.get(url).content.decode()
 
     assert client.post(f"{url}withdraw/", {"reason": ""}).status_code == 422
     assert client.post(f"{url}withdraw/", {"reason": "stay granted"}).status_code == 302
@@ -177,7 +177,7 @@ def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_
         rows.get(Referral.objects.get(status="withdrawn").pk) is None
     )  # closed: nothing to wait on
     page = signed_in("sending.officer").get("/referrals/").content.decode()
-    assert "Now waiting for" in page and "us.receiving_acceptance" in page
+    assert "Now waiting for" in page and "Receiving state accepted by name" in page
     assert "no date: until someone acts" in page
 
 
