@@ -15,6 +15,7 @@ from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
 from accords.core.tests.world import world_ensure
+from accords.core.words import gate_title
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
@@ -65,7 +66,7 @@ def test_an_officer_refers_a_person_and_the_page_shows_every_gate(world, signed_
     assert AuditEntry.objects.filter(action="referral.create", actor=world["sending.officer"])
     page = client.get(response["Location"]).content.decode()
     for gate in ("agreement.in_force", "us.final_order", "us.notice", "us.receiving_acceptance"):
-        assert gate in page
+        assert gate_title(gate) in page and gate not in page
     # What each held gate waits for, and until when: acceptance has no date, notice none yet.
     assert "Waiting for" in page and "RW vets and accepts the person by name" in page
     assert "no date: until that happens" in page
