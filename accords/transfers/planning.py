@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from accords.cases.facts import facts_from_database
 from accords.cases.models import Person
@@ -47,9 +48,17 @@ from accords.transfers.places import agreement_fee
 FEATURES = {
     "placed": "1 for every person placed: a seat used is a transfer that can go ahead.",
     "language_spoken": "Share of the unit who speak a language in wide use in the receiving "
-    "state (RECEIVING_LANGUAGES, kept by hand from each state's official languages).",
+    "state (kept by hand from each state's official languages).",
     "family_ties": "1 if a relative (same family) already departed to the receiving state.",
     "escorts": "Minus the escorts the flight needs per person (its escort ratio).",
+}
+
+# Each feature as the plan page names it.
+FEATURE_TITLES = {
+    "placed": gettext_lazy("Seat used"),
+    "language_spoken": gettext_lazy("Speaks a language of the receiving state"),
+    "family_ties": gettext_lazy("A relative already there"),
+    "escorts": gettext_lazy("Escorts needed"),
 }
 
 POLICIES = {

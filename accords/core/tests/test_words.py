@@ -196,3 +196,11 @@ def test_a_cycles_stipends_are_obliged_in_one_batch_as_one_at_a_time_would(
         postings.stipends_obliged(agreement=rwanda, currency="USD", cycle_ref="cycle-bad",
                                   on=today, entitled=[(1, Decimal(1)), ("x", Decimal(1))])  # fmt: skip
     assert Transfer.objects.filter(reference__startswith="stipend/").count() == 301
+
+
+def test_every_feature_a_placement_policy_weighs_has_a_title_and_none_is_a_placeholder():
+    from accords.transfers.planning import FEATURE_TITLES, FEATURES, POLICIES
+
+    for policy in POLICIES.values():
+        for name in policy.weights:
+            assert name in FEATURE_TITLES and "Placeholder" not in FEATURES[name], name
