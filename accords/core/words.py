@@ -20,11 +20,33 @@ from accords.law.regime import REGIMES_DIR, load_regime
 
 # Checks that stand beside the law's gates without being in a regime file.
 _WORKFLOW_TITLES = {
-    NOTICE: gettext_lazy("Programme's own notice period run"),
+    NOTICE: gettext_lazy("Programme notice period run"),
     "agreement.capacity": gettext_lazy("A place left under the agreement"),
     "family": gettext_lazy("Family able to travel together"),
     "referral": gettext_lazy("Referral still open"),
 }
+
+# A decision on a person under an agreement, and one gate's outcome, as pages say them.
+_DECISIONS = {
+    "cleared": gettext_lazy("cleared"),
+    "pending": gettext_lazy("waiting"),
+    "blocked": gettext_lazy("blocked"),
+}
+_OUTCOMES = {
+    "pass": gettext_lazy("met"),
+    "pending": gettext_lazy("waiting"),
+    "block": gettext_lazy("blocks"),
+}
+
+
+def decision_word(value: str | None) -> str:
+    """A decision (cleared, pending, blocked) in the page's language."""
+    return str(_DECISIONS.get(value, value or ""))
+
+
+def outcome_word(value: str | None) -> str:
+    """A gate's outcome (pass, pending, block) in the page's language."""
+    return str(_OUTCOMES.get(value, value or ""))
 
 
 @cache

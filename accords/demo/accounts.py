@@ -18,6 +18,8 @@ DEMO_ACCOUNTS = [
     ("registry.editor", "registry_editor", "", True),
     # A second receiving officer: stipend cycles are approved by someone other than who computed.
     ("receiving.approver", "receiving_officer", "RW", False),
+    # El Salvador's officer: the demo's agreement with a per-person fee, so the ledger shows fees.
+    ("receiving.elsalvador", "receiving_officer", "SV", False),
 ]
 
 # The demo accounts' holders, by synthetic full names (a notice names its serving officer).

@@ -6,7 +6,9 @@ fear claim pending, accepted, declined, withdrawn, departed and handed over; one
 waiting for a flight; one served through an interpreter whose fear claim was screened
 negative; one to Eswatini (which Rwanda's officer does not see); and a locked manifest ready
 to depart in which one person was granted a stay after the manifest was locked, so departing
-it takes that person off with the reason and departs the rest.
+it takes that person off with the reason and departs the rest. Two people depart under the
+United States–El Salvador agreement, the one with a per-person fee among its terms, so the
+ledger shows the fee of each transfer as the workflow posts it.
 
 Only the clock is staged by hand: notices and referrals are backdated (the action
 `demo.clock_stage`) so that windows have run, or are running, as they would have in the days
@@ -53,6 +55,8 @@ PEOPLE = [
     ("14", "Nadia", "Karimi", "1993-04-30", "AF", ["fa", "en"], "", ""),
     ("15", "Tomás", "Villalba", "1982-02-11", "PY", ["es"], "", ""),
     ("16", "Selam", "Gebre", "1994-07-07", "ER", ["ti"], "", ""),
+    ("17", "Andrés", "Colmenares", "1990-05-18", "VE", ["es"], "", ""),
+    ("18", "Gabriel", "Urdaneta", "1986-10-02", "VE", ["es"], "", ""),
 ]
 
 
@@ -226,4 +230,18 @@ def demo_transfers_ensure() -> dict:
                                            stated_on=today - timedelta(days=7))  # fmt: skip
         services.fear_claim_screen(actor=officer, claim=claim, outcome="negative",
                                    screened_on=today - timedelta(days=6))  # fmt: skip
+
+        # Under an agreement with a per-person fee: El Salvador accepts two people, who depart
+        # today; the acceptance reserves each fee and the departure posts it.
+        el_salvador = Agreement.objects.get(key="us-el-salvador")
+        for number in ("17", "18"):
+            cleared = _refer(officer, p[number], el_salvador, days_ago=30, proposed_in=0)
+            _staged_notice(officer, cleared, days_ago=20)
+            services.acceptance_decide(actor=users["receiving.elsalvador"], referral=cleared,
+                                       decision="accepted")  # fmt: skip
+        fee_flight = services.flight_create(actor=supervisor, agreement=el_salvador,
+                                            departs_on=today, route="IAD-SAL", seats=2)  # fmt: skip
+        services.plan_create(actor=supervisor, flight=fee_flight, policy_name="default-2026")
+        services.manifest_lock(actor=supervisor, manifest=fee_flight.manifest)
+        services.manifest_depart(actor=supervisor, manifest=fee_flight.manifest)
     return _summary()

@@ -123,11 +123,11 @@ def oblige(ledger: Ledger, programme: str, amount: int, *, on, credit: Account |
 
 def transfers_post_batch(ledger: Ledger, frame) -> int:
     """Post many transfers of one ledger at once (a bulk load, a migration from another
-    system): a polars frame of `debit_account_id`, `credit_account_id`, `amount`, `code`, `on`,
-    posted in its order. The same rules as one at a time, checked over the whole batch at once
-    under the agreement's lock: amounts above zero, two accounts of this ledger, and no account
-    whose kind forbids it below zero at any point in the batch. Written with COPY
-    (`core.bulk`). Returns the number posted."""
+    system): a polars frame of `debit_account_id`, `credit_account_id`, `amount`, `code`, `on`
+    and, where the transfers are about something, `reference`, posted in its order. The same
+    rules as one at a time, checked over the whole batch at once under the agreement's lock:
+    amounts above zero, two accounts of this ledger, and no account whose kind forbids it below
+    zero at any point in the batch. Written with COPY (`core.bulk`). Returns the number posted."""
     import polars as pl
     from django.utils import timezone
 
@@ -168,6 +168,6 @@ def transfers_post_batch(ledger: Ledger, frame) -> int:
                                          f"{row['account']} below zero."})  # fmt: skip
     bulk_append(Transfer, frame.with_columns(
         ledger_id=pl.lit(ledger.pk), phase=pl.lit(Transfer.Phase.POSTED), at=pl.lit(timezone.now()),
-        reference=pl.lit(""),
+        **({} if "reference" in frame.columns else {"reference": pl.lit("")}),
     ))  # fmt: skip
     return frame.height

@@ -5,7 +5,7 @@ unit and how it is written."""
 from decimal import Decimal, InvalidOperation
 
 import pycountry
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import get_currency_precision
 from django.core.exceptions import ValidationError
 
 # The largest amount a transfer holds (PostgreSQL's bigint), in minor units.
@@ -45,5 +45,7 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 
 def shown(minor: int, currency: str) -> str:
-    """An amount as people read it: "£20,000.00", "$4,760,000.00"."""
-    return format_currency(from_minor(minor, currency), currency, locale="en")
+    """An amount as people read it, in the active language: "£20,000.00", "$4,760,000.00"."""
+    from accords.core.words import money
+
+    return money(from_minor(minor, currency), currency)

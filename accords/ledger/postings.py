@@ -20,18 +20,8 @@ from django.utils import timezone
 from accords.ledger import journal
 from accords.ledger.models import Programme, Transfer
 from accords.ledger.money import to_minor
-from accords.registry.models import Agreement, Term
-
-
-def fee_term(agreement: Agreement) -> Term | None:
-    """The agreement's per-person fee: the highest it states with an amount, as places are
-    counted on the safe side (`accords/transfers/places.py`)."""
-    return (
-        agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.PER_PERSON_FEE)
-        .exclude(amount=None)
-        .order_by("-amount", "pk")
-        .first()
-    )
+from accords.registry.models import Agreement
+from accords.transfers.places import fee_term
 
 
 def _referral_ref(referral) -> str:
@@ -111,6 +101,49 @@ def stipend_obliged(*, agreement: Agreement, person_id: int, amount: Decimal, cu
         raise ValidationError({"cycle_ref": "This cycle's stipend is already obliged."})
     return journal.oblige(ledger, Programme.STIPENDS, minor, on=on, credit=owed,
                           reference=reference)  # fmt: skip
+
+
+def stipends_obliged(*, agreement: Agreement, currency: str, cycle_ref: str, on,
+                     entitled: list[tuple[int, Decimal]]) -> int:  # fmt: skip
+    """A whole cycle's approved entitlements, `(person id, amount)` each, obliged in one batch
+    (`journal.transfers_post_batch`): the same obligations `stipend_obliged` makes one at a
+    time, with the people's stipend accounts opened together where they are new. Refused whole
+    if the cycle's stipends are already obliged, or the commitment cannot hold them all.
+    Returns the number posted."""
+    import polars as pl
+
+    from accords.core.bulk import bulk_append
+    from accords.ledger.models import Account
+
+    if not entitled:
+        return 0
+    _stipend_ref(cycle_ref, 1)  # the cycle's reference checked once
+    for person_id, _ in entitled:
+        _stipend_ref(cycle_ref, person_id)
+    ledger = journal.ledger_for(journal.agreement_lock(agreement), currency)
+    prefix = _stipend_ref(cycle_ref, 1).removesuffix("1")
+    if Transfer.objects.filter(ledger=ledger, reference__startswith=prefix,
+                               code=Transfer.Code.OBLIGATION).exists():  # fmt: skip
+        raise ValidationError({"cycle_ref": "This cycle's stipend is already obliged."})
+    minors = {amount: to_minor(amount, currency) for amount in {a for _, a in entitled}}
+    keys = [str(person_id) for person_id, _ in entitled]
+    stipend_accounts = Account.objects.filter(ledger=ledger, kind="stipend",
+                                              programme=Programme.STIPENDS)  # fmt: skip
+    known = set(stipend_accounts.filter(key__in=keys).values_list("key", flat=True))
+    new = [key for key in dict.fromkeys(keys) if key not in known]
+    bulk_append(Account, pl.DataFrame({"key": new}, schema={"key": pl.String}).with_columns(
+        ledger_id=pl.lit(ledger.pk), kind=pl.lit("stipend"), programme=pl.lit(Programme.STIPENDS),
+    ))  # fmt: skip
+    account_of = dict(stipend_accounts.filter(key__in=keys).values_list("key", "pk"))
+    source = journal.obligation_source(ledger, Programme.STIPENDS)
+    frame = pl.DataFrame({
+        "credit_account_id": [account_of[key] for key in keys],
+        "amount": [minors[amount] for _, amount in entitled],
+        "reference": [prefix + key for key in keys],
+    }, schema={"credit_account_id": pl.Int64, "amount": pl.Int64, "reference": pl.String}
+    ).with_columns(debit_account_id=pl.lit(source.pk, pl.Int64),
+                   code=pl.lit(Transfer.Code.OBLIGATION), on=pl.lit(on, pl.Date))  # fmt: skip
+    return journal.transfers_post_batch(ledger, frame)
 
 
 def stipend_payment_sent(*, agreement: Agreement, person_id: int, amount: Decimal,

@@ -46,15 +46,21 @@ def _minor(amount: Decimal) -> int:
     return int(amount * 100)
 
 
-def agreement_fee(agreement: Agreement) -> Fee:
-    """The highest per-person fee the agreement states, committed or paid: the cost of a
-    place can only be counted on the safe side."""
-    term = (
+def fee_term(agreement: Agreement) -> Term | None:
+    """The agreement's per-person fee term: the highest it states with an amount, committed or
+    paid, as the cost of a place can only be counted on the safe side. The ledger obliges
+    each transfer's fee by this same term (`accords.ledger.postings`)."""
+    return (
         agreement.terms.filter(kind=Term.Kind.MONEY, money_kind=Term.MoneyKind.PER_PERSON_FEE)
         .exclude(amount=None)
-        .order_by("-amount")
+        .order_by("-amount", "pk")
         .first()
     )
+
+
+def agreement_fee(agreement: Agreement) -> Fee:
+    """The per-person fee (`fee_term`) in minor units, or none."""
+    term = fee_term(agreement)
     return Fee(_minor(term.amount), term.currency) if term else Fee(0, "")
 
 

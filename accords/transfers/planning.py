@@ -15,7 +15,11 @@ A round places the open referrals of one agreement on one or more of its open fl
   carry the agreement's eligibility (in force, exclusions, nationalities), so no separate
   check can disagree with it. Departure re-checks every gate at the moment of departure in any case.
 - Features, per person (the policy weighs them; `FEATURES` documents each):
-  `placed`, `language_spoken`, `family_ties`, `services_met`, `cost`, `escorts`.
+  `placed`, `language_spoken`, `family_ties`, `escorts`.
+  There is no feature for the services a person needs nor for the cost: needs are recorded at
+  the intake after arrival (accords.reception), so none is on record for a candidate, and the
+  fee per person is the same for every candidate of a round (a round never spans agreements),
+  so it cannot tell one placement from another; the fee budget binds as a constraint instead.
 
 `placement_round` returns the `Problem` and what is needed to turn the solver's `Plan` back
 into manifest listings with each person's score contributions.
@@ -28,30 +32,33 @@ from datetime import date
 import numpy as np
 import polars as pl
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from accords.cases.facts import facts_from_database
 from accords.cases.models import Person
 from accords.cases.screening import screen_frame
+from accords.core.words import gate_title
 from accords.law.evaluate import gate_lists
 from accords.placement import Agreements, Pairs, Policy, Problem, Slots, Units
 from accords.placement import Plan as Solution
-from accords.registry.models import Agreement, Term
+from accords.registry.models import Agreement
 from accords.transfers.models import Flight, ManifestEntry, Referral
 from accords.transfers.places import agreement_fee
 
 FEATURES = {
     "placed": "1 for every person placed: a seat used is a transfer that can go ahead.",
     "language_spoken": "Share of the unit who speak a language in wide use in the receiving "
-    "state (RECEIVING_LANGUAGES, kept by hand from each state's official languages).",
+    "state (kept by hand from each state's official languages).",
     "family_ties": "1 if a relative (same family) already departed to the receiving state.",
-    "services_met": "Share of the unit's needs the agreement offers as services on the flight "
-    "date. Placeholder: needs are inferred from age alone (housing and documents for "
-    "everyone, health care with a child under 18, training or job assistance with an adult "
-    "of working age); no needs assessment is on record.",
-    "cost": "Minus the agreement's per-person fee, in tens of thousands of its currency. "
-    "Placeholder: flat within an agreement (a round never spans agreements) and currencies "
-    "are not converted.",
     "escorts": "Minus the escorts the flight needs per person (its escort ratio).",
+}
+
+# Each feature as the plan page names it.
+FEATURE_TITLES = {
+    "placed": gettext_lazy("Seat used"),
+    "language_spoken": gettext_lazy("Speaks a language of the receiving state"),
+    "family_ties": gettext_lazy("A relative already there"),
+    "escorts": gettext_lazy("Escorts needed"),
 }
 
 POLICIES = {
@@ -64,8 +71,6 @@ POLICIES = {
                 "placed": 10.0,
                 "language_spoken": 3.0,
                 "family_ties": 2.0,
-                "services_met": 2.0,
-                "cost": 1.0,
                 "escorts": 0.5,
             },
         ),
@@ -88,11 +93,6 @@ RECEIVING_LANGUAGES = {
     "UG": {"en", "sw"},
     "XK": {"sq", "sr"},
 }
-
-FEE_SCALE = 10_000
-EVERYONE_NEEDS = ({"housing"}, {"documents"})
-CHILD_NEEDS = ({"health"},)
-ADULT_NEEDS = ({"training", "job_assistance"},)
 
 
 def policy_named(name: str) -> Policy:
@@ -136,29 +136,6 @@ class Round:
                     "features": self.features[(unit, slot)],
                 }
         return [(f, *by_flight[f.pk]) for f in self.flights]
-
-
-def _services(agreement: Agreement, day: date) -> set[str]:
-    return {
-        t.service
-        for t in agreement.terms.filter(kind=Term.Kind.SERVICE)
-        if (t.valid_from is None or t.valid_from <= day)
-        and (t.valid_until is None or day <= t.valid_until)
-    }
-
-
-def _age(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _needs_met(people: list[Person], offered: set[str], day: date) -> float:
-    ages = [_age(p.birth_date, day) for p in people]
-    needs = list(EVERYONE_NEEDS)
-    if any(a < 18 for a in ages):
-        needs += CHILD_NEEDS
-    if any(18 <= a < 65 for a in ages):
-        needs += ADULT_NEEDS
-    return sum(bool(need & offered) for need in needs) / len(needs)
 
 
 def _units(agreement: Agreement) -> tuple[list[list[Referral]], list[dict]]:
@@ -217,7 +194,9 @@ def _compatible(units, flights, agreement) -> tuple[dict[date, set[str]], dict[s
         ).fill_null(False)
         ready[day] = set(decisions.filter(cleared)["case_id"].to_list())
         closed = {
-            row["case_id"]: ", ".join(str(g) for g in row["blocked_by"] + row["pending_on"])
+            row["case_id"]: ", ".join(
+                gate_title(str(g)) for g in row["blocked_by"] + row["pending_on"]
+            )
             + (f" (could clear on {row['earliest_clear']})" if row["earliest_clear"] else "")
             for row in gate_lists(decisions.filter(~cleared)).iter_rows(named=True)
         }
@@ -250,7 +229,6 @@ def placement_round(
     ready, closed = _compatible(units, flights, agreement) if units else ({}, {})
     spoken = RECEIVING_LANGUAGES.get(agreement.receiving_state_id, set())
     fee = agreement_fee(agreement).minor
-    offered = {f.departs_on: _services(agreement, f.departs_on) for f in flights}
     seats = [f.seats - f.manifest.entries.filter(status="listed").count() for f in flights]
     if quota_room:
         seats = [min(s, quota_room.get(f.pk, s)) for s, f in zip(seats, flights, strict=True)]
@@ -284,10 +262,6 @@ def placement_round(
                 "placed": 1.0,
                 "language_spoken": round(speakers, 4),
                 "family_ties": float(referrals[0].person.family_id in family_ties),
-                "services_met": round(
-                    _needs_met(people, offered[flight.departs_on], flight.departs_on), 4
-                ),
-                "cost": -fee / 100 / FEE_SCALE,
                 "escorts": -float(flight.escort_ratio),
             }
             features[(unit, s)] = row

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pycountry
 
 from accords.core.validation import USER_ASSIGNED_STATES
+from accords.core.words import money
 from accords.transparency.charts import monthly_chart
 from accords.transparency.families import family_labels
 from accords.transparency.measures import MONEY, UNKNOWN_CITIZENSHIP
@@ -58,7 +59,7 @@ def figure_text(measure: dict, value, status: str, part: str = "") -> str:
     if status != PUBLISHED:
         return "–" if status == SUPPRESSED else "withheld"
     if measure["unit"] == MONEY:
-        return f"{Decimal(value):,.2f} {part}"
+        return money(Decimal(value), part)
     return f"{value:,}"
 
 

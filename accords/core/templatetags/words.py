@@ -15,8 +15,30 @@ def gate_title(key: str) -> str:
 
 
 @register.filter
+def gate_titles(keys) -> str:
+    """A list of gate keys as their titles, comma-separated."""
+    return ", ".join(words.gate_title(key) for key in keys or ())
+
+
+@register.filter
 def country(code: str | None) -> str:
     return words.country_name(code)
+
+
+@register.filter
+def countries(codes) -> str:
+    """A list of country codes as names, comma-separated."""
+    return ", ".join(words.country_name(code) for code in codes or ())
+
+
+@register.filter
+def decision(value: str | None) -> str:
+    return words.decision_word(value)
+
+
+@register.filter
+def outcome(value: str | None) -> str:
+    return words.outcome_word(value)
 
 
 @register.filter

@@ -46,6 +46,6 @@ def test_an_officer_signs_in_and_checks_a_case_on_two_dates(site, page):
     page.click("button:has-text('Check')")
     blocked = page.locator("li.gate-block")
     assert blocked.count() >= 1
-    assert "us.no_chain_refoulement" in blocked.first.inner_text()
+    assert "Onward removal barred" in blocked.first.inner_text()
     assert "What would clear it" in blocked.first.inner_text()
     assert "blocked" in page.locator(".decision").inner_text()

@@ -1,14 +1,19 @@
 """`accords demo`, as `make demo` runs it: everything a first visit needs, and nothing twice."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from accords.audit.models import AuditEntry
 from accords.cases.models import Decision, Person, Screening
-from accords.transfers.models import Manifest, Referral
+from accords.demo.accounts import DEMO_PASSWORD
+from accords.law.evaluate import GATE_IDS
+from accords.ledger.models import Transfer
+from accords.transfers.models import Manifest, Plan, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +42,34 @@ def test_the_demo_prepares_accounts_a_screened_caseload_and_the_transfer_workflo
     assert f"manifest {ready.pk} is locked and ready to depart" in said
     assert Referral.objects.filter(status="open").exists()
     assert Referral.objects.filter(status="handed_over").exists()
+
+    # The ledger shows an agreement with a per-person fee and the fee of each of its transfers.
+    fees = Transfer.objects.filter(ledger__agreement__key="us-el-salvador", code="obligation",
+                                   reference__startswith="referral/")  # fmt: skip
+    departed = Referral.objects.filter(agreement__key="us-el-salvador", status="departed")
+    assert departed.count() == 2
+    assert set(fees.filter(phase="post").values_list("amount", flat=True)) == {2_000_000}
+    assert fees.filter(phase="post").count() == 2
+    client = Client()
+    client.login(username="finance", password=DEMO_PASSWORD)
+    books = client.get("/finance/us-el-salvador/").content.decode()
+    assert "$40,000.00" in books
+
+    # Pages speak words: no gate key and no developer note on the demo's pages.
+    client.login(username="sending.officer", password=DEMO_PASSWORD)
+    pages = ["/referrals/", *(f"/referrals/{pk}/" for pk in Referral.objects.values_list(
+        "pk", flat=True).filter(person__case_number__startswith="DEMO-T-"))]  # fmt: skip
+    pages += [f"/cases/{n}/" for n in ("DEMO-T-03", "DEMO-T-13", "DEMO-T-16")]
+    pages += [f"/manifests/{pk}/" for pk in Manifest.objects.values_list("pk", flat=True)]
+    pages += [f"/plans/{pk}/" for pk in Plan.objects.values_list("pk", flat=True)]
+    keys = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in GATE_IDS) + r")\b")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees, not attributes or links
+        assert not keys.findall(text), (url, keys.findall(text)[:3])
+        assert "Placeholder" not in page, url
 
 
 def test_running_the_demo_again_changes_nothing():

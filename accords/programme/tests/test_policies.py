@@ -138,7 +138,7 @@ def test_the_pages_and_the_api_show_both(world, referral, client):
     assert "Beside the law" in text and "this programme gives 10 days&#x27; notice" in text
     assert "By the law alone" in text and "Programme policy" in text
     referral_page = client.get(f"/referrals/{referral.pk}/").content.decode()
-    assert "Beside the law" in referral_page and "programme.notice" in referral_page
+    assert "Beside the law" in referral_page and "Programme notice period run" in referral_page
     api = client.get(f"/api/referrals/{referral.pk}").json()["explanation"]
     assert api["law_decision"] == "cleared" and api["decision"] == "pending"
     notice = next(g for g in api["gates"] if g["gate"] == "us.notice")

@@ -322,12 +322,11 @@ def stipend_cycle_approve(*, actor, cycle: StipendCycle) -> StipendCycle:
     cycle.status, cycle.approved_by, cycle.approved_at = "approved", actor, timezone.now()
     cycle.save()
     programme = cycle.programme
-    for entitlement in cycle.entitlements.select_related("arrival"):
-        postings.stipend_obliged(
-            agreement=programme.agreement, person_id=entitlement.arrival.person_id,
-            amount=entitlement.amount, currency=programme.currency,
-            cycle_ref=_cycle_ref(cycle), on=timezone.localdate(cycle.approved_at),
-        )  # fmt: skip
+    entitled = cycle.entitlements.order_by("pk").values_list("arrival__person_id", "amount")
+    postings.stipends_obliged(
+        agreement=programme.agreement, currency=programme.currency, cycle_ref=_cycle_ref(cycle),
+        on=timezone.localdate(cycle.approved_at), entitled=list(entitled),
+    )  # fmt: skip
     return cycle
 
 

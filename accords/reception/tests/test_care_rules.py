@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accords.audit.models import AuditEntry
+from accords.ledger import journal
+from accords.ledger.models import Transfer
 from accords.reception.models import Arrival, CareService, Entitlement
 from accords.reception.selectors import care as selectors
 from accords.reception.services import care
@@ -139,7 +141,9 @@ def test_a_programme_reads_amount_currency_frequency_and_duration_from_the_term(
     _refused("agreement", care.stipend_programme_open, actor=officer, agreement=rwanda)
 
 
-def test_a_cycle_is_approved_by_a_second_officer_then_paid_and_what_is_owed_follows(world):
+def test_a_cycle_is_approved_by_a_second_officer_then_paid_and_what_is_owed_follows(
+    world, monkeypatch
+):
     officer, approver = world["receiving.officer"], world["receiving.approver"]
     programme = _programme(world)
     consenting, refusing, left, new = handed_over(world, "C-7", "C-8", "C-9", "C-10")
@@ -160,7 +164,14 @@ def test_a_cycle_is_approved_by_a_second_officer_then_paid_and_what_is_owed_foll
     _refused("entitlement", care.payment_record, actor=officer, entitlement=entitlement,
              outcome="paid", amount=Decimal("60.00"), on=TODAY())  # fmt: skip
     _refused("cycle", care.stipend_cycle_approve, actor=officer, cycle=cycle)
+    batches, post_batch = [], journal.transfers_post_batch
+    monkeypatch.setattr(journal, "transfers_post_batch",
+                        lambda ledger, frame: batches.append(frame.height) or post_batch(ledger, frame))  # fmt: skip
     care.stipend_cycle_approve(actor=approver, cycle=cycle)
+    # The cycle's obligations go to the ledger in one batch, one per entitlement.
+    assert batches == [1]
+    reference = f"stipend/cycle-{cycle.pk}/{consenting.person_id}"
+    assert Transfer.objects.get(reference=reference, code="obligation").amount == 6000
     assert list(selectors.stipends_due(officer)) == [entitlement]
     care.payment_record(actor=officer, entitlement=entitlement, outcome="failed",
                         amount=Decimal("60.00"), on=TODAY())  # fmt: skip

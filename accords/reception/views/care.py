@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accords.core.forms import form_submit
 from accords.reception.selectors import care as selectors
 from accords.reception.services import care
 from accords.reception.views import care_forms as forms
@@ -40,27 +41,13 @@ def _arrival(request, pk: int):
     return _found(selectors.caseload(request.user), pk)
 
 
-def _errors_onto(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _submit(request, form, call, *, title: str, back: str, done: str):
     """A form page: on a valid POST the service is called, then back to `back`; its refusal,
-    or the form's, shown on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(back)
-    return render(request, "reception/care_form.html",
-                  {"form": form, "title": title, "back": back})  # fmt: skip
+    or the form's, shown on the form (`core.forms.form_submit`)."""
+    context = {"form": form, "title": title, "back": back}
+    return form_submit(request, form, call, done=done, back=back,
+                       page=lambda status: render(request, "reception/care_form.html", context,
+                                                  status=status))  # fmt: skip
 
 
 def _posted(request):

@@ -1,5 +1,5 @@
 """The forms of the caseworker's pages. They check the shape of the input; the services decide
-what the rules allow (`errors_onto` puts their refusals on the form)."""
+what the rules allow (`accords.core.forms.form_submit` puts their refusals on the form)."""
 
 from decimal import Decimal
 

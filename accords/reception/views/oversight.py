@@ -3,23 +3,22 @@ state's concerns, grievances, follow-ups and outcomes, and the alerts the monito
 state and counsel read. Thin: each page reads through the selectors and writes through one
 service; a refused form comes back with its errors and nothing written."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accords.core.forms import form_submit
 from accords.core.roles import user_role
 from accords.reception import survey
 from accords.reception.models import Grievance, Outcome
 from accords.reception.selectors import oversight as selectors
 from accords.reception.services import oversight as services
 from accords.reception.views import oversight_forms as forms
-from accords.transfers.views.referral_forms import errors_onto
 
 MONITOR = "reception.add_welfarevisit"
 ANSWER = "reception.change_concern"
@@ -33,15 +32,8 @@ ALERTS = "reception.view_refoulementalert"
 def _act(request, form, perform, done: str, back: str, page) -> object:
     """Run one service from one posted form: back to the page with a message, or the page
     again with the form's errors (422) and nothing written."""
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(back)
-    return page(request, form, status=422)
+    return form_submit(request, form, perform, done=done, back=back,
+                       page=lambda status: page(request, form, status=422))  # fmt: skip
 
 
 def _get(queryset, pk: int):

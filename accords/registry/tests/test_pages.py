@@ -34,7 +34,7 @@ def test_the_agreement_page_shows_timeline_terms_and_their_sources(client, refer
     assert '<svg class="timeline"' in page
     timeline = page[page.index('<svg class="timeline"') :]
     assert timeline.index("ruled unlawful") < timeline.index("Ended")
-    assert "370000000.00 GBP" in page
+    assert "£370,000,000.00" in page
     assert 'href="#source-uksc-aaa-2023"' in page and 'id="source-uksc-aaa-2023"' in page
 
 

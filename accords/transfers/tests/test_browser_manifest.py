@@ -51,4 +51,4 @@ def test_a_supervisor_departs_a_manifest_and_sees_why_one_person_stayed(site, pa
     removed = page.locator("tr.entry-removed")
     assert "B-2" in removed.inner_text()
     reason = removed.locator("ol.removed-reasons li").first.inner_text()
-    assert "us.no_stay" in reason and "8 CFR 241.6" in reason
+    assert "No stay of removal" in reason and "8 CFR 241.6" in reason

@@ -94,7 +94,7 @@ def test_counsel_record_a_fear_claim_and_a_stay_in_their_own_name(world, counsel
                                                         f"{stay}-valid_from": today}).status_code == 302  # fmt: skip
     assert AuditEntry.objects.get(action="stay.record").actor == world["counsel"]
     # A fear stated now is a gate held: the referral page says so.
-    assert "us.fear_claim" in counsel.get(f"/referrals/{mine.pk}/").content.decode()
+    assert "Fear claim decided" in counsel.get(f"/referrals/{mine.pk}/").content.decode()
 
     # Bad input: the field's error, nothing written.
     bad = counsel.post("/counsel/clients/C-4/fear-claims/", {f"{fear}-country": "Rwanda",
@@ -141,7 +141,7 @@ def test_deadlines_as_a_calendar_feed_at_a_secret_address(world, counsel):
     assert len(events) == len(expected) == 1
     event = events[0]
     assert event.decoded("dtstart") == expected[0].on
-    assert "C-6" in str(event["summary"]) and "us.notice" in str(event["summary"])
+    assert "C-6" in str(event["summary"]) and "Notice served" in str(event["summary"])
     assert "notice period" in str(event["description"])
     assert f"#{mine.pk}" in str(event["description"])
     assert b"C-7" not in response.content and b"Bruno" not in response.content

@@ -62,7 +62,7 @@ def test_a_stay_recorded_after_locking_takes_that_person_off_and_the_rest_depart
     assert [g["gate"] for g in reasons] == ["us.no_stay"] and reasons[0]["citation"]
     assert Referral.objects.get(person=stayed).status == "open"
     page = client.get(f"/manifests/{listed.pk}/").content.decode()
-    assert "us.no_stay" in page and reasons[0]["citation"] in page and "2 departed" in page
+    assert "No stay of removal" in page and reasons[0]["citation"] in page and "2 departed" in page
     assert log_verify().ok
 
 
@@ -171,7 +171,7 @@ def test_a_receiving_officer_sees_only_flights_to_their_state_and_no_reasons(
     rwanda = signed_in("receiving.officer")
     assert [f["agreement"] for f in rwanda.get("/api/flights").json()] == ["us-rwanda"]
     page = rwanda.get(f"/manifests/{listed.pk}/").content.decode()
-    assert "did not travel" in page and "us.no_stay" not in page and "score" not in page
+    assert "did not travel" in page and "No stay of removal" not in page and "score" not in page
     entries = rwanda.get(f"/api/manifests/{listed.pk}").json()["entries"]
     assert all(e["removed_reason"] == [] and e["score"] == {} for e in entries)
 

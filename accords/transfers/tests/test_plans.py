@@ -54,7 +54,9 @@ def test_a_family_waits_whole_while_one_member_is_not_cleared(world):
     assert _listed(flight) == {"S-3"}
     (held,) = plan.solver["held_back"]
     assert held["cases"] == ["FAM-B1", "FAM-B2"]
-    assert "us.receiving_acceptance" in held["reason"] and "us.notice" in held["reason"]
+    assert (
+        "Receiving state accepted by name" in held["reason"] and "Notice served" in held["reason"]
+    )
 
 
 @pytest.mark.django_db
@@ -108,8 +110,16 @@ def test_the_plan_page_shows_who_went_where_and_why(world, client):
     # Kinyarwanda speakers score higher under this policy: they take the two seats.
     assert _listed(flight) == {"W-1", "W-2"}
     page = client.get(f"/plans/{body['id']}/").content.decode()
-    for shown in ("default-2026", "language_spoken", "proven optimal", "W-1", "W-2", "family_ties"):
+    for shown in (
+        "default-2026",
+        "Speaks a language of the receiving state",
+        "proven optimal",
+        "W-1",
+        "W-2",
+        "A relative already there",
+    ):
         assert shown in page, shown
+    assert "language_spoken" not in page and "family_ties" not in page
     entry = ManifestEntry.objects.get(referral__person__case_number="W-1")
     assert entry.score["contributions"]["language_spoken"] == 3.0
     assert entry.score["features"]["language_spoken"] == 1.0

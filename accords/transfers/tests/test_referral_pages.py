@@ -15,6 +15,7 @@ from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
 from accords.core.tests.world import world_ensure
+from accords.core.words import gate_title
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
 from accords.transfers import selectors, services
@@ -65,7 +66,7 @@ def test_an_officer_refers_a_person_and_the_page_shows_every_gate(world, signed_
     assert AuditEntry.objects.filter(action="referral.create", actor=world["sending.officer"])
     page = client.get(response["Location"]).content.decode()
     for gate in ("agreement.in_force", "us.final_order", "us.notice", "us.receiving_acceptance"):
-        assert gate in page
+        assert gate_title(gate) in page and gate not in page
     # What each held gate waits for, and until when: acceptance has no date, notice none yet.
     assert "Waiting for" in page and "RW vets and accepts the person by name" in page
     assert "no date: until that happens" in page
@@ -138,7 +139,7 @@ def test_an_officer_serves_notice_and_records_claims_stays_and_withdrawal(world,
         client.post(f"{url}stays/", {"granted_by": "BIA", "valid_from": "2026-11-20"}).status_code
         == 302
     )
-    assert "us.no_stay" in client.get(url).content.decode()
+    assert "No stay of removal" in client.get(url).content.decode()
 
     assert client.post(f"{url}withdraw/", {"reason": ""}).status_code == 422
     assert client.post(f"{url}withdraw/", {"reason": "stay granted"}).status_code == 302
@@ -177,7 +178,7 @@ def test_the_referral_list_says_what_each_open_referral_waits_for(world, signed_
         rows.get(Referral.objects.get(status="withdrawn").pk) is None
     )  # closed: nothing to wait on
     page = signed_in("sending.officer").get("/referrals/").content.decode()
-    assert "Now waiting for" in page and "us.receiving_acceptance" in page
+    assert "Now waiting for" in page and "Receiving state accepted by name" in page
     assert "no date: until someone acts" in page
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,10 +25,12 @@ from icalendar import Calendar, Event
 
 from accords.cases.models import Person
 from accords.core import validation as kinds
+from accords.core.forms import form_submit
 from accords.core.roles import user_role
+from accords.core.words import gate_title
 from accords.transfers import selectors, services
 from accords.transfers.models import CounselFeedToken, Referral
-from accords.transfers.views.referral_forms import FearClaimForm, StayForm, errors_onto
+from accords.transfers.views.referral_forms import FearClaimForm, StayForm
 
 # The shape of the tokens `counsel_feed_issue` makes; anything else is not looked up at all.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -142,15 +144,10 @@ def _record(request, case_number: str, kind: str, form_class, perform, done: str
     _counsel(request)
     person = _client(request, case_number)
     form = form_class(request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            perform(person, form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("counsel_client", case_number=person.case_number)
-    return _client_page(request, person, {kind: form}, status=422)
+    return form_submit(request, form, lambda data: perform(person, data), done=done,
+                       back=reverse("counsel_client", args=[person.case_number]),
+                       page=lambda status: _client_page(request, person, {kind: form},
+                                                        status=422))  # fmt: skip
 
 
 @login_required
@@ -215,7 +212,7 @@ def _event(deadline: selectors.Deadline, stamp) -> Event:
     event.add("uid", f"accords-referral-{referral.pk}-{deadline.gate}")
     event.add("dtstamp", stamp)
     event.add("dtstart", deadline.on)
-    event.add("summary", f"{case}: {deadline.gate} could clear ({referral.agreement.key})")
+    event.add("summary", f"{case}: {gate_title(deadline.gate)} ({referral.agreement.name})")
     event.add(
         "description",
         f"{deadline.reason}.\nWhat would clear it: {deadline.clears_by or '-'}.\n"

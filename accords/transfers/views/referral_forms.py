@@ -1,9 +1,9 @@
 """The forms of the referral pages and counsel's portal: referring, serving notice, recording a
 fear claim, its screening or a stay, withdrawing. They check the shape of the input; the
-services decide what the rules allow, and `errors_onto` puts their refusals on the form."""
+services decide what the rules allow, and `accords.core.forms.form_submit` puts their refusals
+on the form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,15 +18,6 @@ LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "ar
 
 def _date(label, **kwargs):
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
-
-
-def errors_onto(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def agreement_choices(user) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accords.cases import selectors as case_selectors
 from accords.cases.models import FearClaim, Person, Provenance
+from accords.core.forms import errors_onto, form_submit
 from accords.registry.models import Agreement
 from accords.transfers import previews, rules, selectors, services
 from accords.transfers.models import NoticeDocument, Referral
@@ -32,7 +33,6 @@ from accords.transfers.views.referral_forms import (
     ReferralForm,
     StayForm,
     WithdrawForm,
-    errors_onto,
 )
 
 REFER = "transfers.add_referral"
@@ -164,15 +164,9 @@ def referral_detail(request, pk: int):
 def _act(request, referral: Referral, name: str, form, perform, done: str, shown=None):
     """Run one service from one posted form: on success back to the referral page with a
     message; on refusal the same page with the form's errors, and nothing written."""
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(referral))
-    return _detail(request, referral, {name: shown or form}, status=422)
+    return form_submit(request, form, perform, done=done, back=_detail_url(referral),
+                       page=lambda status: _detail(request, referral, {name: shown or form},
+                                                   status=422))  # fmt: skip
 
 
 @login_required
@@ -241,18 +235,17 @@ def referral_withdraw(request, pk: int):
     manifest), with the reason to give; POST: withdraw."""
     referral = _referral(request, pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            services.referral_withdraw(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            messages.success(request, _("Referral withdrawn."))
-            return redirect(_detail_url(referral))
-    context = {"referral": referral, "person": referral.person, "form": form,
-               **previews.withdrawal_preview(referral)}  # fmt: skip
-    status = 422 if form.is_bound else 200
-    return render(request, "transfers/referral_withdraw.html", context, status=status)
+
+    def page(status: int):
+        context = {"referral": referral, "person": referral.person, "form": form,
+                   **previews.withdrawal_preview(referral)}  # fmt: skip
+        return render(request, "transfers/referral_withdraw.html", context, status=status)
+
+    return form_submit(
+        request, form,
+        lambda data: services.referral_withdraw(actor=request.user, referral=referral, **data),
+        done=_("Referral withdrawn."), back=_detail_url(referral), page=page,
+    )  # fmt: skip
 
 
 def _notice(request, pk: int) -> NoticeDocument:
