@@ -12,6 +12,7 @@ updates each language's `.po`: new messages are added untranslated (or with the 
 another app's catalogue already has for the same words), messages no longer marked are dropped.
 """
 
+import copy
 import io
 import sys
 from pathlib import Path
@@ -146,7 +147,8 @@ def updated(app: str, language: str, pot: Catalog, known: dict) -> Catalog:
     else:
         catalogue = Catalog(locale=language, project="Accords", version="1", fuzzy=False)
         catalogue.header_comment = f"# {language} for the {app} app's pages.\n#"
-    catalogue.update(pot, no_fuzzy_matching=True, update_header_comment=False)
+    # Babel's update adds the template's own message objects: each language gets a copy.
+    catalogue.update(copy.deepcopy(pot), no_fuzzy_matching=True, update_header_comment=False)
     catalogue.obsolete.clear()
     catalogue._set_mime_headers([("Plural-Forms", PLURAL_FORMS[language])])
     for message in catalogue:
