@@ -36,10 +36,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChange.as_view(), name="password_change"),
+    path("accounts/settings/", core_views.account_settings, name="account_settings"),
     # The admin's own password page would change it without an audit entry: it sends here.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # The language switch: Django's set_language (a POST from the form on every page).
+    # A signed-in user's choice is also saved on their profile (core_views.language_set).
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

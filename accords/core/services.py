@@ -1,13 +1,16 @@
 """Writes for users and their roles. A password is checked by Django's password validators
 wherever an account is made or changed, and never reaches the audit log."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accords.core.actions import action
 from accords.core.models import Profile
 from accords.core.roles import ROLES, user_role
+from accords.core.zones import zone_names
 from accords.registry.services import state_for_code
 
 # Roles that refer and fly people under their own state's agreements.
@@ -80,4 +83,21 @@ def user_password_change(*, actor, user: User, password: str) -> User:
     _password_checked(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    return user
+
+
+@action("user.preferences_set")
+def user_preferences_set(*, actor, user: User, language: str, time_zone: str) -> User:
+    """The language a user reads pages in and the zone they read times in; blank for either
+    means the browser's language, or the zone of the user's state."""
+    errors = {}
+    if language and language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the languages offered.")
+    if time_zone and time_zone not in zone_names():
+        errors["time_zone"] = _("Choose a time zone by its name, such as Africa/Kigali.")
+    if errors:
+        raise ValidationError(errors)
+    profile, _created = Profile.objects.get_or_create(user=user)
+    profile.language, profile.time_zone = language, time_zone
+    profile.save(update_fields=["language", "time_zone"])
     return user

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accords.law.offences import offence_problem
 
@@ -30,13 +31,13 @@ class State(models.Model):
 
 class Source(models.Model):
     class Kind(models.TextChoices):
-        TREATY = "treaty"
-        COURT_RECORD = "court_record", "court record"
-        OFFICIAL_STATEMENT = "official_statement", "official statement"
-        PRESS_REPORT = "press_report", "press report"
-        LEAKED_DOCUMENT = "leaked_document", "leaked document"
-        OVERSIGHT_REPORT = "oversight_report", "oversight report"
-        NGO_REPORT = "ngo_report", "report by a non-governmental organisation"
+        TREATY = "treaty", _("Treaty")
+        COURT_RECORD = "court_record", _("court record")
+        OFFICIAL_STATEMENT = "official_statement", _("official statement")
+        PRESS_REPORT = "press_report", _("press report")
+        LEAKED_DOCUMENT = "leaked_document", _("leaked document")
+        OVERSIGHT_REPORT = "oversight_report", _("oversight report")
+        NGO_REPORT = "ngo_report", _("report by a non-governmental organisation")
 
     key = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
@@ -66,29 +67,29 @@ class Agreement(models.Model):
     class Kind(models.TextChoices):
         """What happens to people on arrival."""
 
-        INTEGRATION = "integration"
-        DETENTION = "detention"
-        ASYLUM_PROCESSING = "asylum_processing", "asylum processing"
-        TRANSIT = "transit"
-        NOT_REPORTED = "not_reported", "not reported"
+        INTEGRATION = "integration", _("Integration")
+        DETENTION = "detention", _("Detention")
+        ASYLUM_PROCESSING = "asylum_processing", _("asylum processing")
+        TRANSIT = "transit", _("Transit")
+        NOT_REPORTED = "not_reported", _("not reported")
 
     class Arrangement(models.TextChoices):
         """What kind of arrangement it is in law, whatever happens on arrival."""
 
         # People the sending state has ordered removed are sent to a country not their own.
-        THIRD_COUNTRY_REMOVAL = "third_country_removal", "third-country removal"
+        THIRD_COUNTRY_REMOVAL = "third_country_removal", _("third-country removal")
         # People seeking protection have their claims examined in the receiving state instead
         # (the US "agreements for cooperation in the examination of protection requests", safe
         # third country arrangements, the UK–Rwanda asylum partnership).
-        ASYLUM_COOPERATIVE = "asylum_cooperative", "asylum cooperative agreement"
+        ASYLUM_COOPERATIVE = "asylum_cooperative", _("asylum cooperative agreement")
         # People due to return home are held in or pass through the receiving state on the way
         # (the "return hubs" of the EU's proposed return regulation).
-        RETURN_HUB = "return_hub", "transit or return hub"
+        RETURN_HUB = "return_hub", _("transit or return hub")
 
     class Regime(models.TextChoices):
-        US = "us", "United States"
-        UK = "uk", "United Kingdom"
-        NONE = "", "none in Accords (not screened)"
+        US = "us", _("United States")
+        UK = "uk", _("United Kingdom")
+        NONE = "", _("none in Accords (not screened)")
 
     key = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -140,17 +141,17 @@ class Agreement(models.Model):
 
 
 class Status(models.TextChoices):
-    RUMOURED = "rumoured"
-    NEGOTIATING = "negotiating"
-    PRELIMINARY = "preliminary"
-    SIGNED = "signed"
-    IN_FORCE = "in_force", "in force"
-    SUSPENDED = "suspended"
-    ENJOINED = "enjoined", "enjoined by a court"
-    RULED_UNLAWFUL = "ruled_unlawful", "ruled unlawful"
-    ENDED = "ended"
+    RUMOURED = "rumoured", _("Rumoured")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    PRELIMINARY = "preliminary", _("Preliminary")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("in force")
+    SUSPENDED = "suspended", _("Suspended")
+    ENJOINED = "enjoined", _("enjoined by a court")
+    RULED_UNLAWFUL = "ruled_unlawful", _("ruled unlawful")
+    ENDED = "ended", _("Ended")
     # Announced by one side and denied by the other.
-    DISPUTED = "disputed", "disputed (announced, then denied)"
+    DISPUTED = "disputed", _("disputed (announced, then denied)")
 
 
 class StatusChange(models.Model):
@@ -177,13 +178,13 @@ class Term(models.Model):
     database constraints say which are required."""
 
     class Kind(models.TextChoices):
-        CAPACITY = "capacity"
-        MONEY = "money"
-        ELIGIBILITY = "eligibility"
-        SERVICE = "service"
-        ASSURANCE = "assurance"
-        MONITORING = "monitoring"
-        DURATION = "duration", "duration and ending"
+        CAPACITY = "capacity", _("Capacity")
+        MONEY = "money", _("Money")
+        ELIGIBILITY = "eligibility", _("Eligibility")
+        SERVICE = "service", _("Service")
+        ASSURANCE = "assurance", _("Assurance")
+        MONITORING = "monitoring", _("Monitoring")
+        DURATION = "duration", _("duration and ending")
 
     class Assurance(models.TextChoices):
         """The assurances the engine and the reception work read, by their `category`."""

@@ -25,10 +25,11 @@ class UkStep(models.TextChoices):
 
 class Referral(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open"  # going through notice, windows, claims and the receiving state's answer
-        WITHDRAWN = "withdrawn"
-        DEPARTED = "departed"
-        HANDED_OVER = "handed_over", "handed over"
+        # Open: going through notice, windows, claims and the receiving state's answer.
+        OPEN = "open", _("Open")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DEPARTED = "departed", _("Departed")
+        HANDED_OVER = "handed_over", _("handed over")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="referrals")
@@ -67,8 +68,8 @@ class DiplomaticNote(models.Model):
     a second supervisor has confirmed it (four eyes): then `acceptance` is that answer."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted"
-        DECLINED = "declined"
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     referral = models.ForeignKey(
         Referral, on_delete=models.PROTECT, related_name="diplomatic_notes"
@@ -181,10 +182,10 @@ class Manifest(models.Model):
 
 class ManifestEntry(models.Model):
     class Status(models.TextChoices):
-        LISTED = "listed"
-        REMOVED = "removed"  # taken off at departure: a gate was closed (reason kept)
-        DEPARTED = "departed"
-        HANDED_OVER = "handed_over", "handed over"
+        LISTED = "listed", _("Listed")
+        REMOVED = "removed", _("Removed")  # taken off at departure: a gate was closed (reason kept)
+        DEPARTED = "departed", _("Departed")
+        HANDED_OVER = "handed_over", _("handed over")
 
     manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="entries")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="entries")

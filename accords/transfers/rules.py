@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from accords.cases.screening import agreement_terms
@@ -41,9 +43,10 @@ def _covers(period: ForcePeriod, day: date) -> bool:
 
 def _period_words(period: ForcePeriod) -> str:
     if period.ended is None:
-        return f"in force from {period.began:%Y-%m-%d}"
+        return gettext("in force from %(on)s") % {"on": date_format(period.began)}
     last = period.ended - timedelta(days=1)
-    return f"in force from {period.began:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return gettext("in force from %(on)s to %(last)s") % {
+        "on": date_format(period.began), "last": date_format(last)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class Usable:
         if self.starts_on is None:
             return self.agreement.name
         return gettext("%(name)s (signed, not yet in force: from %(on)s)") % {
-            "name": self.agreement.name, "on": f"{self.starts_on:%Y-%m-%d}"}  # fmt: skip
+            "name": self.agreement.name, "on": date_format(self.starts_on)}  # fmt: skip
 
 
 def _usable(agreement: Agreement, today: date) -> Usable | None:
@@ -94,16 +97,24 @@ def agreement_refusal(actor, agreement: Agreement) -> None:
     state = sending_state_of(actor)
     if not state:
         raise ValidationError(
-            {"agreement": "Your account works for no sending state: it cannot use agreements."}
+            {
+                "agreement": gettext(
+                    "Your account works for no sending state: it cannot use agreements."
+                )
+            }  # fmt: skip
         )
     if agreement.sending_state_id != state:
         raise ValidationError(
-            {"agreement": f"{agreement.name} is not an agreement of your state ({state})."}
+            {
+                "agreement": gettext("%(name)s is not an agreement of your state (%(state)s).")
+                % {"name": agreement.name, "state": state}
+            }  # fmt: skip
         )
     if _usable(agreement, timezone.localdate()) is None:
         raise ValidationError(
-            {"agreement": f"{agreement.name} is not in force, and no entry into force within "
-                          f"{agreement.planning_horizon_days} days is on record."}
+            {"agreement": gettext("%(name)s is not in force, and no entry into force within "
+                                  "%(days)s days is on record.")
+             % {"name": agreement.name, "days": agreement.planning_horizon_days}}
         )  # fmt: skip
 
 
@@ -113,18 +124,22 @@ def date_refusal(agreement: Agreement, day: date, *, field: str, what: str) -> N
     today = timezone.localdate()
     horizon = today + timedelta(days=agreement.planning_horizon_days)
     if day < today:
-        raise ValidationError({field: f"{what.capitalize()} cannot be dated in the past."})
+        raise ValidationError({field: gettext("%(what)s cannot be dated in the past.") % {
+            "what": capfirst(what)}})  # fmt: skip
     if day > horizon:
         raise ValidationError(
-            {field: f"Under {agreement.name}, {what} is dated at most "
-                    f"{agreement.planning_horizon_days} days ahead (until {horizon:%Y-%m-%d})."}
+            {field: gettext("Under %(name)s, %(what)s is dated at most %(days)s days ahead "
+                            "(until %(until)s).")
+             % {"name": agreement.name, "what": what, "days": agreement.planning_horizon_days,
+                "until": date_format(horizon)}}
         )  # fmt: skip
     periods = _periods(agreement)
     if not any(_covers(p, day) for p in periods):
-        known = "; ".join(_period_words(p) for p in periods) or "never in force"
+        known = "; ".join(_period_words(p) for p in periods) or gettext("never in force")
         raise ValidationError(
-            {field: f"{agreement.name} is not in force on {day:%Y-%m-%d} ({known})."}
-        )
+            {field: gettext("%(name)s is not in force on %(on)s (%(known)s).")
+             % {"name": agreement.name, "on": date_format(day), "known": known}}
+        )  # fmt: skip
 
 
 def departure_window(flight) -> tuple[datetime, datetime]:

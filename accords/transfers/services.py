@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accords.cases.models import (
     Acceptance,
@@ -85,7 +86,9 @@ def referral_create(*, actor, person: Person, agreement: Agreement, proposed_on)
     """Refer one person under one of the officer's own state's agreements, for a day the
     agreement is in force, from today to its planning horizon (`rules`)."""
     rules.agreement_refusal(actor, agreement)
-    rules.date_refusal(agreement, proposed_on, field="proposed_on", what="a proposed transfer")
+    rules.date_refusal(
+        agreement, proposed_on, field="proposed_on", what=gettext("a proposed transfer")
+    )
     person = _locked_person(person)
     if person.status != Person.Status.OPEN:
         raise ValidationError({"person": "Only an open case can be referred."})
@@ -421,7 +424,7 @@ def flight_create(*, actor, agreement: Agreement, departs_on, route: str, seats:
     """A flight under one of the supervisor's own state's agreements, on a day the agreement
     is in force, from today to its planning horizon (`rules`)."""
     rules.agreement_refusal(actor, agreement)
-    rules.date_refusal(agreement, departs_on, field="departs_on", what="a flight")
+    rules.date_refusal(agreement, departs_on, field="departs_on", what=gettext("a flight"))
     flight = Flight(agreement=agreement, departs_on=departs_on, route=route, seats=seats,
                     escort_ratio=escort_ratio)  # fmt: skip
     flight.full_clean()

@@ -32,7 +32,11 @@ from accords.cases.services import (
     saved_filter_save,
 )
 from accords.cases.tests.conftest import case_doc
-from accords.core.services import user_password_change, user_sending_state_set
+from accords.core.services import (
+    user_password_change,
+    user_preferences_set,
+    user_sending_state_set,
+)
 from accords.demo.ledger import demo_ledger_ensure
 from accords.demo.reception_care import demo_care_ensure
 from accords.demo.reception_oversight import demo_reception_oversight_ensure
@@ -110,6 +114,9 @@ def _scenario(witness_key) -> None:
     today = timezone.localdate()
     user_sending_state_set(actor=None, user=officer, sending_state="US")
     user_password_change(actor=None, user=world["counsel"], password="another-demo-password")
+    user_preferences_set(
+        actor=None, user=world["counsel"], language="fr", time_zone="Africa/Kigali"
+    )
     # Bulk loads (COPY-style appends) and case files (saves, deletes, bulk_create).
     caseload_import(actor=None, n=25, seed=7, counsel=["counsel"])
     caseload_bulk_load(actor=None, n=25, seed=8, counsel=["counsel"])

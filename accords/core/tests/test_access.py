@@ -96,6 +96,7 @@ PAGES = {
     "statistics":            "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "statistics_csv":        "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "password_change":       "login   ok      ok      ok      ok      ok      ok      ok      ok",
+    "account_settings":      "login   ok      ok      ok      ok      ok      ok      ok      ok",
     "login":                 "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "logout":                "ok      ok      ok      ok      ok      ok      ok      ok      ok",
     "set_language":          "ok      ok      ok      ok      ok      ok      ok      ok      ok",

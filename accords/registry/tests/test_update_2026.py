@@ -230,7 +230,7 @@ def test_uganda_keeps_both_dates_reported_for_the_agreement(client, reference_da
     history = [(s["status"], s["on"]) for s in _api(client, "us-uganda")["status_history"]]
     assert history == [("signed", "2025-07-29"), ("preliminary", "2025-08-21")]
     page = _page(client, "us-uganda")
-    assert "2025-07-29" in page and "2025-08-21" in page
+    assert "July 29, 2025" in page and "Aug. 21, 2025" in page  # the page's language's dates
     assert "Daily Monitor (Uganda)" in page
 
 

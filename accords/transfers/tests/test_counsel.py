@@ -16,6 +16,7 @@ from accords.cases.screening import case_explanation
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.core.services import user_create
+from accords.core.templatetags.moments import moment_text
 from accords.core.tests.world import world_ensure
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
@@ -59,7 +60,9 @@ def test_counsel_see_their_clients_and_no_one_else(world, counsel):
     # The time of electronic service, to the second, is counsel's proof of service.
     served = mine.notices.get().served_electronically_at
     client_page = counsel.get("/counsel/clients/C-1/").content.decode()
-    assert f"{served:%Y-%m-%d %H:%M:%S}" in client_page
+    with timezone.override("UTC"):  # counsel serve no state: their pages are in UTC
+        assert moment_text(served, seconds=True) in client_page
+    assert f"{served:%H:%M:%S} (UTC)" in client_page
     assert counsel.get("/counsel/clients/C-2/").status_code == 404
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accords.cases.models import Acceptance
 from accords.cases.screening import case_explanation
@@ -109,10 +110,11 @@ def test_the_file_shows_what_the_state_needs_and_nothing_more(world, signed_in):
     stages.referred(world, child)
     client = signed_in("receiving.officer")
     page = client.get(f"/receiving/referrals/{referral.pk}/").content.decode()
-    for shown in ("Amara Person", "1988-05-02", "HN", "fr, en", "Kofi Person (2015-02-03)",
+    # Dates as the page's language writes them (English here).
+    for shown in ("Amara Person", "May 2, 1988", "HN", "fr, en", "Kofi Person (Feb. 3, 2015)",
                   "drug possession", "not available on this date"):  # fmt: skip
         assert shown in page, shown
-    for withheld in ("fraud", "2026-01-05", "counsel", "fear"):
+    for withheld in ("fraud", "2026-01-05", "jan. 5, 2026", "counsel", "fear"):
         assert withheld not in page.lower(), withheld
     files = {f["case_number"]: f for f in client.get("/api/receiving/referrals").json()}
     assert files["F-1"]["convictions"] == ["drug possession"]
@@ -255,7 +257,9 @@ def test_the_officer_sees_what_a_monthly_quota_leaves_this_month(world, signed_i
     referral = stages.ready(world, stages.people("Q-9")[0])
     Term.objects.create(agreement=referral.agreement, key="quota-month", kind="capacity",
                         text="up to 2 people a month", quantity=2, period="month")  # fmt: skip
-    first, after = period_of("month", timezone.localdate())
+    with timezone.override("Africa/Kigali"):  # the officer's zone: their month
+        first, after = period_of("month", timezone.localdate())
     page = signed_in("receiving.officer").get("/receiving/").content.decode()
-    assert f"From {first} to {after - timedelta(days=1)}: 0 gone, 2 more may travel" in page
+    first, last = date_format(first), date_format(after - timedelta(days=1))
+    assert f"From {first} to {last}: 0 gone, 2 more may travel" in page
     assert "its quota of 2 people per month" in page

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accords.audit.models import AuditEntry
 from accords.cases.models import FearClaim, Notice, Person, Stay
@@ -70,7 +71,7 @@ def test_an_officer_refers_a_person_and_the_page_shows_every_gate(world, signed_
     # What each held gate waits for, and until when: acceptance has no date, notice none yet.
     assert "Waiting for" in page and "RW vets and accepts the person by name" in page
     assert "no date: until that happens" in page
-    assert f"as of {proposed}" in page
+    assert f"as of {date_format(date.fromisoformat(proposed))}" in page
     assert "has not answered yet" in page
 
 

@@ -157,14 +157,19 @@ def flight_plan(request, pk: int):
 
 def _manifest_page(request, manifest: Manifest, hand_over: dict | None = None):
     entries = selectors.manifest_entries(user=request.user, manifest=manifest)
-    # The form offers the next whole minute: a hand-over cannot precede the departure.
+    # The form offers the next whole minute in the officer's zone (read back in it too): a
+    # hand-over cannot precede the departure.
     soon = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None) + timedelta(minutes=1)
+    zone = timezone.get_current_timezone_name()
     given = hand_over or {}
     for entry in entries:
         if entry.status == ManifestEntry.Status.DEPARTED:
             entry.hand_over_form = given.get(entry.pk) or HandOverForm(
                 initial={"at": soon}, prefix=f"e{entry.pk}"
             )
+            entry.hand_over_form.fields["at"].help_text = _("In your time zone, %(zone)s.") % {
+                "zone": zone
+            }
     context = {
         "manifest": manifest,
         "flight": manifest.flight,

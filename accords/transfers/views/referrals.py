@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accords.cases import selectors as case_selectors
 from accords.cases.models import FearClaim, Person, Provenance
 from accords.core.forms import errors_onto, form_submit
+from accords.core.templatetags.moments import moment_text
 from accords.registry.models import Agreement
 from accords.transfers import previews, rules, selectors, services
 from accords.transfers.models import NoticeDocument, Referral
@@ -109,7 +111,7 @@ def _detail(request, referral: Referral, bound: dict | None = None, status: int 
     destination = referral.agreement.receiving_state_id
     explanation = selectors.referral_explanation(referral)
     moment = explanation["as_of"]
-    as_of = f"{moment:%Y-%m-%d %H:%M} UTC" if isinstance(moment, datetime) else moment.isoformat()
+    as_of = moment_text(moment) if isinstance(moment, datetime) else date_format(moment)
     context = {
         "referral": referral,
         "person": person,
