@@ -17,9 +17,9 @@ from accords.cases.models import Person, Standing
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation
 from accords.cases.services import _checked, counsel_usernames
-from accords.cases.standing import gate_title
 from accords.core import validation as kinds
 from accords.core.api_auth import documented
+from accords.core.words import gate_title
 from accords.jobs import files as job_files
 from accords.jobs.api import JobOut, job_accepted
 from accords.jobs.running import job_start

@@ -36,11 +36,6 @@ RANK = {d: i for i, d in enumerate(Standing.Decision.values)}
 _GONE = {"handed_over": Standing.Decision.HANDED_OVER, "departed": Standing.Decision.DEPARTED}
 
 
-def gate_title(key: str) -> str:
-    """A gate in plain words, as every page names it (`accords.core.words`)."""
-    return words.gate_title(key)
-
-
 def gate_choices() -> list[tuple[str, str]]:
     """(key, title) of every gate, by title: the worklist's gate filter."""
     titles = words.gate_titles()

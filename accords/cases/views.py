@@ -20,9 +20,9 @@ from accords.cases.forms import CaseCheckForm, OfficerForm, SavedFilterForm, Wor
 from accords.cases.models import Person, Provenance, Stay
 from accords.cases.screening import case_explanation, rules_since
 from accords.cases.services import officer_assign, saved_filter_delete, saved_filter_save
-from accords.cases.standing import gate_title
 from accords.core import validation as kinds
 from accords.core.roles import user_role
+from accords.core.words import gate_title
 from accords.law.offences import offence_label
 from accords.registry.models import Agreement
 
