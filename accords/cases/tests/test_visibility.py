@@ -78,7 +78,7 @@ def test_finance_and_the_public_see_no_cases(caseload, login, client):
 def test_the_case_page_explains_every_gate_and_replays_a_past_date(caseload, login):
     client = login("sending.officer")
     page = client.get("/cases/V-1/?agreement=us-rwanda&on=2025-09-01").content.decode()
-    assert "cleared" in page and "us.notice" in page and "Dates that matter" in page
+    assert "cleared" in page and "us.notice" in page and "Everything on record" in page
     past = client.get("/cases/V-1/?agreement=us-rwanda&on=2025-05-01").content.decode()
     assert "not yet in force" in past
 
