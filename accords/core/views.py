@@ -8,11 +8,26 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accords.audit import selectors as audit_selectors
+from accords.core import home as home_reads
+from accords.core.roles import user_role
 from accords.core.services import user_password_change
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """Each role's home: what waits for it, with counts and links, and a chart or two."""
+    role = user_role(request.user)
+    context = {
+        "waiting": home_reads.waiting_for(request.user),
+        "figures": home_reads.figures_for(request.user),
+        "latest_checkpoint": (
+            audit_selectors.cosignature_latest()
+            if request.user.has_perm("audit.view_auditentry")
+            else None
+        ),
+        "role_key": role.key if role else "",
+    }
+    return render(request, "core/home.html", context)
 
 
 class PasswordChange(auth_views.PasswordChangeView):
