@@ -3,14 +3,15 @@
 The one read that gathers from every app, so it reads each through that app's own selectors,
 which scope by role: a count here is never of rows the user could not open behind its link.
 Counts are counts (one query each); the engine runs only for the windows that end this week,
-once per agreement over every open referral (the bulk path `referrals_waiting` takes).
+once per agreement over every open referral, as for counsel's deadlines.
 Charts are drawn by the statistics' own bar chart (`accords.transparency.charts`).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+import polars as pl
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from accords.audit import selectors as audit
 from accords.cases import selectors as cases
+from accords.cases.facts import facts_from_database
 from accords.cases.models import Notice
+from accords.cases.screening import screen_frame
 from accords.core.roles import user_role
 from accords.law.regime import load_regime
 from accords.ledger import selectors as ledger
@@ -55,19 +58,34 @@ class Figure:
     key: list[tuple[str, str, int]]  # the bar's label on the chart, what it stands for, count
 
 
+def windows_ending(referrals: list[Referral], until) -> set[int]:
+    """The referrals with a running window (a notice period, a fear-claim window: a gate
+    pending with a date it could clear) that ends by `until`. One evaluation per agreement
+    for all of them, as counsel's deadlines are (`transfers.selectors.deadlines_list`)."""
+    now = timezone.now().replace(tzinfo=None)
+    by_agreement = defaultdict(list)
+    for referral in referrals:
+        by_agreement[referral.agreement_id].append(referral)
+    ending = set()
+    for group in by_agreement.values():
+        tables = facts_from_database([r.person_id for r in group])
+        evaluation, _decisions = screen_frame(tables, group[0].agreement, now)
+        pending = pl.col("outcome").cast(pl.String) == "pending"
+        running = evaluation.rows(passed=False).filter(
+            pending & pl.col("earliest_clear").is_not_null() & (pl.col("earliest_clear") <= until)
+        )
+        of_case = {r.person.case_number: r.pk for r in group}
+        ending |= {of_case[case] for case in running["case_id"].to_list()}
+    return ending
+
+
 def _sending(user) -> list[Waiting]:
     today = timezone.localdate()
     open_ = transfers.referrals_visible(user).filter(status=Referral.Status.OPEN)
     served = Exists(NoticeDocument.objects.filter(referral=OuterRef("pk")))
     unserved = open_.exclude(served)
     unanswered = open_.filter(served, acceptance__isnull=True)
-    waiting = transfers.referrals_waiting(list(open_.filter(served)))
-    week = today + timedelta(days=7)
-    ending = sum(
-        1
-        for w in waiting.values()
-        if w["decision"] == "pending" and w["earliest_clear"] and w["earliest_clear"] <= week
-    )
+    ending = len(windows_ending(list(open_.filter(served)), today + timedelta(days=7)))
     url = reverse("referral_list") + "?status=open"
     return [
         Waiting(
