@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accords.core.tests.world import world_ensure
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.reception.services.oversight import outcome_record, visit_plan
 from accords.reception.tests.oversight_stages import arrived
@@ -47,7 +48,8 @@ def scene(db):
     return world
 
 
-def test_the_sending_officer_sees_referrals_awaiting_notice_and_answers_due(scene):
+def test_each_role_finds_its_work_on_its_home_page(scene):
+    """One scene, every role's home page (the scene is the costly part: built once)."""
     counts = _counts(_home("sending.officer"))
     assert counts["Referrals awaiting notice"] == 1
     # Noticed today, their notice periods end within the week: HM-2 and counsel's client.
@@ -55,8 +57,6 @@ def test_the_sending_officer_sees_referrals_awaiting_notice_and_answers_due(scen
     assert counts["Answers due from the receiving state"] == 2  # HM-2 and counsel's client
     assert "Manifests to lock" not in counts  # the supervisor's work, not the officer's
 
-
-def test_the_supervisor_also_sees_the_manifest_to_lock(scene):
     response = _home("sending.supervisor")
     counts = _counts(response)
     assert counts["Manifests to lock"] == 1 and counts["Manifests to depart"] == 0
@@ -66,22 +66,14 @@ def test_the_supervisor_also_sees_the_manifest_to_lock(scene):
     page = response.content.decode()
     assert "<svg" in page and "https://" not in page.split("<svg", 1)[1].split("</svg>")[0]
 
-
-def test_the_receiving_officer_sees_the_people_awaiting_their_answer(scene):
-    counts = _counts(_home("receiving.officer"))
     # Proposed to Rwanda and unanswered: HM-1 and HM-2 (HM-3 was accepted, HM-4 is Eswatini's).
+    counts = _counts(_home("receiving.officer"))
     assert counts["People awaiting your answer"] == 2
     assert counts["Hand-overs to record"] == 0
-    counts = _counts(_home("eswatini.officer"))
-    assert counts["People awaiting your answer"] == 1
+    assert _counts(_home("eswatini.officer"))["People awaiting your answer"] == 1
 
+    assert _counts(_home("counsel"))["Clients served notice"] == 1
 
-def test_counsel_sees_clients_served_notice(scene):
-    counts = _counts(_home("counsel"))
-    assert counts["Clients served notice"] == 1
-
-
-def test_the_monitor_sees_visits_and_alerts_and_the_log(scene):
     response = _home("monitor")
     counts = _counts(response)
     assert counts["Welfare visits planned"] == 1
@@ -90,17 +82,19 @@ def test_the_monitor_sees_visits_and_alerts_and_the_log(scene):
     # No case files: no chart of blocks by gate.
     assert "Blocks by gate, latest screening" not in [f.title for f in response.context["figures"]]
 
-
-def test_the_auditor_the_finance_officer_and_the_registry_editor(scene):
     response = _home("auditor")
     assert _counts(response)["Entries in the audit log"] > 0
     assert "Search and verify the log" in response.content.decode()
-    assert set(_counts(_home("finance"))) == {"Ledgers with payments due", "Commitments nearly spent"}
+    assert set(_counts(_home("finance"))) == {
+        "Ledgers with payments due",
+        "Commitments nearly spent",
+    }
     page = _home("registry.editor").content.decode()
     assert "/admin/registry/agreement/" in page and "Waiting for you" not in page
 
 
-def test_anonymous_visitors_find_the_public_agreements_and_statistics(scene):
+def test_anonymous_visitors_find_the_public_agreements_and_statistics(db):
+    world_ensure()
     page = _home("anonymous").content.decode()
     assert "/statistics/" in page and "/agreements/" in page
     assert "Waiting for you" not in page
