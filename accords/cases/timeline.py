@@ -27,7 +27,7 @@ from accords.transfers.models import DiplomaticNote, ManifestEntry, Referral
 from accords.transparency.selectors import country_name
 
 # The audit actions whose actor is who did what a row does not record itself.
-_ACTED = ("referral.withdraw", "manifest.depart")
+_ACTED = ("referral.withdraw", "manifest.list", "manifest.depart")
 
 
 @dataclass(frozen=True)
@@ -266,12 +266,17 @@ def _transfers(person: Person, referrals: list[Referral], entries: list[Manifest
             events.append(Event(note.confirmed_at, "answer", said, _who(note.confirmed_by)))
     for e in entries:
         flight = e.manifest.flight
+        listed = acted.get(("transfers.manifestentry", str(e.pk), "manifest.list"))
+        said = _("Listed on flight %(route)s of %(day)s") % {
+            "route": flight.route,
+            "day": flight.departs_on.isoformat(),
+        }
         events.append(
             Event(
-                flight.departs_on,
+                listed.at if listed else flight.departs_on,
                 "flight",
-                _("Listed on flight %(route)s of %(day)s")
-                % {"route": flight.route, "day": flight.departs_on.isoformat()},
+                said,
+                listed.actor_name if listed else "",
             )
         )
         departed = acted.get(("transfers.manifestentry", str(e.pk), "manifest.depart"))

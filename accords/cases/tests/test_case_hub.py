@@ -87,6 +87,10 @@ def test_listed_on_a_manifest_the_supervisor_is_offered_the_manifest(world):
     assert hub.standing.said.startswith("On the manifest of flight IAD-KGL")
     kinds = [e.kind for e in hub.events]
     assert {"referral", "notice", "answer", "flight"} <= set(kinds)
+    # Listed when the plan listed them, by the supervisor who made it (the log says so).
+    listed = next(e for e in hub.events if e.said.startswith("Listed on flight"))
+    assert listed.by == "sending.supervisor" and listed.has_time
+    assert hub.events[0] is listed
     assert "Lock or depart the flight" in _page("sending.supervisor", "HUB-4")
     assert REFER not in _page("sending.officer", "HUB-4")
 
