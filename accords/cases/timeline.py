@@ -101,7 +101,7 @@ def _case_file(person: Person) -> list[Event]:
             Event(
                 p.granted_on,
                 "fact",
-                _("%(kind)s granted for %(country)s")
+                _("Protection granted, %(kind)s, for %(country)s")
                 % {"kind": p.get_kind_display(), "country": country_name(p.country)},
             )
         )
