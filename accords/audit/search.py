@@ -25,6 +25,10 @@ PAGE = 50
 DEPTH = 8
 
 
+def case_known(case_number: str) -> bool:
+    return apps.get_model("cases", "Person").objects.filter(case_number=case_number).exists()
+
+
 def rows_of_case(case_number: str) -> dict[str, set[str]] | None:
     """{model label: {pk, ...}} of every row about the person with this case number; None if
     no person has it."""

@@ -156,7 +156,7 @@ class EntrySearchForm(forms.Form):
 
     def clean_case(self):
         case = self.cleaned_data["case"].strip()
-        if case and search.rows_of_case(case) is None:
+        if case and not search.case_known(case):
             raise forms.ValidationError(_("No case has this number."))
         return case
 
