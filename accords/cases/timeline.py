@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accords.audit.models import AuditEntry, AuditRow
 from accords.cases.models import Person, Provenance, Stay
+from accords.core import validation as kinds
 from accords.core.roles import user_role
 from accords.law.offences import offence_label
 from accords.reception.models import Arrival, CarePlan, CareService, Intake
@@ -133,9 +134,14 @@ def _case_file(person: Person) -> list[Event]:
                 )
             )
     for a in person.assurances.select_related("recorded_by"):
-        said = _("%(state)s gave assurances about this person") % {
-            "state": country_name(a.receiving_state)
-        }
+        assures = ", ".join(str(kinds.ASSURED.get(key, key)) for key in a.assures)
+        if a.credible:
+            said = _("%(state)s gave assurances about this person (%(assures)s; found credible)")
+        else:
+            said = _(
+                "%(state)s gave assurances about this person (%(assures)s; not found credible)"
+            )
+        said %= {"state": country_name(a.receiving_state), "assures": assures}
         events.append(Event(a.given_on, "answer", said, _who(a.recorded_by), _source(a)))
     for p in person.proceedings.all():
         events.append(
@@ -159,6 +165,8 @@ def _case_file(person: Person) -> list[Event]:
         else:
             said = _("Notice naming %(country)s served, NOT in a language the person understands")
         said %= {"country": country_name(n.destination)}
+        if n.provenance == Provenance.IMPORT and not (n.document_reference and n.document_sha256):
+            said += " " + _("(reported by the sending state's import without the served document)")
         events.append(Event(n.served_at, "notice", said, _who(n.recorded_by), _source(n)))
     for f in person.fear_claims.select_related("recorded_by"):
         events.append(
