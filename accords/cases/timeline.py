@@ -1,12 +1,13 @@
-"""The case page as the hub: everything on record about one person, newest first, where the
-person is now, and what the user may do next.
+"""The case page as the hub: everything on record about one person, newest first, and where
+the person is now (what the user may do next is `hub_actions`).
 
 Read for a person the user may already see (`selectors.person_get`): one query per kind of
 record (the case file's facts, referrals, diplomatic notes, manifest entries, the audit entries
 that name them, arrivals, intake, services, outcomes, alerts), never one per row. Reception's
 records are read through reception's own selectors, so each role sees of them what it may.
 Who recorded a fact is the record's own `recorded_by` where it keeps one, or else the actor of
-the audit entry whose action wrote the row (a withdrawal, a departure).
+the audit entry whose action wrote the row (a listing, a withdrawal, a departure). Each kind of
+record is said in its own words here, which is what makes the module long.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from accords.audit.models import AuditEntry, AuditRow
 from accords.cases.models import Person, Provenance, Stay
 from accords.core import validation as kinds
-from accords.core.roles import user_role
 from accords.law.offences import offence_label
 from accords.reception.models import Arrival, CarePlan, CareService, Intake
 from accords.reception.selectors.arrivals import arrivals_visible
@@ -459,53 +459,3 @@ def case_hub(*, user, person: Person) -> Hub:
     ]
     events.sort(key=lambda e: e.moment, reverse=True)
     return Hub(events, _standing(person, referrals, entries, arrivals, outcomes), referrals)
-
-
-@dataclass(frozen=True)
-class Offer:
-    """An action the page offers: its words and where it goes."""
-
-    label: str
-    url: str
-
-
-def actions_offered(*, user, person: Person, standing: Standing) -> list[Offer]:
-    """Only what makes sense for the person's state and the user's role."""
-    from django.urls import reverse
-
-    role = user_role(user)
-    key = role.key if role else ""
-    offers = []
-    referral = standing.open_referral
-    if user.has_perm("transfers.add_referral") and standing.state == "custody":
-        url = reverse("referral_new") + f"?case={person.case_number}"
-        offers.append(Offer(_("Refer this person to an agreement"), url))
-    if referral and key != "counsel":
-        url = reverse("referral_detail", args=[referral.pk])
-        offers.append(Offer(_("Open the referral"), url))
-        if user.has_perm("transfers.add_noticedocument") and not referral.notices.exists():
-            offers.append(
-                Offer(_("Serve notice"), reverse("referral_notice_serve", args=[referral.pk]))
-            )
-        if user.has_perm("cases.add_fearclaim"):
-            offers.append(
-                Offer(_("Record a fear claim"), reverse("referral_fear_claim", args=[referral.pk]))
-            )
-        if user.has_perm("cases.add_stay"):
-            offers.append(Offer(_("Record a stay"), reverse("referral_stay", args=[referral.pk])))
-        if user.has_perm("transfers.change_referral"):
-            offers.append(
-                Offer(_("Withdraw the referral"), reverse("referral_withdraw", args=[referral.pk]))
-            )
-    if key == "counsel" and not standing.gone:
-        url = reverse("counsel_client", args=[person.case_number])
-        offers.append(Offer(_("Your client's page: record a fear claim or a stay"), url))
-    if standing.entry and user.has_perm("transfers.view_manifest"):
-        url = reverse("manifest_detail", args=[standing.entry.manifest_id])
-        if standing.state == "listed" and user.has_perm("transfers.change_manifest"):
-            offers.append(Offer(_("Lock or depart the flight's manifest"), url))
-        else:
-            offers.append(Offer(_("The flight's manifest"), url))
-    if standing.gone and key in ("sending_officer", "sending_supervisor"):
-        offers.append(Offer(_("After the hand-over"), reverse("care_sending")))
-    return offers

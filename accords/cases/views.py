@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from accords.cases import selectors, timeline
+from accords.cases import hub_actions, selectors, timeline
 from accords.cases.forms import CaseCheckForm, WorklistFilterForm
 from accords.cases.models import Person
 from accords.cases.screening import case_explanation, rules_since
@@ -74,7 +74,9 @@ def case_detail(request, case_number: str):
         "form": form,
         "explanation": explanation,
         "hub": hub,
-        "offers": timeline.actions_offered(user=request.user, person=person, standing=hub.standing),
+        "offers": hub_actions.actions_offered(
+            user=request.user, person=person, standing=hub.standing
+        ),
         "decisions": [(d, rules_since(d)) for d in decisions],
     }
     return render(request, "cases/case_detail.html", context)
