@@ -54,6 +54,10 @@ class AuditRow(models.Model):
     object_pk = models.CharField(max_length=255)
     digest = models.CharField(max_length=64, blank=True)
 
+    class Meta:
+        # The audit view's search by case: the entries that wrote a given row.
+        indexes = [models.Index(fields=["model", "object_pk"], name="audit_row_by_object")]
+
     def __str__(self) -> str:
         return f"{self.model} {self.object_pk} as entry {self.entry_seq} left it"
 

@@ -1,4 +1,6 @@
-"""The monitors' page: the audit log's latest cosigned checkpoint, and proofs to download.
+"""The audit log for monitors and auditors: its entries searched by case, actor, action and
+date, verified in the browser (`accords.audit.verification`), its latest cosigned checkpoint,
+and proofs to download.
 
 A monitor checks the log from outside: with the checkpoint the witnesses cosigned, an
 inclusion proof shows an entry is in the log, a consistency proof that a later log extends an
@@ -16,8 +18,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from accords.audit import selectors
+from accords.audit import search, selectors, verification
 from accords.audit.publishing import checkpoint_current, checkpoint_signed, log_origin
 
 may_read_the_log = permission_required("audit.view_auditentry", raise_exception=True)
@@ -140,8 +143,90 @@ def consistency_proof(request):
     return _download(document, f"consistency-{size1}-to-{size2}.json")
 
 
+class EntrySearchForm(forms.Form):
+    case = forms.CharField(label=gettext_lazy("Case number"), required=False, max_length=40)
+    actor = forms.CharField(label=gettext_lazy("Who (user name)"), required=False, max_length=150)
+    action = forms.CharField(
+        label=gettext_lazy("Action"), required=False, max_length=100,
+        help_text=gettext_lazy("The action's name or its start: referral, referral.withdraw."),
+    )  # fmt: skip
+    since = forms.DateField(label=gettext_lazy("From (day)"), required=False)
+    until = forms.DateField(label=gettext_lazy("To (day)"), required=False)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_case(self):
+        case = self.cleaned_data["case"].strip()
+        if case and not search.case_known(case):
+            raise forms.ValidationError(_("No case has this number."))
+        return case
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The last day cannot come before the first."))
+        return data
+
+    def search(self) -> search.Search:
+        return search.Search(**self.cleaned_data)
+
+
+class VerifyForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Verify"),
+        choices=[
+            ("whole", gettext_lazy("the whole log, if it is small enough to verify now")),
+            ("recent", gettext_lazy("the most recent entries")),
+        ],
+        initial="whole",
+    )
+
+
+def _entries_page(request, form, checked=None, status=200):
+    page, next_before = ([], None)
+    if form.is_valid():
+        page, next_before = search.entries_find(form.search())
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {
+        "form": form,
+        "entries": page,
+        "next_before": next_before,
+        "query": query.urlencode(),
+        "first_page": not request.GET.get("before"),
+        "size": selectors.log_size(),
+        "whole_limit": verification.WHOLE_LOG_IN_REQUEST,
+        "recent": verification.RECENT_ENTRIES,
+        "verify": VerifyForm(),
+        "checked": checked,
+    }
+    return render(request, "audit/entries.html", context, status=status)
+
+
+@login_required
+@may_read_the_log
+def entries(request):
+    form = EntrySearchForm(request.GET)
+    return _entries_page(request, form, status=200 if form.is_valid() else 400)
+
+
+@login_required
+@may_read_the_log
+@require_POST
+def verify(request):
+    """Verify the log now and show the result in words (the range, if the log is large)."""
+    form = VerifyForm(request.POST)
+    recent = None if form.is_valid() and form.cleaned_data["scope"] == "whole" else (
+        verification.RECENT_ENTRIES
+    )  # fmt: skip
+    checked = verification.log_check(recent=recent)
+    return _entries_page(request, EntrySearchForm({}), checked=checked)
+
+
 urlpatterns = [
     path("audit/", monitor, name="audit_monitor"),
+    path("audit/entries/", entries, name="audit_entries"),
+    path("audit/verify", verify, name="audit_verify"),
     path("audit/checkpoint", checkpoint, name="audit_checkpoint"),
     path("audit/proofs/inclusion", inclusion_proof, name="audit_inclusion_proof"),
     path("audit/proofs/consistency", consistency_proof, name="audit_consistency_proof"),

@@ -1,5 +1,5 @@
-"""The caseload worklist (its CSV, saved filters, the officer assigned) and the case page with
-its gate checklist."""
+"""The caseload worklist and the case page: the hub of everything on record about one person
+(`timeline`), where they are now, what may be done next, and the gate checklist."""
 
 import csv
 from datetime import date
@@ -15,15 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accords.cases import selectors
+from accords.cases import hub_actions, selectors, timeline
 from accords.cases.forms import CaseCheckForm, OfficerForm, SavedFilterForm, WorklistFilterForm
-from accords.cases.models import Person, Provenance, Stay
+from accords.cases.models import Person
 from accords.cases.screening import case_explanation, rules_since
 from accords.cases.services import officer_assign, saved_filter_delete, saved_filter_save
-from accords.core import validation as kinds
 from accords.core.roles import user_role
 from accords.core.words import gate_title
-from accords.law.offences import offence_label
 from accords.registry.models import Agreement
 
 
@@ -155,56 +153,6 @@ def case_officer(request, case_number: str):
     return render(request, "cases/case_officer.html", {"person": person, "form": form})
 
 
-def _dates_that_matter(person: Person) -> list[tuple[date, str]]:
-    events = []
-    for order in person.orders.all():
-        events.append((order.entered_on, f"removal order entered ({order.get_basis_display()})"))
-        if order.final_on:
-            events.append((order.final_on, f"order final: {order.get_final_how_display()}"))
-    for p in person.protections.all():
-        events.append((p.granted_on, f"{p.get_kind_display()} granted for {p.country}"))
-    for s in person.stays.all():
-        until = f" until {s.valid_until}" if s.valid_until else " until further order"
-        scope = "" if s.scope == Stay.ALL_REMOVALS else f" of removal to {s.scope} only"
-        events.append((s.valid_from, f"stay{scope} granted by {s.granted_by}{until}"))
-    for r in person.stay_requests.all():
-        events.append((r.filed_on, f"stay requested of {r.requested_of} (a request is no stay)"))
-        if r.decided_on:
-            events.append((r.decided_on, f"stay request {r.get_outcome_display()}"))
-    for a in person.assurances.all():
-        assures = ", ".join(kinds.ASSURED.get(key, key) for key in a.assures)
-        found = "found credible" if a.credible else "not found credible"
-        events.append((a.given_on, f"{a.receiving_state} gave assurances about this person "
-                                   f"({assures}; {found})"))  # fmt: skip
-    for p in person.proceedings.all():
-        stay = ", with a stay request" if p.stay_requested else ""
-        events.append((p.filed_on, f"{p.get_kind_display()} filed{stay}"))
-        if p.decided_on:
-            events.append((p.decided_on, f"{p.get_kind_display()} decided"))
-    for n in person.notices.all():
-        understood = "understood" if n.understood else "NOT in a language understood"
-        said = f"notice naming {n.destination} served ({understood})"
-        if n.provenance == Provenance.IMPORT and not (n.document_reference and n.document_sha256):
-            said += ", reported by the sending state's import without the served document"
-        events.append((n.served_at.date(), said))
-    for f in person.fear_claims.all():
-        events.append((f.stated_on, f"fear of {f.country} stated"))
-        if f.screened_on:
-            events.append((f.screened_on, f"fear screening: {f.outcome}"))
-    for a in person.acceptances.all():
-        said = f"{a.receiving_state} {a.decision} the person by name"
-        if a.provenance == Provenance.IMPORT:
-            said += ": reported by the sending state's import; not an answer"
-        events.append((a.decided_on, said))
-        if a.lapsed_on:
-            events.append((a.lapsed_on, f"{a.receiving_state}'s answer lapsed: the referral it "
-                                        "answered was withdrawn"))  # fmt: skip
-    for c in person.criminal_history.all():
-        what = "conviction" if c.kind == "conviction" else f"charge ({c.charge_outcome})"
-        events.append((c.on, f"{what}: {offence_label(c.offence_category)}"))
-    return sorted(events, key=lambda e: e[0])
-
-
 @login_required
 def case_detail(request, case_number: str):
     try:
@@ -230,6 +178,7 @@ def case_detail(request, case_number: str):
         )
         if agreement:
             explanation = case_explanation(person, agreement, initial["on"])
+    hub = timeline.case_hub(user=request.user, person=person)
     decisions = list(
         person.decisions.select_related("agreement", "screening").order_by(
             "-screening__started_at", "agreement__key"
@@ -239,7 +188,10 @@ def case_detail(request, case_number: str):
         "person": person,
         "form": form,
         "explanation": explanation,
-        "events": _dates_that_matter(person),
+        "hub": hub,
+        "offers": hub_actions.actions_offered(
+            user=request.user, person=person, standing=hub.standing
+        ),
         "decisions": [(d, rules_since(d)) for d in decisions],
     }
     return render(request, "cases/case_detail.html", context)

@@ -46,6 +46,7 @@ CLIENT_WRITE = ("cases.add_fearclaim", "cases.add_stay")
 # Transfers: a receiving officer answers for their state by name and records each hand-over;
 # a sending supervisor creates flights and plans, and locks and departs manifests.
 TRANSFERS_READ = ("transfers.view_referral", "transfers.view_flight", "transfers.view_manifest")
+FLIGHTS_READ = ("transfers.view_flight", "transfers.view_manifest")
 PLANS_READ = ("transfers.view_plan",)
 RECEIVING_ANSWER = ("cases.add_acceptance", "transfers.change_manifestentry")
 DEPARTURES = ("transfers.add_flight", "transfers.add_plan", "transfers.change_manifest")
@@ -156,21 +157,24 @@ ROLES = {
             ),
         ),
         Role("finance", "Finance officer", (*REGISTRY_READ, *LEDGER_READ, *LEDGER_WRITE)),
+        # A monitor watches the agreements assigned to them: the flights and plans, reception,
+        # welfare and refoulement alerts of those agreements, and reads (and verifies) the
+        # log. No case file, referral or notice: the selectors would show them none.
         Role(
             "monitor",
             "Monitor",
             (
                 *REGISTRY_READ,
-                *CASES_READ,
-                *TRANSFERS_READ,
+                *FLIGHTS_READ,
                 *PLANS_READ,
-                *NOTICES_READ,
                 "audit.view_auditentry",
                 *ARRIVALS_READ,
                 *OVERSIGHT_MONITOR,
                 *POLICY_READ,
             ),
         ),
+        # An auditor reads the log, the ledger and the sending state's records, all read-only,
+        # and verifies the log.
         Role(
             "auditor",
             "Auditor",

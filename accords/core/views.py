@@ -14,13 +14,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import i18n
 
+from accords.audit import selectors as audit_selectors
+from accords.core import home as home_reads
 from accords.core.middleware import user_profile
+from accords.core.roles import user_role
 from accords.core.services import user_password_change, user_preferences_set
 from accords.core.zones import default_zone, zone_names
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """Each role's home: what waits for it, with counts and links, and a chart or two."""
+    role = user_role(request.user)
+    context = {
+        "waiting": home_reads.waiting_for(request.user),
+        "figures": home_reads.figures_for(request.user),
+        "latest_checkpoint": (
+            audit_selectors.cosignature_latest()
+            if request.user.has_perm("audit.view_auditentry")
+            else None
+        ),
+        "role_key": role.key if role else "",
+    }
+    return render(request, "core/home.html", context)
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -246,8 +246,8 @@ def test_the_case_page_says_what_the_new_facts_are_in_words(reference_data, acco
     )
     case_import(actor=None, records=[(1, doc)], source="t")
     page = login("sending.officer").get("/cases/W-1/").content.decode()
-    assert "RW gave assurances about this person (no torture, no onward removal" in page
-    assert "stay of removal to SV only granted by BIA" in page
-    assert "stay requested of ICE (a request is no stay)" in page
-    assert "conviction: driving under the influence" in page
+    assert "Rwanda gave assurances about this person (no torture, no onward removal" in page
+    assert "Stay of removal to El Salvador granted by BIA" in page
+    assert "Stay requested of ICE (a request is no stay)" in page
+    assert "Conviction: driving under the influence" in page
     assert "no_onward_removal" not in page

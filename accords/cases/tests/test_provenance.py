@@ -142,7 +142,7 @@ def test_the_case_page_shows_an_imported_answer_as_a_report(reference_data, logi
     case_import(actor=None, records=[(1, _undocumented(case_doc("C-1")))], source="t")
     page = login("sending.officer").get("/cases/C-1/?agreement=us-rwanda&on=2025-09-01")
     text = page.content.decode().replace("&#x27;", "'")
-    assert "RW accepted the person by name: reported by the sending state's import; not an " \
-           "answer" in text  # fmt: skip
+    assert "Rwanda accepted the person by name (reported by the sending state's import: not an " \
+           "answer)" in text  # fmt: skip
     assert "reported by the sending state's import without the served document" in text
     assert "accepted this person by name" not in text

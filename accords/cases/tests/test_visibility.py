@@ -82,7 +82,7 @@ def test_the_case_page_explains_every_gate_and_replays_a_past_date(caseload, log
         "cleared" in page
         and "Notice served" in page
         and "us.notice" not in page
-        and "Dates that matter" in page
+        and "Everything on record" in page
     )
     past = client.get("/cases/V-1/?agreement=us-rwanda&on=2025-05-01").content.decode()
     assert "not yet in force" in past

@@ -23,11 +23,14 @@ def test_a_refused_page_says_whose_it_is_not_and_the_way_back(finance):
     assert "This page is not open to your role" in page
     assert "You are signed in as Finance officer" in page
     assert 'href="/"' in page and "Sign out" in page
+    assert "The page asked for: <code>/counsel/</code>" in page
 
 
 def test_a_missing_page_is_a_page(finance):
     for missing in ("/no-such-page/", "/cases/NO-SUCH-CASE/"):
         response = finance.get(missing)
         assert response.status_code == 404
-        assert "Nothing here" in response.content.decode()
-        assert "Traceback" not in response.content.decode()
+        page = response.content.decode()
+        assert "Nothing here" in page and "Traceback" not in page
+        assert f"What was asked for: <code>{missing}</code>" in page
+        assert "Back to your home page" in page

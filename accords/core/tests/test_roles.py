@@ -114,3 +114,23 @@ def test_a_demo_officer_made_before_sending_states_is_bound_to_the_united_states
     with pytest.raises(ValidationError, match="Only sending officers"):
         user_sending_state_set(actor=None, user=User.objects.get(username="counsel"),
                                sending_state="US")  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_monitors_and_auditors_differ_as_their_jobs_do():
+    """A monitor watches flights, plans and reception and reads the log, and holds no
+    permission to case files, referrals or notices (the selectors would show them none); an
+    auditor reads those records, and writes nothing."""
+    monitor = user_create(actor=None, username="u-monitor", password="x" * 12, role="monitor")
+    auditor = user_create(actor=None, username="u-auditor", password="x" * 12, role="auditor")
+    for permission in ("cases.view_person", "transfers.view_referral",
+                       "transfers.view_noticedocument"):  # fmt: skip
+        assert not monitor.has_perm(permission)
+        assert auditor.has_perm(permission)
+    for permission in ("transfers.view_flight", "transfers.view_plan", "audit.view_auditentry"):
+        assert monitor.has_perm(permission) and auditor.has_perm(permission)
+    assert monitor.has_perm("reception.add_welfarevisit")
+    assert not auditor.has_perm("reception.add_welfarevisit")
+    assert auditor.has_perm("ledger.view_transfer") and not monitor.has_perm("ledger.view_transfer")
+    written = [p for p in auditor.get_all_permissions() if not p.split(".")[1].startswith("view_")]
+    assert written == []

@@ -1,0 +1,119 @@
+"""The audit view of monitors and auditors: entries found by case (through the ids the log
+records, never a name), actor, action and date, a keyset page at a time; and the log verified
+in the browser, a tampered entry named in words.
+
+(Beside the core tests, not the audit app's: those begin each test with an empty log, and these
+need the shared reference data, whose load is itself in the log.)"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accords.audit import search, verification
+from accords.audit.checkpoint import COSIGNATURE_V1, signer_generate
+from accords.audit.models import AuditEntry
+from accords.audit.publishing import checkpoint_signed
+from accords.audit.services import cosignature_create
+from accords.audit.tests.tools import LOG_KEY, ORIGIN, tampering
+from accords.demo.accounts import DEMO_PASSWORD
+from accords.transfers import services
+from accords.transfers.tests import stages
+
+
+def _as(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+@pytest.fixture
+def scene(db):
+    world = stages.world_make()
+    mine, other = stages.people("AU-1", "AU-2")
+    referral = stages.referred(world, mine)
+    services.referral_withdraw(actor=world["sending.supervisor"], referral=referral,
+                               reason="Not now.")  # fmt: skip
+    stages.referred(world, other)
+    return world
+
+
+def test_a_case_number_finds_the_entries_that_wrote_that_persons_rows(scene):
+    response = _as("monitor").get("/audit/entries/", {"case": "AU-1"})
+    assert response.status_code == 200
+    actions = [e.action for e in response.context["entries"]]
+    assert actions[:2] == ["referral.withdraw", "referral.create"]  # newest first
+    assert "case.import_chunk" in actions
+    page = response.content.decode()
+    # The log names ids and actors, never the person's name.
+    person = stages.people("AU-1")[0]
+    assert person.family_name not in page
+    # The other person's referral is not among them.
+    other = _as("monitor").get("/audit/entries/", {"case": "AU-2"}).context["entries"]
+    assert {e.seq for e in other}.isdisjoint(e.seq for e in response.context["entries"][:2])
+
+
+def test_actor_action_and_dates_narrow_the_entries(scene):
+    client = _as("auditor")
+    found = client.get("/audit/entries/", {"actor": "sending.supervisor", "action": "referral"})
+    assert [e.action for e in found.context["entries"]] == ["referral.withdraw"]
+    today = timezone.localdate()
+    ahead = client.get("/audit/entries/", {"since": today + timedelta(days=1)})
+    assert ahead.context["entries"] == []
+    behind = client.get("/audit/entries/", {"until": today - timedelta(days=1), "case": "AU-1"})
+    assert behind.context["entries"] == []
+    assert client.get("/audit/entries/", {"since": today, "case": "AU-1"}).context["entries"]
+
+
+def test_bad_input_names_the_field(scene):
+    client = _as("auditor")
+    response = client.get("/audit/entries/", {"case": "NO-SUCH-CASE"})
+    assert response.status_code == 400
+    assert "No case has this number." in response.context["form"].errors["case"]
+    today = timezone.localdate()
+    response = client.get("/audit/entries/", {"since": today, "until": today - timedelta(days=1)})
+    assert response.status_code == 400 and "until" in response.context["form"].errors
+
+
+def test_pages_follow_one_another_without_overlap(scene, monkeypatch):
+    monkeypatch.setattr(search, "PAGE", 4)
+    first, before = search.entries_find(search.Search())
+    assert len(first) == search.PAGE and before == first[-1].seq
+    second, _ = search.entries_find(search.Search(before=before))
+    assert len(second) == 4 and max(e.seq for e in second) == before - 1
+    response = _as("auditor").get("/audit/entries/")
+    assert f"before={before}" in response.content.decode()
+
+
+def test_verifying_in_the_browser_says_the_log_checks_out(scene, settings):
+    settings.AUDIT_LOG_ORIGIN, settings.AUDIT_LOG_KEY = ORIGIN, str(LOG_KEY)
+    settings.AUDIT_LOG_KEY_FILE = ""
+    witness = signer_generate("monitor.example/w1", COSIGNATURE_V1)
+    cosignature_create(actor=None, witness=witness, checkpoint=checkpoint_signed())
+    stages.referred(scene, stages.people("AU-3")[0])
+    client = _as("auditor")
+    page = client.post("/audit/verify", {"scope": "whole"}).content.decode()
+    assert "The log checks out." in page and "the root a witness cosigned" in page
+    page = client.post("/audit/verify", {"scope": "recent"}).content.decode()
+    assert "The log checks out." in page
+    assert "The log extends the checkpoint a witness cosigned" in page
+
+
+@pytest.mark.parametrize("scope", ["whole", "recent"])
+def test_a_tampered_entry_is_named_in_words(scene, scope):
+    last = AuditEntry.objects.order_by("-seq").first().seq
+    with tampering():
+        AuditEntry.objects.filter(seq=last - 1).update(actor_name="someone.else")
+    page = _as("monitor").post("/audit/verify", {"scope": scope}).content.decode()
+    assert "The log does NOT check out." in page
+    assert f"ntry {last - 1} was altered after it was written" in page
+
+
+def test_the_range_verified_is_said_when_the_log_is_large(scene, monkeypatch):
+    monkeypatch.setattr(verification, "WHOLE_LOG_IN_REQUEST", 10)
+    monkeypatch.setattr(verification, "RECENT_ENTRIES", 7)
+    checked = verification.log_check()
+    assert checked.ok and not checked.whole
+    assert (checked.first, checked.last) == (checked.last - 6, AuditEntry.objects.count())
+    assert any("were not recomputed in this request" in s for s in checked.said)
