@@ -80,25 +80,25 @@ def records(start: int, n: int) -> list[dict]:
 
 
 def chain_append(batch: list[dict]) -> None:
-    """The plain hash chain's append, as it was before the tree: entries and head, no tree."""
-    import json
+    """The plain hash chain's append: entries and head, no tree, no rows; each entry spelled,
+    hashed and stored (with its leaf text) as the log does."""
+    import hashlib
 
     from django.utils import timezone
 
-    from accords.audit.log import ENTRY_COLUMNS, GENESIS, _insert, canonical_json, entry_hash
+    from accords.audit.log import ENTRY_COLUMNS, GENESIS, _insert, _leaf_text, canonical_json
     from accords.audit.models import AuditEntry, AuditHead
 
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     prev, now, entries = head.last_hash or GENESIS, timezone.now(), []
-    for offset, record in enumerate(batch, start=1):
+    at = now.isoformat(timespec="microseconds")
+    for seq, record in enumerate(batch, start=head.size + 1):
         details = canonical_json(record["details"])
-        fields = dict(
-            seq=head.size + offset, at=now, actor_name="system", action=record["action"],
-            object_type="", object_id="", details=json.loads(details), prev_hash=prev,
-        )  # fmt: skip
-        prev = entry_hash(**fields)
-        entries.append((head.size + offset, now, None, "system", record["action"], "", "",
-                        details, fields["prev_hash"], prev))  # fmt: skip
+        leaf = _leaf_text(seq, at, "system", record["action"], "", "", details, prev)
+        digest = hashlib.sha256(b"\x00" + leaf.encode()).hexdigest()
+        entries.append((seq, now, None, "system", record["action"], "", "", details, prev,
+                        digest, leaf))  # fmt: skip
+        prev = digest
     _insert(AuditEntry, ENTRY_COLUMNS, entries)
     head.size, head.last_hash = head.size + len(batch), prev
     head.save(update_fields=["size", "last_hash"])
@@ -122,16 +122,19 @@ def timed(fn) -> tuple[float, object]:
 
 def chain_proof(index: int) -> None:
     """What a hash chain offers to show entry `index` is in the log: every entry after it up
-    to the head, each rehashed and linked."""
-    from accords.audit.log import VERIFIED_FIELDS, entry_hash
+    to the head, each leaf rehashed and linked."""
+    import hashlib
+
     from accords.audit.models import AuditEntry
 
     rows = AuditEntry.objects.filter(seq__gt=index).order_by("seq")
     prev = None
-    for row in rows.values_list(*VERIFIED_FIELDS, "prev_hash").iterator(chunk_size=10_000):
-        *fields, stored_prev = row
-        prev = prev or stored_prev
-        prev = entry_hash(**dict(zip(VERIFIED_FIELDS, fields, strict=True)), prev_hash=prev)
+    for leaf, stored_prev, stored in rows.values_list("leaf", "prev_hash", "entry_hash").iterator(
+        chunk_size=20_000
+    ):
+        assert prev is None or stored_prev == prev
+        prev = hashlib.sha256(b"\x00" + leaf.encode()).hexdigest()
+        assert prev == stored
 
 
 def main() -> None:
