@@ -14,6 +14,7 @@ someone who can write to the database: a signed checkpoint kept outside it can
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from json.encoder import encode_basestring_ascii
@@ -126,28 +127,35 @@ def entries_append(records: list[dict]) -> int:
     frontier = frontier_of(head)
     prev, now = head.last_hash or GENESIS, timezone.now()
     at = now.isoformat(timespec="microseconds")
-    entries, nodes, bound = [], [], []
+    nodes, bound = [], []
     sha256 = hashlib.sha256
-    for record in records:
-        actor = record.get("actor")
-        actor_name = actor.get_username() if actor else "system"
-        object_type, object_id = object_label(record.get("obj"))
-        details = record.get("details") or {}
-        seq = frontier.size + 1
-        if (rows := record.get("rows")) is not None:
-            details = {**details, "rows": rows_commitment(rows)}
-            bound += [(seq, *row) for row in rows]
-        # Spelled once: the details as stored (canonical JSON, read back the same on any
-        # database) are the very text inside the leaf, which is stored as it was hashed.
-        details = canonical_json(details)
-        leaf = _leaf_text(seq, at, actor_name, record["action"], object_type, object_id,
-                          details, prev)  # fmt: skip
-        digest = sha256(b"\x00" + leaf.encode()).digest()
-        entries.append((seq, now, actor.pk if actor else None, actor_name, record["action"],
-                        object_type, object_id, details, prev, digest.hex(), leaf))  # fmt: skip
-        prev = digest.hex()
-        nodes += frontier.append(digest)
-    _insert(AuditEntry, ENTRY_COLUMNS, entries)
+
+    def spelled():
+        """Each entry's row, spelled and hashed as the insert consumes it: on PostgreSQL the
+        server stores one part of the batch while the next is hashed."""
+        nonlocal prev
+        for record in records:
+            actor = record.get("actor")
+            actor_name = actor.get_username() if actor else "system"
+            object_type, object_id = object_label(record.get("obj"))
+            details = record.get("details") or {}
+            seq = frontier.size + 1
+            if (rows := record.get("rows")) is not None:
+                details = {**details, "rows": rows_commitment(rows)}
+                bound.extend((seq, *row) for row in rows)
+            # Spelled once: the details as stored (canonical JSON, read back the same on any
+            # database) are the very text inside the leaf, which is stored as it was hashed.
+            details = canonical_json(details)
+            leaf = _leaf_text(seq, at, actor_name, record["action"], object_type, object_id,
+                              details, prev)  # fmt: skip
+            digest = sha256(b"\x00" + leaf.encode()).digest()
+            row = (seq, now, actor.pk if actor else None, actor_name, record["action"],
+                   object_type, object_id, details, prev, digest.hex(), leaf)  # fmt: skip
+            prev = row[9]
+            nodes.extend(frontier.append(digest))
+            yield row
+
+    _insert(AuditEntry, ENTRY_COLUMNS, spelled())
     _insert(AuditNode, ["level", "index", "hash"], nodes)
     _insert(AuditRow, ["entry_seq", "model", "object_pk", "digest"], bound)
     head.size, head.last_hash = frontier.size, prev
@@ -156,10 +164,10 @@ def entries_append(records: list[dict]) -> int:
     return head.size
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+def _insert(model, columns: list[str], rows: Iterable[tuple]) -> None:
     """Insert rows of plain values. On PostgreSQL by COPY: the ORM's bulk insert spends more
     per row than the hashing does, and the log's appends are the hottest write of all."""
-    if not rows:
+    if isinstance(rows, list) and not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
