@@ -130,6 +130,24 @@ def test_a_leaf_forged_with_its_hash_and_chain_recomputed_still_disagrees_with_i
 
 
 @pytest.mark.django_db
+def test_entries_whose_values_spell_the_leafs_own_keys_verify_and_their_edits_are_found():
+    """The leaf is checked around its details by its keys: values and keys inside the details
+    that spell those keys, quotes and letters beyond ASCII must neither break nor fool it."""
+    from accords.audit.log import entries_append
+
+    tricky = ',"details":{"object_id":"x"},"object_id":"é\\"'
+    details = {"object_id": tricky, "details": {"seq": 1, ',"prev":': [tricky, 1.5, None]}}
+    with transaction.atomic():
+        entries_append([{"action": f'test.{tricky}', "details": details},
+                        {"action": "test.plain", "details": {"n": 1}}])  # fmt: skip
+    assert log_verify().ok
+    start = _last_seq() - 2
+    with tampering():
+        AuditEntry.objects.filter(seq=start + 1).update(details={**details, "object_id": "y"})
+    assert f"entry {start + 1} was altered" in log_verify().problem
+
+
+@pytest.mark.django_db
 def test_deleting_an_entry_is_detected():
     start = _last_seq()
     for key in ("a", "b", "c"):
