@@ -14,12 +14,14 @@ someone who can write to the database: a signed checkpoint kept outside it can
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from json.encoder import encode_basestring_ascii
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.utils import DataError
 from django.utils import timezone
 
 from accords.audit.merkle import (
@@ -49,16 +51,21 @@ def entry_body(*, seq, at, actor_name, action, object_type, object_id, details, 
     the time, or its ISO 8601 spelling with microseconds as the database gave it.
 
     This is canonical_json of the dict {seq, at, actor, action, object_type, object_id,
-    details, prev}, spelled out key by key in sorted order: verifying a million entries is
-    mostly this, and building the dict for the encoder costs a third of it (the equality is a
-    property test)."""
+    details, prev}, spelled out key by key in sorted order: building the dict for the encoder
+    would cost a third of it (the equality is a property test)."""
     if not isinstance(at, str):
         at = at.isoformat(timespec="microseconds")
+    return _leaf_text(seq, at, actor_name, action, object_type, object_id,
+                      _CANONICAL.encode(details), prev_hash).encode()  # fmt: skip
+
+
+def _leaf_text(seq, at: str, actor_name, action, object_type, object_id, details: str, prev) -> str:
+    """entry_body as text, from the details already spelled as canonical JSON."""
     return (
         f'{{"action":{_string(action)},"actor":{_string(actor_name)},"at":{_string(at)},'
-        f'"details":{_CANONICAL.encode(details)},"object_id":{_string(object_id)},'
-        f'"object_type":{_string(object_type)},"prev":{_string(prev_hash)},"seq":{int(seq)}}}'
-    ).encode()
+        f'"details":{details},"object_id":{_string(object_id)},'
+        f'"object_type":{_string(object_type)},"prev":{_string(prev)},"seq":{int(seq)}}}'
+    )
 
 
 def rows_commitment(rows: list[tuple[str, str, str]]) -> dict:
@@ -103,7 +110,7 @@ def entry_append(
 
 
 ENTRY_COLUMNS = ["seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id",
-                 "details", "prev_hash", "entry_hash"]  # fmt: skip
+                 "details", "prev_hash", "entry_hash", "leaf"]  # fmt: skip
 
 
 def entries_append(records: list[dict]) -> int:
@@ -119,33 +126,36 @@ def entries_append(records: list[dict]) -> int:
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     frontier = frontier_of(head)
     prev, now = head.last_hash or GENESIS, timezone.now()
-    entries, nodes, bound = [], [], []
-    for record in records:
-        actor = record.get("actor")
-        object_type, object_id = object_label(record.get("obj"))
-        details = record.get("details") or {}
-        if (rows := record.get("rows")) is not None:
-            details = {**details, "rows": rows_commitment(rows)}
-            bound += [(frontier.size + 1, *row) for row in rows]
-        # The details as stored: canonical JSON, read back the same on any database.
-        details = canonical_json(details)
-        fields = dict(
-            seq=frontier.size + 1,
-            at=now,
-            actor_name=actor.get_username() if actor else "system",
-            action=record["action"],
-            object_type=object_type,
-            object_id=object_id,
-            details=json.loads(details),
-            prev_hash=prev,
-        )
-        prev = entry_hash(**fields)
-        entries.append(
-            (fields["seq"], now, actor.pk if actor else None, fields["actor_name"],
-             fields["action"], object_type, object_id, details, fields["prev_hash"], prev)
-        )  # fmt: skip
-        nodes += frontier.append(bytes.fromhex(prev))
-    _insert(AuditEntry, ENTRY_COLUMNS, entries)
+    at = now.isoformat(timespec="microseconds")
+    nodes, bound = [], []
+    sha256 = hashlib.sha256
+
+    def spelled():
+        """Each entry's row, spelled and hashed as the insert consumes it: on PostgreSQL the
+        server stores one part of the batch while the next is hashed."""
+        nonlocal prev
+        for record in records:
+            actor = record.get("actor")
+            actor_name = actor.get_username() if actor else "system"
+            object_type, object_id = object_label(record.get("obj"))
+            details = record.get("details") or {}
+            seq = frontier.size + 1
+            if (rows := record.get("rows")) is not None:
+                details = {**details, "rows": rows_commitment(rows)}
+                bound.extend((seq, *row) for row in rows)
+            # Spelled once: the details as stored (canonical JSON, read back the same on any
+            # database) are the very text inside the leaf, which is stored as it was hashed.
+            details = canonical_json(details)
+            leaf = _leaf_text(seq, at, actor_name, record["action"], object_type, object_id,
+                              details, prev)  # fmt: skip
+            digest = sha256(b"\x00" + leaf.encode()).digest()
+            row = (seq, now, actor.pk if actor else None, actor_name, record["action"],
+                   object_type, object_id, details, prev, digest.hex(), leaf)  # fmt: skip
+            prev = row[9]
+            nodes.extend(frontier.append(digest))
+            yield row
+
+    _insert(AuditEntry, ENTRY_COLUMNS, spelled())
     _insert(AuditNode, ["level", "index", "hash"], nodes)
     _insert(AuditRow, ["entry_seq", "model", "object_pk", "digest"], bound)
     head.size, head.last_hash = frontier.size, prev
@@ -154,10 +164,10 @@ def entries_append(records: list[dict]) -> int:
     return head.size
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+def _insert(model, columns: list[str], rows: Iterable[tuple]) -> None:
     """Insert rows of plain values. On PostgreSQL by COPY: the ORM's bulk insert spends more
     per row than the hashing does, and the log's appends are the hottest write of all."""
-    if not rows:
+    if isinstance(rows, list) and not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -192,57 +202,48 @@ class ChainBroken(Exception):
         self.entries, self.problem = entries, problem
 
 
-# On PostgreSQL the rows are read raw: the time spelled by the database as isoformat() spells
-# it, the details as JSON text. Django's converters for both cost more than the hashing.
-_RAW_ROWS = """
-    SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-           actor_name, action, object_type, object_id, details::text, prev_hash, entry_hash
-    FROM audit_auditentry WHERE seq <= %s ORDER BY seq
+# On PostgreSQL the database checks that each entry's columns say what its stored leaf says:
+# the leaf parsed once, each of its fields compared with its column as a value; Python hashes
+# the leaf. The rows come by COPY, which streams: the server parses and compares ahead of
+# Python's hashing instead of waiting for each fetch. The time is spelled as isoformat() spells
+# it. (Spelling the text around the details in Python and parsing only the details measured
+# no cheaper: finding where they end costs the database about what parsing the rest does.)
+_LEAF_ROWS = """
+    SELECT seq, prev_hash, entry_hash, leaf,
+           j -> 'details' = details AND j ->> 'action' = action
+           AND j ->> 'actor' = actor_name
+           AND j ->> 'at' = to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+           AND j ->> 'object_id' = object_id AND j ->> 'object_type' = object_type
+           AND j ->> 'prev' = prev_hash AND j -> 'seq' = to_jsonb(seq)
+    FROM audit_auditentry CROSS JOIN LATERAL (SELECT leaf::jsonb AS j OFFSET 0) AS parsed
+    WHERE seq <= {size} ORDER BY seq
 """
+_LEAF_TYPES = ["int8", "text", "text", "text", "bool"]
+CHUNK = 20_000
 
 
-def entry_rows(size: int | None = None):
-    """(seq, at, actor_name, action, object_type, object_id, details, prev_hash, entry_hash)
-    of every entry up to `size`, in order, read a chunk at a time."""
-    size = 2**63 - 1 if size is None else size
-    if connection.vendor != "postgresql":
-        rows = AuditEntry.objects.filter(seq__lte=size).order_by("seq")
-        yield from rows.values_list(*VERIFIED_FIELDS, "prev_hash", "entry_hash").iterator(
-            chunk_size=10_000
-        )
-        return
-    loads = json.loads
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(_RAW_ROWS, [size])
-        while chunk := cursor.fetchmany(10_000):
-            for seq, at, actor, action, object_type, object_id, details, prev, stored in chunk:
-                yield seq, at, actor, action, object_type, object_id, loads(details), prev, stored
-
-
-def chain_leaves():
-    """Every entry's leaf hash, recomputed in order from its fields; raises ChainBroken at the
-    first entry that is missing, out of place or altered."""
-    prev = GENESIS
-    for count, row in enumerate(entry_rows(), start=1):
-        seq, at, actor_name, action, object_type, object_id, details, prev_hash, stored = row
-        if seq != count:
-            raise ChainBroken(count - 1, f"entry {count} is missing (found {seq})")
-        if prev_hash != prev:
-            raise ChainBroken(count, f"entry {seq} does not follow entry {count - 1}")
-        recomputed = entry_hash(
-            seq=seq, at=at, actor_name=actor_name, action=action, object_type=object_type,
-            object_id=object_id, details=details, prev_hash=prev,
-        )  # fmt: skip
-        if recomputed != stored:
-            raise ChainBroken(count, f"entry {seq} was altered after it was written")
-        prev = stored
-        yield stored
-
-
-def entry_bodies(size: int):
-    """The first `size` entries' leaf bytes, in order, each checked against its stored hash."""
-    rows = AuditEntry.objects.filter(seq__lte=size).order_by("seq")
-    fields = rows.values_list(*VERIFIED_FIELDS, "prev_hash", "entry_hash")
+def _leaf_rows(size: int):
+    """(seq, prev_hash, entry_hash, leaf, whether the columns say what the leaf says) of every
+    entry up to `size`, in order."""
+    done = 0
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # In the order of the key's index, never sorted apart: right after a bulk
+                # load the planner's statistics may not know the table has grown.
+                cursor.execute("SET LOCAL enable_sort = off")
+                query = _LEAF_ROWS.format(size=int(size))
+                with cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+                    copy.set_types(_LEAF_TYPES)
+                    for row in copy.rows():
+                        yield row
+                        done = row[0]
+                cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+            return
+        except (DataError, connection.Database.DataError):
+            pass  # a leaf that is not JSON at all: the rest are compared one by one below
+    rows = AuditEntry.objects.filter(seq__gt=done, seq__lte=size).order_by("seq")
+    fields = rows.values_list(*VERIFIED_FIELDS, "prev_hash", "entry_hash", "leaf")
     for (
         seq,
         at,
@@ -253,13 +254,51 @@ def entry_bodies(size: int):
         details,
         prev,
         stored,
-    ) in fields.iterator(chunk_size=10_000):
-        body = entry_body(
-            seq=seq, at=at, actor_name=actor_name, action=action, object_type=object_type,
-            object_id=object_id, details=details, prev_hash=prev,
-        )  # fmt: skip
-        if hashlib.sha256(b"\x00" + body).hexdigest() != stored:
+        leaf,
+    ) in fields.iterator(chunk_size=CHUNK):
+        columns = {"action": action, "actor": actor_name, "at": _spelled(at),
+                   "details": details, "object_id": object_id, "object_type": object_type,
+                   "prev": prev, "seq": seq}  # fmt: skip
+        yield seq, prev, stored, leaf, _parsed(leaf) == columns
+
+
+def _spelled(at) -> str:
+    return at.isoformat(timespec="microseconds")
+
+
+def _parsed(leaf: str):
+    try:
+        return json.loads(leaf)
+    except ValueError:
+        return None
+
+
+def chain_leaves(size: int | None = None):
+    """Every entry's leaf hash (bytes), in order, each computed from the entry's stored leaf;
+    raises ChainBroken at the first entry that is missing, out of place or altered: its leaf
+    not hashing to its stored hash, or its columns not saying what its leaf says."""
+    sha256, prev = hashlib.sha256, GENESIS
+    rows = _leaf_rows(2**63 - 1 if size is None else size)
+    for count, (seq, prev_hash, stored, leaf, matches) in enumerate(rows, start=1):
+        if seq != count:
+            raise ChainBroken(count - 1, f"entry {count} is missing (found {seq})")
+        if prev_hash != prev:
+            raise ChainBroken(count, f"entry {seq} does not follow entry {count - 1}")
+        digest = sha256(b"\x00" + leaf.encode()).digest()
+        if not matches or digest.hex() != stored:
+            raise ChainBroken(count, f"entry {seq} was altered after it was written")
+        prev = stored
+        yield digest
+
+
+def entry_bodies(size: int):
+    """The first `size` entries' leaf bytes, in order, each checked as `chain_leaves` does."""
+    sha256, prev = hashlib.sha256, GENESIS
+    for seq, prev_hash, stored, leaf, matches in _leaf_rows(size):
+        body = leaf.encode()
+        if not matches or prev_hash != prev or sha256(b"\x00" + body).hexdigest() != stored:
             raise ChainBroken(seq, f"entry {seq} was altered after it was written")
+        prev = stored
         yield body
 
 
@@ -267,19 +306,26 @@ def log_verify(*, sizes=()) -> Verification:
     """Recompute every hash in order, and the tree over them; report the first entry that
     does not check out. `sizes`: tree sizes whose recomputed heads to report as well."""
     wanted, roots = set(sizes), {}
-    frontier, last = Frontier(), ""
+    frontier, leaves, last = Frontier(), [], b""
     if 0 in wanted:
         roots[0] = frontier.root()
     try:
+        # The tree is grown a chunk of leaves at a time (whole subtrees at once), and up to
+        # each size asked for exactly, to take its head there.
         for last in chain_leaves():
-            frontier.append(bytes.fromhex(last))
-            if frontier.size in wanted:
-                roots[frontier.size] = frontier.root()
+            leaves.append(last)
+            size = frontier.size + len(leaves)
+            if size in wanted or len(leaves) == CHUNK:
+                frontier.extend(leaves)
+                leaves = []
+                if size in wanted:
+                    roots[size] = frontier.root()
     except ChainBroken as broken:
         return Verification(broken.entries, False, broken.problem)
+    frontier.extend(leaves)
     count, root = frontier.size, frontier.root()
     head = AuditHead.objects.filter(pk=1).first()
-    if head and (head.size != count or (count and head.last_hash != last)):
+    if head and (head.size != count or (count and head.last_hash != last.hex())):
         return Verification(
             count, False, f"the log head records {head.size} entries, found {count}"
         )

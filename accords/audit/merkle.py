@@ -57,6 +57,35 @@ class Frontier:
         self.size += 1
         return completed
 
+    def extend(self, leaves: Sequence[bytes], block: int = 256) -> None:
+        """Append many leaves: each run of `block` (a power of two) starting where a subtree of
+        that size would, hashed level by level in one go and merged as one subtree; what
+        `append` would give one at a time, at a fraction of the cost. Nothing is returned:
+        this is for recomputing a tree, not for storing its subtrees."""
+        sha256, i, n = hashlib.sha256, 0, len(leaves)
+        while i < n:
+            if self.size % block or n - i < block:
+                self.append(leaves[i])
+                i += 1
+                continue
+            level = leaves[i : i + block]
+            while len(level) > 1:
+                level = [
+                    sha256(b"\x01" + left + right).digest()
+                    for left, right in zip(level[::2], level[1::2], strict=True)
+                ]
+            self._merge(level[0], block.bit_length() - 1)
+            i += block
+
+    def _merge(self, h: bytes, level: int) -> None:
+        """Append a perfect subtree of 2**level leaves; the size must be a multiple of it."""
+        size = self.size >> level
+        while size & 1:
+            h = node_hash(self.hashes.pop(), h)
+            size >>= 1
+        self.hashes.append(h)
+        self.size += 1 << level
+
     def root(self) -> bytes:
         if not self.hashes:
             return EMPTY_ROOT

@@ -34,6 +34,10 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # The entry as its leaf hashes it, byte for byte (canonical JSON of the fields above and
+    # the previous hash): verifying hashes these bytes and checks the columns say the same,
+    # rather than spelling every entry anew from its columns.
+    leaf = models.TextField()
 
     class Meta:
         ordering = ["seq"]

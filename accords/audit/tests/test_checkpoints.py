@@ -10,7 +10,14 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from accords.audit.checkpoint import checkpoint_open, note_open
-from accords.audit.log import GENESIS, VERIFIED_FIELDS, entries_append, entry_hash, log_verify
+from accords.audit.log import (
+    GENESIS,
+    VERIFIED_FIELDS,
+    entries_append,
+    entry_body,
+    entry_hash,
+    log_verify,
+)
 from accords.audit.merkle import Frontier, leaf_hash, verify_consistency, verify_inclusion
 from accords.audit.models import AuditEntry, AuditHead, AuditNode, Cosignature
 from accords.audit.selectors import consistency_proof, inclusion_proof, tree_root
@@ -44,8 +51,12 @@ def _recompute_everything() -> None:
     prev, frontier, nodes = GENESIS, Frontier(), []
     with tampering():
         for entry in AuditEntry.objects.order_by("seq"):
-            h = entry_hash(**{f: getattr(entry, f) for f in VERIFIED_FIELDS}, prev_hash=prev)
-            AuditEntry.objects.filter(seq=entry.seq).update(prev_hash=prev, entry_hash=h)
+            fields = {f: getattr(entry, f) for f in VERIFIED_FIELDS}
+            leaf = entry_body(**fields, prev_hash=prev)
+            h = entry_hash(**fields, prev_hash=prev)
+            AuditEntry.objects.filter(seq=entry.seq).update(
+                prev_hash=prev, entry_hash=h, leaf=leaf.decode()
+            )
             nodes += [
                 AuditNode(level=level, index=index, hash=x)
                 for level, index, x in frontier.append(bytes.fromhex(h))

@@ -87,6 +87,67 @@ def test_editing_any_stored_field_is_detected(field):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("forgery", ["another entry's leaf", "a leaf that is not JSON"])
+def test_editing_the_stored_leaf_is_detected_and_the_check_can_run_again(forgery):
+    """The stored leaf is what the hash covers: changed, it no longer hashes to the entry's
+    hash or says what the columns say; even text no JSON parser reads is named, not a crash."""
+    start = _last_seq()
+    for key in ("a", "b", "c"):
+        _source(key)
+    other = AuditEntry.objects.get(seq=start + 3).leaf
+    leaf = other if forgery == "another entry's leaf" else "{not json"
+    with tampering():
+        AuditEntry.objects.filter(seq=start + 2).update(leaf=leaf)
+    for _ in range(2):
+        result = log_verify()
+        assert not result.ok and result.entries == start + 2
+        assert f"entry {start + 2} was altered" in result.problem
+    assert AuditEntry.objects.count() == start + 3
+
+
+@pytest.mark.django_db
+def test_a_leaf_forged_with_its_hash_and_chain_recomputed_still_disagrees_with_its_columns():
+    """Rewriting the leaf text and every hash after it keeps the chain whole; the columns the
+    pages show still say what happened, and verification names the entry."""
+    from accords.audit.log import GENESIS, entry_body, entry_hash
+    from accords.audit.log import VERIFIED_FIELDS as fields
+
+    start = _last_seq()
+    for key in ("a", "b", "c"):
+        _source(key)
+    prev = GENESIS
+    with tampering():
+        for entry in AuditEntry.objects.order_by("seq"):
+            values = {f: getattr(entry, f) for f in fields}
+            if entry.seq == start + 2:
+                values["action"] = "source.forged"
+            leaf, h = entry_body(**values, prev_hash=prev), entry_hash(**values, prev_hash=prev)
+            AuditEntry.objects.filter(seq=entry.seq).update(
+                leaf=leaf.decode(), prev_hash=prev, entry_hash=h
+            )
+            prev = h
+    assert f"entry {start + 2} was altered" in log_verify().problem
+
+
+@pytest.mark.django_db
+def test_entries_whose_values_spell_the_leafs_own_keys_verify_and_their_edits_are_found():
+    """The leaf is checked around its details by its keys: values and keys inside the details
+    that spell those keys, quotes and letters beyond ASCII must neither break nor fool it."""
+    from accords.audit.log import entries_append
+
+    tricky = ',"details":{"object_id":"x"},"object_id":"é\\"'
+    details = {"object_id": tricky, "details": {"seq": 1, ',"prev":': [tricky, 1.5, None]}}
+    with transaction.atomic():
+        entries_append([{"action": f'test.{tricky}', "details": details},
+                        {"action": "test.plain", "details": {"n": 1}}])  # fmt: skip
+    assert log_verify().ok
+    start = _last_seq() - 2
+    with tampering():
+        AuditEntry.objects.filter(seq=start + 1).update(details={**details, "object_id": "y"})
+    assert f"entry {start + 1} was altered" in log_verify().problem
+
+
+@pytest.mark.django_db
 def test_deleting_an_entry_is_detected():
     start = _last_seq()
     for key in ("a", "b", "c"):

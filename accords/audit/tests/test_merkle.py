@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accords.audit.merkle import (
@@ -113,6 +113,21 @@ def test_the_frontier_keeps_the_root_of_every_size(n):
     leaves = _leaves(n)
     assert root_of(leaves) == _reference_root(leaves)
     assert root_from(n, _nodes_of(leaves)) == _reference_root(leaves)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.integers(0, 40), max_size=6), st.sampled_from([2, 4, 8]))
+def test_growing_the_tree_a_subtree_at_a_time_gives_the_tree_of_one_leaf_at_a_time(runs, block):
+    """Verification grows the tree by whole runs of leaves; at every size it must hold exactly
+    the subtree roots that appending one leaf at a time holds."""
+    leaves, fast, slow = _leaves(sum(runs)), Frontier(), Frontier()
+    for run in runs:
+        chunk, leaves = leaves[:run], leaves[run:]
+        fast.extend(chunk, block=block)
+        for leaf in chunk:
+            slow.append(leaf)
+        assert (fast.size, fast.hashes) == (slow.size, slow.hashes)
+        assert fast.root() == _reference_root(_leaves(fast.size))
 
 
 @given(st.data())

@@ -1,5 +1,6 @@
 """The tree came to a log that already had entries: it was built over their hashes as they
-were, no entry was rehashed, and the old entries verify as before."""
+were, no entry was rehashed, and the old entries verify as before, with the text their hashes
+cover stored beside them."""
 
 import pytest
 from django.db import connection
@@ -7,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accords.audit.log import GENESIS, entry_hash, log_verify
-from accords.audit.merkle import root_of
+from accords.audit.merkle import leaf_hash, root_of
 from accords.audit.selectors import inclusion_proof, tree_root
 
 BEFORE = [("audit", "0001_initial")]
@@ -41,6 +42,9 @@ def test_entries_written_before_the_tree_keep_their_hashes_and_verify():
     from accords.audit.models import AuditEntry
 
     assert list(AuditEntry.objects.values_list("entry_hash", flat=True)) == hashes
+    # Each old entry was given the text its hash always covered, spelled from its columns.
+    for leaf, h in AuditEntry.objects.values_list("leaf", "entry_hash"):
+        assert leaf_hash(leaf.encode()).hex() == h
     result = log_verify()
     assert result.ok and result.entries == 11
     assert result.root == tree_root(11) == root_of(bytes.fromhex(h) for h in hashes)
