@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_domain_rows_bound_to_entries'),
+        ('audit', '0004_entries_keep_the_text_their_leaf_hashes'),
     ]
 
     operations = [
