@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from accords.__main__ import main as accords_main
 from accords.cases.management.commands.check import considered
@@ -126,6 +127,9 @@ def test_check_runs_as_a_command_with_its_exit_status(
 
     def accords(*args) -> int:
         monkeypatch.setattr(sys, "argv", ["accords", *args])
+        # A command run from the command line closes every connection when it ends, which
+        # would end the test's own transaction on PostgreSQL.
+        monkeypatch.setattr(connections, "close_all", lambda: None)
         with pytest.raises(SystemExit) as exited:
             accords_main()
         return exited.value.code
