@@ -32,9 +32,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 # The whole suite runs on SQLite and on PostgreSQL, the two halves side by side (one core each;
-# each half's output is printed whole when it ends). The safeguards engine and the placement
-# solver (accords/law, accords/placement) touch no database by design: their tests run once,
-# in the SQLite half (`make test-postgresql ALL=1` runs them there too).
+# each half's output is printed whole when it ends). A test that touches no database (no
+# django_db mark, no db fixture: the safeguards engine, the placement solver, the Merkle tree,
+# the case-file reader...) proves the same on either, so it runs once, in the SQLite half
+# (`--database-tests-only`, in conftest.py; `make test-postgresql ALL=1` runs them there too).
 test: lint
 	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgresql
 
@@ -43,7 +44,7 @@ test-sqlite: install
 
 test-postgresql: install
 	ACCORDS_DATABASE_URL=$(ACCORDS_TEST_DATABASE_URL) $(PYTEST) \
-		$(if $(ALL),,--ignore=accords/law --ignore=accords/placement)
+		$(if $(ALL),,--database-tests-only)
 
 benchmarks: install
 	$(VENV)/bin/python benchmarks/screen.py

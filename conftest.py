@@ -45,6 +45,32 @@ def pytest_sessionstart(session):
     pytest.exit(f"PostgreSQL is unreachable ({problem}): {where}.", returncode=1)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (the PostgreSQL half of `make test`: "
+        "a test that touches no database proves the same on either, so the SQLite half runs it)",
+    )
+
+
+def _uses_database(item) -> bool:
+    # The rule pytest-django orders tests by: a django_db mark, or a fixture that opens the test
+    # database; any other test is refused the database, so its outcome cannot depend on which.
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or any(
+        name in fixtures for name in ("db", "transactional_db", "live_server")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if _uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+    items[:] = kept
+
+
 def pytest_report_header(config):
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"

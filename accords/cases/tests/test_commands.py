@@ -1,13 +1,14 @@
 """`accords check` and `accords screen` as an officer runs them."""
 
 import json
-import subprocess
 import sys
 from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
+from accords.__main__ import main as accords_main
 from accords.cases.management.commands.check import considered
 from accords.cases.models import Decision, Screening
 from accords.cases.screening import case_explanation
@@ -114,23 +115,30 @@ def test_screen_counts_pending_cases_by_what_would_clear_them(reference_data, ca
     assert "by what would clear them" in out and waiting["clears_by"] in out
 
 
-def test_check_runs_as_a_command_with_its_exit_status(tmp_path):
+@pytest.mark.django_db
+def test_check_runs_as_a_command_with_its_exit_status(
+    tmp_path, reference_data, monkeypatch, capsys
+):
+    """Through the `accords` entry point, as the shell calls it, to the status it exits with.
+    In this process, on the test database: a process of its own paid Django's start-up and
+    every migration, and proved nothing more about the status."""
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case_doc()))
-    env = {"ACCORDS_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
 
-    def accords(*args):
-        return subprocess.run([sys.executable, "-m", "accords", *args], capture_output=True,
-                              text=True, timeout=180, env=env)  # fmt: skip
+    def accords(*args) -> int:
+        monkeypatch.setattr(sys, "argv", ["accords", *args])
+        # A command run from the command line closes every connection when it ends, which
+        # would end the test's own transaction on PostgreSQL.
+        monkeypatch.setattr(connections, "close_all", lambda: None)
+        with pytest.raises(SystemExit) as exited:
+            accords_main()
+        return exited.value.code
 
-    assert accords("migrate", "-v0").returncode == 0
-    assert accords("reference", "load").returncode == 0
-    cleared = accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-09-01")
-    assert cleared.returncode == 0, cleared.stdout + cleared.stderr
-    early = accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-05-01")
-    assert early.returncode == 1 and '"decision": "pending"' in early.stdout
-    bad = accords("check", str(path), "--agreement", "nowhere", "--on", "2025-09-01")
-    assert bad.returncode == 2
+    assert accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-09-01") == 0
+    capsys.readouterr()
+    assert accords("check", str(path), "--agreement", "us-rwanda", "--on", "2025-05-01") == 1
+    assert '"decision": "pending"' in capsys.readouterr().out
+    assert accords("check", str(path), "--agreement", "nowhere", "--on", "2025-09-01") == 2
 
 
 @pytest.mark.django_db

@@ -3,14 +3,13 @@ the last of a commitment never overspend it (each racer in its own thread and co
 behind a barrier, round after round)."""
 
 import functools
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
+from accords.core.tests.races import race
 from accords.core.tests.world import world_ensure
 from accords.ledger import services
 from accords.ledger.balances import account_balance
@@ -45,30 +44,6 @@ def test_postgresql_refuses_to_change_or_remove_a_transfer(palau):
     assert Transfer.objects.filter(amount=500).count() == 2  # the obligation and the payment
 
 
-def _race(*calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - every outcome is asserted by the caller
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    unexpected = [o for o in outcomes if isinstance(o, Exception)
-                  and not isinstance(o, ValidationError)]  # fmt: skip
-    assert not unexpected, unexpected
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_payments_racing_for_the_last_of_a_commitment_never_overspend(palau):
     committed = 0
@@ -79,7 +54,7 @@ def test_payments_racing_for_the_last_of_a_commitment_never_overspend(palau):
         left = account_balance(Account.objects.get(kind="committed", programme="fund")).available
         # Each racer pays more than half of what is left: exactly one of them fits.
         each = Decimal(left // 2 + 1) / 100
-        outcomes = _race(*[functools.partial(
+        outcomes = race(*[functools.partial(
             services.payment_record, actor=None, agreement=palau, programme="fund", amount=each,
             currency="USD", on=ON)] * 3)  # fmt: skip
         paid = [o for o in outcomes if isinstance(o, Transfer)]

@@ -9,13 +9,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accords.core.tests.races import race
 from accords.reception.models import Entitlement, Payment, StipendCycle
 from accords.reception.services import care
 from accords.reception.tests import care_stages
 from accords.reception.tests.stages import handed_over
 from accords.registry.models import Agreement
 from accords.transfers.tests import stages
-from accords.transfers.tests.test_concurrency import _race
 
 ROUNDS = 10
 
@@ -47,7 +47,7 @@ def test_the_same_entitlement_is_never_paid_twice(world):
         for entitlement in cycle.entitlements.all():
             pay = partial(care.payment_record, entitlement=entitlement, outcome="paid",
                           amount=Decimal("60.00"), on=timezone.localdate())  # fmt: skip
-            outcomes = _race(partial(pay, actor=officer), partial(pay, actor=approver))
+            outcomes = race(partial(pay, actor=officer), partial(pay, actor=approver))
             assert sum(isinstance(o, Payment) for o in outcomes) == 1
             assert care.owed(Entitlement.objects.get(pk=entitlement.pk)) == 0
 
@@ -58,12 +58,12 @@ def test_a_cycle_is_computed_once_and_approved_once(world):
         starts = care_stages.first_of_month(months_ago)
         compute = partial(care.stipend_cycle_compute, programme=world["programme"],
                           starts_on=starts)  # fmt: skip
-        computed = _race(partial(compute, actor=officer), partial(compute, actor=approver))
+        computed = race(partial(compute, actor=officer), partial(compute, actor=approver))
         cycles = [o for o in computed if isinstance(o, StipendCycle)]
         assert len(cycles) == 1
         assert StipendCycle.objects.filter(starts_on=starts).count() == 1
         (cycle,) = cycles
         other = approver if cycle.computed_by == officer else officer
         approve = partial(care.stipend_cycle_approve, actor=other, cycle=cycle)
-        approved = _race(approve, approve)
+        approved = race(approve, approve)
         assert sum(isinstance(o, StipendCycle) for o in approved) == 1

@@ -2,13 +2,12 @@
 at the same moment. Exactly one succeeds; the other is told why; the record holds one answer
 and one correction."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from accords.core.tests.races import race
 from accords.reception.models import Concern, Outcome
 from accords.reception.services import oversight as services
 from accords.reception.tests.oversight_stages import arrived
@@ -26,35 +25,12 @@ def world():
     return stages.world_make()
 
 
-def _race(*calls) -> list:
-    """Run the calls at once, each in its own thread and connection; what each returned or
-    raised, in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - every result is asserted by the caller
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_two_answers_to_one_concern_at_once_keep_one(world):
     (arrival,) = arrived(world, "OC-1")
     for round_ in range(ROUNDS):
         concern = services.concern_raise(actor=world["monitor"], arrival=arrival,
                                          severity="high", text=f"Round {round_}.")  # fmt: skip
-        results = _race(*(
+        results = race(*(
             lambda n=n, concern=concern: services.concern_answer(
                 actor=world["receiving.officer"],
                 concern=concern, answer=f"Answer {n}.")
@@ -74,7 +50,7 @@ def test_two_corrections_of_one_outcome_at_once_keep_one(world):
     for _round in range(ROUNDS):
         wrong = services.outcome_record(actor=world["monitor"], arrival=arrival, kind="unknown",
                                         on=today)  # fmt: skip
-        results = _race(*(
+        results = race(*(
             lambda who=who, wrong=wrong: services.outcome_record(
                 actor=world[who], arrival=arrival,
                 kind="staying", on=today, corrects=wrong)

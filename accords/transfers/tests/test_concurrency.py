@@ -17,14 +17,12 @@ is the commit order.
 """
 
 import random
-import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -35,6 +33,7 @@ from accords.cases.models import Notice, Person
 from accords.cases.screening import screen_frame
 from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
+from accords.core.tests.races import race
 from accords.core.tests.world import world_ensure
 from accords.registry.models import Agreement, Term
 from accords.transfers import places, services
@@ -55,32 +54,6 @@ def world():
     world_ensure()
     users = {u.username: u for u in User.objects.all()}
     return {**users, "rwanda": Agreement.objects.get(key="us-rwanda")}
-
-
-def _race(*calls) -> list:
-    """Run the calls at once, each in its own thread and connection; return what each one
-    returned or raised, in the order given."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - every outcome is asserted by the caller
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    unexpected = [o for o in outcomes if isinstance(o, Exception)
-                  and not isinstance(o, ValidationError)]  # fmt: skip
-    assert not unexpected, f"a racer failed for another reason than a refusal: {unexpected!r}"
-    return outcomes
 
 
 def _people(prefix: str, count: int, **sections) -> list[Person]:
@@ -154,7 +127,7 @@ def test_a_stay_and_a_departure_at_once_never_both_win(world):
             return services.stay_record(actor=officer, person=person, granted_by="BIA",
                                         valid_from=date(2025, 1, 1))  # fmt: skip
 
-        departure, _ = _race(depart, stay)
+        departure, _ = race(depart, stay)
         order = list(AuditEntry.objects.filter(seq__gt=before).order_by("seq")
                      .values_list("action", flat=True))  # fmt: skip
         assert sorted(order) == ["manifest.depart", "stay.record"]
@@ -207,7 +180,7 @@ def test_officers_racing_for_the_last_places_never_overfill_the_quota(world, lim
         assert places.agreement_limit(rwanda).people == taken + free
         before = AuditEntry.objects.count()
 
-        outcomes = _race(*(
+        outcomes = race(*(
             lambda r=r: services.acceptance_decide(actor=receiving, referral=r, decision="accepted")
             for r in racing
         ))  # fmt: skip
@@ -247,7 +220,7 @@ def test_two_manifests_departing_at_once_never_exceed_the_agreements_capacity(wo
         departed = _departed(rwanda)
         _set_capacity(rwanda, departed + 1)  # one place left, two people on two flights
 
-        outcomes = _race(*(
+        outcomes = race(*(
             lambda m=m: services.manifest_depart(actor=world["sending.supervisor"], manifest=m)
             for m in (first, second)
         ))  # fmt: skip
