@@ -33,6 +33,11 @@ def _require(request, permission: str) -> None:
         raise HttpError(403, f"Your role may not do this (needs {permission}).")
 
 
+# A standing's decision by its values: the model's choices are named `Decision`, as the
+# receiving state's answers are, and two schemas of one name would be one in the document.
+StandingDecision = Literal[tuple(Standing.Decision.values)]
+
+
 class GateNote(Schema):
     gate: str
     outcome: str
@@ -54,7 +59,7 @@ class StandingOut(Schema):
     given_name: str
     birth_date: date
     agreement: str | None = Field(None, description="the best agreement's key")
-    decision: Standing.Decision
+    decision: StandingDecision
     gates: list[StandingGate] = Field(..., description="the gates not passed there")
     earliest_clear: date | None
     clear_agreement: str | None = Field(None, description="the agreement of the earliest day")
@@ -74,7 +79,7 @@ class WorklistFilters(Schema):
     q: kinds.text(100).api = Field("", description="a case number, the start of a name, or a "
                                                    "birth date (YYYY-MM-DD)")  # fmt: skip
     agreement: kinds.text(80).api = ""
-    decision: Standing.Decision | None = None
+    decision: StandingDecision | None = None
     gate: kinds.text(60).api = ""
     clears_by: date | None = None
     mine: bool = False

@@ -48,6 +48,8 @@ APP_TEMPLATES = {
     "reception": ("reception",),
 }
 NOT_EXTRACTED = {"transfers/notice_detail.html"}
+# The notices' own texts are in their own domain (`notices`), not in the app's catalogue.
+PYTHON_NOT_EXTRACTED = {"transfers/notices.py", "transfers/notice_pdf.py"}
 
 KEYWORDS = {
     "_": None,
@@ -92,6 +94,7 @@ def python_files(app: str) -> list[Path]:
         p
         for p in sorted((ROOT / app).rglob("*.py"))
         if not {"tests", "migrations", "locale"} & set(p.relative_to(ROOT / app).parts)
+        and str(p.relative_to(ROOT)) not in PYTHON_NOT_EXTRACTED
     ]
 
 

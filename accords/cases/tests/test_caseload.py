@@ -196,10 +196,15 @@ ALL_FIVE = {"LW-1", "LW-2", "LW-3", "LW-4", "LW-5"}
 
 @pytest.mark.django_db
 def test_each_role_sees_only_its_standings(five, login):
-    """Counsel their clients; the sending side everyone; a receiving officer or a monitor no
-    case file. By the API, the page and the CSV alike."""
+    """Counsel their clients; the sending side everyone; a receiving officer no case file. By
+    the API, the page and the CSV alike. A monitor's role holds no case permission: the API
+    refuses it, and its worklist is empty."""
+    monitor = login("monitor")
+    assert monitor.get("/api/cases?q=LW-").status_code == 403
+    assert ">LW-1</a>" not in monitor.get("/cases/?q=LW-").content.decode()
+    monitor.logout()
     for username, expected in [("counsel", {"LW-1", "LW-2"}), ("auditor", ALL_FIVE),
-                               ("receiving.officer", set()), ("monitor", set())]:  # fmt: skip
+                               ("receiving.officer", set())]:  # fmt: skip
         client = login(username)
         assert set(_cases(client, "q=LW-&limit=100")) == expected, username
         page = client.get("/cases/?q=LW-").content.decode()

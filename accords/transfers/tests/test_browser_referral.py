@@ -43,7 +43,7 @@ def test_an_officer_refers_a_person_and_serves_notice(site, page):
     page.click("button:has-text('Refer')")
     referral = Referral.objects.get()
     assert page.url.endswith(f"/referrals/{referral.pk}/")
-    notice_gate = page.locator("li.gate", has_text="us.notice")
+    notice_gate = page.locator("li.gate", has_text="Notice served")
     assert "no written notice" in notice_gate.inner_text()
 
     # The notice form's language, not the site's own language switch in the header.
@@ -51,7 +51,7 @@ def test_an_officer_refers_a_person_and_serves_notice(site, page):
     page.click("button:has-text('Serve notice')")
     assert "Notice served." in page.locator("ul.messages").inner_text()
     assert page.locator("table.notices tbody tr").count() == 1
-    assert "24-hour notice period" in page.locator("li.gate", has_text="us.notice").inner_text()
+    assert "24-hour notice period" in page.locator("li.gate", has_text="Notice served").inner_text()
     document = NoticeDocument.objects.get()
     assert document.language == "fr" and document.notice.understood
 
@@ -81,7 +81,7 @@ def test_counsel_records_a_fear_claim_for_a_client(site, page):
     page.locator("form.fear-claim input[name$=country]").fill("RW")
     page.locator("form.fear-claim button").click()
     assert "Fear claim recorded for W-2." in page.locator("ul.messages").inner_text()
-    assert "fear of RW stated on" in page.locator("main").inner_text()
+    assert "fear of Rwanda stated on" in page.locator("main").inner_text()
     assert FearClaim.objects.count() == 1
     claim = FearClaim.objects.get()
     assert claim.person == person and claim.outcome == "pending"
