@@ -56,7 +56,11 @@ def test_every_message_marked_in_the_owned_pages_is_translated_in_each_language(
     for app in APP_TEMPLATES:
         marked = [m for m in messages(app) if m.id]
         for language in PLURAL_FORMS:
-            po = next(p for p in catalogues() if p.name == "django.po" and p.parts[-5] == app and p.parts[-3] == language)
+            po = next(
+                p
+                for p in catalogues()
+                if p.name == "django.po" and p.parts[-5] == app and p.parts[-3] == language
+            )
             with po.open("rb") as source:
                 catalogue = read_po(source, locale=language)
             for message in marked:
@@ -71,8 +75,11 @@ def test_every_message_marked_in_the_owned_pages_is_translated_in_each_language(
 
 
 def test_arabic_plural_forms_compile_and_choose_each_of_the_six_forms():
-    (po,) = [p for p in catalogues()
-             if p.name == "django.po" and p.parts[-5] == "transfers" and p.parts[-3] == "ar"]
+    (po,) = [
+        p
+        for p in catalogues()
+        if p.name == "django.po" and p.parts[-5] == "transfers" and p.parts[-3] == "ar"
+    ]
     catalogue = gettext.GNUTranslations(io.BytesIO(compiled(po)))
     forms = {n: catalogue.ngettext("%(n)s person listed", "%(n)s people listed", n) % {"n": n}
              for n in (0, 1, 2, 3, 11, 100, 102, 111)}  # fmt: skip
