@@ -16,7 +16,7 @@ from accords.cases import selectors
 from accords.cases.models import Person, Standing
 from accords.cases.reading import CaseFileUnreadable, read_case_file_array
 from accords.cases.screening import case_explanation
-from accords.cases.services import _checked, counsel_usernames
+from accords.cases.services import case_files_check
 from accords.core import validation as kinds
 from accords.core.api_auth import documented
 from accords.core.words import gate_title
@@ -228,7 +228,7 @@ def case_files_import(request, skip_invalid: bool = False):
         message = f"the body is over {limit:,.1f} MB; send the case files in parts"
         return ninja.Status(422, {"detail": [{"loc": ["body"], "msg": message}]})
     try:
-        problems, _valid = _checked(read_case_file_array(body), counsel_usernames(), None)
+        problems, _valid = case_files_check(read_case_file_array(body))
     except CaseFileUnreadable as unreadable:
         return ninja.Status(422, {"detail": [{"loc": _loc(unreadable.problem),
                                               "msg": unreadable.problem.message}]})  # fmt: skip

@@ -155,8 +155,13 @@ CHUNK_FIRST, CHUNK_MOST = 50, 500
 SQLITE_TURN = 0.15
 
 
-def _checked(records, counsel_names: frozenset[str], progress) -> tuple[list, list[dict]]:
-    """(problems, valid documents) of (line, document or Problem) pairs; reads only."""
+def case_files_check(
+    records, counsel_names: frozenset[str] | None = None, progress=None
+) -> tuple[list[Problem], list[dict]]:
+    """(problems, valid documents) of (line, document or Problem) pairs, as `case_import`
+    checks them before writing anything; reads only."""
+    if counsel_names is None:
+        counsel_names = counsel_usernames()
     problems, valid = [], []
     seen: dict[str, int] = {}
     for done, (line, doc) in enumerate(records, start=1):
@@ -225,7 +230,7 @@ def case_import(
     transaction, one audit entry), so other writers go on between chunks. A case is never split
     across chunks: an import killed half-way leaves whole cases, and running it again writes the
     rest. `progress(step, done, total)` hears of "checked" and "written" records."""
-    problems, valid = _checked(records, counsel_usernames(), progress)
+    problems, valid = case_files_check(records, progress=progress)
     if problems and not skip_invalid:
         raise CaseFileErrors(problems)
     to_write = _changed(valid)
