@@ -78,34 +78,24 @@ def _source(fact) -> str:
     return _("recorded in Accords")
 
 
+def _fact(at, said: str, **values) -> Event:
+    """A fact of the case file that keeps no record of who recorded it."""
+    return Event(at, "fact", said % values)
+
+
 def _case_file(person: Person) -> list[Event]:
     """The facts of the case file, each kind in one query."""
     events = []
     for order in person.orders.all():
-        events.append(
-            Event(
-                order.entered_on,
-                "fact",
-                _("Removal order entered (%(basis)s)") % {"basis": order.get_basis_display()},
-            )
-        )
+        said = _("Removal order entered (%(basis)s)")
+        events.append(_fact(order.entered_on, said, basis=order.get_basis_display()))
         if order.final_on:
-            events.append(
-                Event(
-                    order.final_on,
-                    "fact",
-                    _("Order final: %(how)s") % {"how": order.get_final_how_display()},
-                )
-            )
+            said = _("Order final: %(how)s")
+            events.append(_fact(order.final_on, said, how=order.get_final_how_display()))
     for p in person.protections.all():
-        events.append(
-            Event(
-                p.granted_on,
-                "fact",
-                _("Protection granted, %(kind)s, for %(country)s")
-                % {"kind": p.get_kind_display(), "country": country_name(p.country)},
-            )
-        )
+        said = _("Protection granted, %(kind)s, for %(country)s")
+        events.append(_fact(p.granted_on, said, kind=p.get_kind_display(),
+                            country=country_name(p.country)))  # fmt: skip
     for s in person.stays.select_related("recorded_by"):
         if s.scope == Stay.ALL_REMOVALS:
             said = _("Stay of removal granted by %(court)s") % {"court": s.granted_by}
@@ -118,21 +108,11 @@ def _case_file(person: Person) -> list[Event]:
             said += " " + _("until %(day)s") % {"day": s.valid_until.isoformat()}
         events.append(Event(s.valid_from, "fact", said, _who(s.recorded_by), _source(s)))
     for r in person.stay_requests.all():
-        events.append(
-            Event(
-                r.filed_on,
-                "fact",
-                _("Stay requested of %(court)s (a request is no stay)") % {"court": r.requested_of},
-            )
-        )
+        said = _("Stay requested of %(court)s (a request is no stay)")
+        events.append(_fact(r.filed_on, said, court=r.requested_of))
         if r.decided_on:
-            events.append(
-                Event(
-                    r.decided_on,
-                    "fact",
-                    _("Stay request decided: %(outcome)s") % {"outcome": r.get_outcome_display()},
-                )
-            )
+            said = _("Stay request decided: %(outcome)s")
+            events.append(_fact(r.decided_on, said, outcome=r.get_outcome_display()))
     for a in person.assurances.select_related("recorded_by"):
         assures = ", ".join(str(kinds.ASSURED.get(key, key)) for key in a.assures)
         if a.credible:
@@ -144,21 +124,10 @@ def _case_file(person: Person) -> list[Event]:
         said %= {"state": country_name(a.receiving_state), "assures": assures}
         events.append(Event(a.given_on, "answer", said, _who(a.recorded_by), _source(a)))
     for p in person.proceedings.all():
-        events.append(
-            Event(
-                p.filed_on,
-                "fact",
-                _("%(kind)s filed") % {"kind": p.get_kind_display().capitalize()},
-            )
-        )
+        kind = p.get_kind_display().capitalize()
+        events.append(_fact(p.filed_on, _("%(kind)s filed"), kind=kind))
         if p.decided_on:
-            events.append(
-                Event(
-                    p.decided_on,
-                    "fact",
-                    _("%(kind)s decided") % {"kind": p.get_kind_display().capitalize()},
-                )
-            )
+            events.append(_fact(p.decided_on, _("%(kind)s decided"), kind=kind))
     for n in person.notices.select_related("recorded_by"):
         if n.understood:
             said = _("Notice naming %(country)s served, in a language the person understands")
