@@ -86,6 +86,13 @@ SORTS = {
 PAGE_SIZE = 50
 
 
+def sort_order(sort: str, *, reverse: bool = False) -> list[str]:
+    """`order_by`'s arguments for `sort` (a key of SORTS, "-" first for the reverse), or for
+    its reverse."""
+    flip = sort.startswith("-") != reverse
+    return [f"-{c}" if flip else c for c in SORTS[sort.lstrip("-")]]
+
+
 def _search(standings: QuerySet[Standing], text: str) -> QuerySet[Standing]:
     """A case number, a birth date (YYYY-MM-DD), or the start of a family or given name."""
     text = text.strip()
@@ -181,8 +188,7 @@ def page_read(
         values = cursor_read(after or before, columns)
         later = TupleLessThan if descending != backwards else TupleGreaterThan
         standings = standings.filter(later(key, values))
-    flip = descending != backwards
-    ordered = standings.order_by(*(f"-{c}" if flip else c for c in columns))
+    ordered = standings.order_by(*sort_order(sort, reverse=backwards))
     rows = list(ordered[: size + 1])
     more = len(rows) > size
     rows = agreements_attach(rows[:size])

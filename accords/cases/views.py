@@ -83,8 +83,7 @@ class _Echo:
 def worklist_csv(request):
     """The filtered worklist as CSV, in its order, streamed a block of rows at a time."""
     _form, standings, sort = _worklist_read(request)
-    columns = selectors.SORTS[sort.lstrip("-")]
-    ordered = standings.order_by(*(f"-{c}" if sort.startswith("-") else c for c in columns))
+    ordered = standings.order_by(*selectors.sort_order(sort))
     writer = csv.writer(_Echo())
     header = [_("Case number"), _("Family name"), _("Given name"), _("Birth date"),
               _("Decision"), _("Best agreement"), _("Gates not passed"),
