@@ -1,5 +1,5 @@
 """What the case page offers to do next: only the actions that make sense for where the person
-is now (`timeline.Standing`) and for the user's role. No referral while one is open or after
+is now (`timeline.Whereabouts`) and for the user's role. No referral while one is open or after
 departure, no notice served twice, nothing that would move a person who has gone; a reader
 (an auditor) is offered only the records to read."""
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accords.cases.models import Person
-from accords.cases.timeline import Standing
+from accords.cases.timeline import Whereabouts
 from accords.core.roles import user_role
 
 
@@ -21,7 +21,7 @@ class Offer:
     url: str
 
 
-def actions_offered(*, user, person: Person, standing: Standing) -> list[Offer]:
+def actions_offered(*, user, person: Person, standing: Whereabouts) -> list[Offer]:
     """Only what makes sense for the person's state and the user's role."""
     role = user_role(user)
     key = role.key if role else ""

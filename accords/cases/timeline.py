@@ -54,8 +54,9 @@ class Event:
 
 
 @dataclass
-class Standing:
-    """Where the person is now, in words, and the records the actions on the page point at."""
+class Whereabouts:
+    """Where the person is now, in words, and the records the actions on the page point at
+    (the case page's; the worklist's row is `models.Standing`)."""
 
     said: str
     state: str  # custody, referred, listed, departed, handed_over, outcome
@@ -202,7 +203,7 @@ def _acted(referrals: list[Referral], entries: list[ManifestEntry]) -> dict[tupl
     }
 
 
-def _transfers(person: Person, referrals: list[Referral], entries: list[ManifestEntry]):
+def _transfers(referrals: list[Referral], entries: list[ManifestEntry]):
     events = []
     acted = _acted(referrals, entries)
     for r in referrals:
@@ -332,7 +333,7 @@ def _reception(user, arrivals: list[Arrival]) -> list[Event]:
     return events
 
 
-def _standing(person, referrals, entries, arrivals, outcomes) -> Standing:
+def _standing(person, referrals, entries, arrivals, outcomes) -> Whereabouts:
     """Where the person is now, from the latest of what happened."""
     arrival = arrivals[0] if arrivals else None
     if arrival:
@@ -343,13 +344,13 @@ def _standing(person, referrals, entries, arrivals, outcomes) -> Standing:
                 "day": current.on.isoformat(),
                 "kind": current.get_kind_display(),
             }
-            return Standing(said, "outcome", entry=entry, arrival=arrival, gone=True)
+            return Whereabouts(said, "outcome", entry=entry, arrival=arrival, gone=True)
         said = _("Handed over in %(place)s on %(day)s, in %(state)s's care") % {
             "place": entry.handed_over_place,
             "day": timezone.localtime(entry.handed_over_at).date().isoformat(),
             "state": arrival.agreement.receiving_state.name,
         }
-        return Standing(said, "handed_over", entry=entry, arrival=arrival, gone=True)
+        return Whereabouts(said, "handed_over", entry=entry, arrival=arrival, gone=True)
     gone = [
         e
         for e in entries
@@ -362,12 +363,12 @@ def _standing(person, referrals, entries, arrivals, outcomes) -> Standing:
                 "place": entry.handed_over_place,
                 "day": timezone.localtime(entry.handed_over_at).date().isoformat(),
             }
-            return Standing(said, "handed_over", entry=entry, gone=True)
+            return Whereabouts(said, "handed_over", entry=entry, gone=True)
         said = _("Departed on %(day)s on flight %(route)s; the hand-over is not yet recorded") % {
             "day": timezone.localtime(entry.departed_at).date().isoformat(),
             "route": entry.manifest.flight.route,
         }
-        return Standing(said, "departed", entry=entry, gone=True)
+        return Whereabouts(said, "departed", entry=entry, gone=True)
     open_ = next((r for r in referrals if r.status == Referral.Status.OPEN), None)
     if open_:
         listed = next(
@@ -383,21 +384,21 @@ def _standing(person, referrals, entries, arrivals, outcomes) -> Standing:
                 "route": listed.manifest.flight.route,
                 "day": listed.manifest.flight.departs_on.isoformat(),
             }
-            return Standing(said, "listed", open_referral=open_, entry=listed)
+            return Whereabouts(said, "listed", open_referral=open_, entry=listed)
         said = _("Referred to %(agreement)s on %(day)s") % {
             "agreement": open_.agreement.name,
             "day": timezone.localtime(open_.referred_at).date().isoformat(),
         }
-        return Standing(said, "referred", open_referral=open_)
+        return Whereabouts(said, "referred", open_referral=open_)
     if person.detained:
-        return Standing(_("In the sending state's custody"), "custody")
-    return Standing(_("In the sending state, not detained"), "custody")
+        return Whereabouts(_("In the sending state's custody"), "custody")
+    return Whereabouts(_("In the sending state, not detained"), "custody")
 
 
 @dataclass
 class Hub:
     events: list[Event]
-    standing: Standing
+    standing: Whereabouts  # not `models.Standing`, the worklist's row
     referrals: list[Referral]
 
 
@@ -423,7 +424,7 @@ def case_hub(*, user, person: Person) -> Hub:
             outcomes[o.arrival_id] = o
     events = [
         *_case_file(person),
-        *_transfers(person, referrals, entries),
+        *_transfers(referrals, entries),
         *_reception(user, arrivals),
     ]
     events.sort(key=lambda e: e.moment, reverse=True)
