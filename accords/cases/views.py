@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accords.cases import hub_actions, selectors, timeline
 from accords.cases.forms import CaseCheckForm, OfficerForm, SavedFilterForm, WorklistFilterForm
-from accords.cases.models import Person
+from accords.cases.models import Person, Standing
 from accords.cases.screening import case_explanation, rules_since
 from accords.cases.services import officer_assign, saved_filter_delete, saved_filter_save
 from accords.core.roles import user_role
@@ -59,7 +59,10 @@ def worklist(request):
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "totals": selectors.totals(user=request.user),
+        "totals": [
+            (decision, Standing.Decision(decision).label, n)
+            for decision, n in selectors.totals(user=request.user).items()
+        ],
         "saved": selectors.saved_filters(request.user),
         "save_form": SavedFilterForm(),
         "screening": selectors.screening_latest(),

@@ -153,6 +153,9 @@ def test_search_sort_filter_and_pages_by_key(five, login):
         "Receiving state accepted by name" in html and "us.receiving_acceptance</span>" not in html
     )
     assert ">LW-2</a>" in html and ">LW-1</a>" not in html
+    for decision, n in totals.items():  # the totals in their words
+        label = Standing.Decision(decision).label
+        assert f'<span class="status decision-{decision}">{label}: {n}</span>' in html
 
 
 @pytest.mark.django_db
