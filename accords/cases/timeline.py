@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accords.audit.models import AuditEntry, AuditRow
 from accords.cases.models import Person, Provenance, Stay
 from accords.core import validation as kinds
+from accords.core.words import gate_title
 from accords.law.offences import offence_label
 from accords.reception.models import Arrival, CarePlan, CareService, Intake
 from accords.reception.selectors.arrivals import arrivals_visible
@@ -181,7 +182,7 @@ def _case_file(person: Person) -> list[Event]:
             said = _("Conviction: %(offence)s") % {"offence": offence_label(c.offence_category)}
         else:
             said = _("Charge (%(outcome)s): %(offence)s") % {
-                "outcome": c.charge_outcome,
+                "outcome": c.get_charge_outcome_display(),
                 "offence": offence_label(c.offence_category),
             }
         events.append(Event(c.on, "fact", said))
@@ -260,7 +261,7 @@ def _transfers(referrals: list[Referral], entries: list[ManifestEntry]):
         departed = acted.get(("transfers.manifestentry", str(e.pk), "manifest.depart"))
         if e.status == ManifestEntry.Status.REMOVED:
             reasons = "; ".join(str(r.get("reason", "")) for r in e.removed_reason if r) or "—"
-            gates = ", ".join(str(r["gate"]) for r in e.removed_reason if r.get("gate"))
+            gates = ", ".join(gate_title(str(r["gate"])) for r in e.removed_reason if r.get("gate"))
             said = _("Taken off flight %(route)s at departure: %(reasons)s") % {
                 "route": flight.route,
                 "reasons": reasons,

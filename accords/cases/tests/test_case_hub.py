@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accords.cases.timeline import case_hub
+from accords.core.words import gate_title
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.reception.services.oversight import outcome_record
 from accords.reception.tests.oversight_stages import arrived
@@ -110,6 +111,21 @@ def test_departed_nothing_is_offered_that_would_move_the_person_again(world):
     page = _page("sending.officer", "HUB-5")
     for offer in (REFER, "Serve notice", "Withdraw the referral", "Record a fear claim"):
         assert offer not in page
+
+
+def test_taken_off_at_departure_the_timeline_names_the_gate_in_words(world):
+    (person,) = stages.people("HUB-8")
+    stages.ready(world, person)
+    flight = stages.flight(world, in_days=0)
+    supervisor = world["sending.supervisor"]
+    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
+    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    services.stay_record(actor=world["sending.officer"], person=person, granted_by="BIA",
+                         valid_from=timezone.localdate())  # fmt: skip
+    services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    taken = next(e for e in _standing(world, person).events if e.said.startswith("Taken off"))
+    gates = [g["gate"] for g in flight.manifest.entries.get().removed_reason if g.get("gate")]
+    assert gates and all(gate_title(g) in taken.said and g not in taken.said for g in gates)
 
 
 def test_handed_over_then_removed_onward_the_page_shows_reception_and_the_alert(world):
