@@ -16,6 +16,7 @@ from django.views import i18n
 
 from accords.audit import selectors as audit_selectors
 from accords.core import home as home_reads
+from accords.core.forms import errors_onto
 from accords.core.middleware import user_profile
 from accords.core.roles import user_role
 from accords.core.services import user_password_change, user_preferences_set
@@ -95,8 +96,7 @@ def account_settings(request):
         try:
             user_preferences_set(actor=request.user, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            errors_onto(form, error)
         else:
             language = form.cleaned_data["language"]
             translation.activate(language or translation.get_language_from_request(request))
