@@ -107,10 +107,12 @@ def account_settings(request):
 
 def language_set(request):
     """The header's language switch (Django's set_language); a signed-in user's choice is kept
-    on their profile as well, so it follows them to any browser."""
+    on their profile as well, so it follows them to any browser (an audited action only when
+    it changes the profile)."""
     language = request.POST.get("language", "") if request.method == "POST" else ""
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        profile = user_profile(request)
+    profile = user_profile(request)
+    kept = getattr(profile, "language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and language != kept:
         user_preferences_set(actor=request.user, user=request.user, language=language,
                              time_zone=getattr(profile, "time_zone", ""))  # fmt: skip
     return i18n.set_language(request)
