@@ -225,24 +225,31 @@ CHUNK = 20_000
 def _leaf_rows(size: int):
     """(seq, prev_hash, entry_hash, leaf, whether the columns say what the leaf says) of every
     entry up to `size`, in order."""
+    if connection.vendor != "postgresql":
+        yield from _leaf_rows_in_python(0, size)
+        return
     done = 0
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                # In the order of the key's index, never sorted apart: right after a bulk
-                # load the planner's statistics may not know the table has grown.
-                cursor.execute("SET LOCAL enable_sort = off")
-                query = _LEAF_ROWS.format(size=int(size))
-                with cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
-                    copy.set_types(_LEAF_TYPES)
-                    for row in copy.rows():
-                        yield row
-                        done = row[0]
-                cursor.execute("SET LOCAL enable_sort TO DEFAULT")
-            return
-        except (DataError, connection.Database.DataError):
-            pass  # a leaf that is not JSON at all: the rest are compared one by one below
-    rows = AuditEntry.objects.filter(seq__gt=done, seq__lte=size).order_by("seq")
+    try:
+        # The SET LOCAL ends with this transaction (no caller runs inside another).
+        with transaction.atomic(), connection.cursor() as cursor:
+            # In the order of the key's index, never sorted apart: right after a bulk load the
+            # planner's statistics may not know the table has grown.
+            cursor.execute("SET LOCAL enable_sort = off")
+            query = _LEAF_ROWS.format(size=int(size))
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+                copy.set_types(_LEAF_TYPES)
+                for row in copy.rows():
+                    yield row
+                    done = row[0]
+    except (DataError, connection.Database.DataError):
+        # A leaf that is not JSON at all stops the database's parse: the entries from the one
+        # after the last yielded are compared in Python, which names the first bad one.
+        yield from _leaf_rows_in_python(done, size)
+
+
+def _leaf_rows_in_python(after: int, size: int):
+    """As _leaf_rows, the entries after `after` up to `size`, each leaf parsed in Python."""
+    rows = AuditEntry.objects.filter(seq__gt=after, seq__lte=size).order_by("seq")
     fields = rows.values_list(*VERIFIED_FIELDS, "prev_hash", "entry_hash", "leaf")
     for (
         seq,

@@ -16,6 +16,7 @@ from django.views import i18n
 
 from accords.audit import selectors as audit_selectors
 from accords.core import home as home_reads
+from accords.core.forms import errors_onto
 from accords.core.middleware import user_profile
 from accords.core.roles import user_role
 from accords.core.services import user_password_change, user_preferences_set
@@ -95,8 +96,7 @@ def account_settings(request):
         try:
             user_preferences_set(actor=request.user, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            errors_onto(form, error)
         else:
             language = form.cleaned_data["language"]
             translation.activate(language or translation.get_language_from_request(request))
@@ -107,10 +107,12 @@ def account_settings(request):
 
 def language_set(request):
     """The header's language switch (Django's set_language); a signed-in user's choice is kept
-    on their profile as well, so it follows them to any browser."""
+    on their profile as well, so it follows them to any browser (an audited action only when
+    it changes the profile)."""
     language = request.POST.get("language", "") if request.method == "POST" else ""
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        profile = user_profile(request)
+    profile = user_profile(request)
+    kept = getattr(profile, "language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and language != kept:
         user_preferences_set(actor=request.user, user=request.user, language=language,
                              time_zone=getattr(profile, "time_zone", ""))  # fmt: skip
     return i18n.set_language(request)

@@ -4,6 +4,7 @@ The default zone of each state in the registry, as data: a state spanning severa
 its capital's (the United States: Washington's, America/New_York). A state not listed here, and
 a user bound to no state (counsel, finance, monitors), read times in UTC until they choose."""
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -34,9 +35,11 @@ STATE_ZONES = {
 }
 
 
-def zone_names() -> list[str]:
-    """Every zone a user may choose, by its IANA name."""
-    return sorted(available_timezones() - {"Factory", "localtime"})
+@cache
+def zone_names() -> tuple[str, ...]:
+    """Every zone a user may choose, by its IANA name (read once: listing them walks the zone
+    database's files, some 80 ms)."""
+    return tuple(sorted(available_timezones() - {"Factory", "localtime"}))
 
 
 def state_zone(code: str | None) -> str:

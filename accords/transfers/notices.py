@@ -16,8 +16,9 @@ change of summer time the clock reads an hour apart from the moment of service; 
 with the UTC day the engine counts, shown in the person's zone).
 
 The person's zone: where they are held. Accords records no detention facility yet, so the zone
-is the sending state's, whose officers hold the person (`SENDING_STATE_ZONES`; UTC for a state
-not listed). When a facility's zone is recorded, `person_zone` is the one place to read it.
+is the sending state's, whose officers hold the person: the zone its officers read times in
+(`accords.core.zones`; UTC for a state not listed). When a facility's zone is recorded,
+`person_zone` is the one place to read it.
 
 Each translation says whether a qualified translator has checked it. Where the person reads
 none of these languages, the notice is served in one of them through an interpreter who speaks
@@ -35,6 +36,7 @@ from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accords.core.zones import state_zone
 from accords.law.policy import policy_on
 from accords.law.regime import load_regime
 from accords.transfers.models import Referral
@@ -44,15 +46,6 @@ DOMAIN = "notices"
 
 # language -> whether a qualified translator has checked the translation
 NOTICE_LANGUAGES = {"en": True, "es": False, "fr": False, "ar": False}
-
-# The zone a person held by a sending state is in, when no facility's zone is recorded: the
-# seat of the state's immigration detention (the capital's zone for single-zone states).
-SENDING_STATE_ZONES = {
-    "US": "America/New_York",
-    "GB": "Europe/London",
-    "IT": "Europe/Rome",
-    "NL": "Europe/Amsterdam",
-}
 
 # The gates whose rules a notice must spell out, by regime.
 NOTICE_GATES = {
@@ -105,7 +98,7 @@ class Words:
 
 def person_zone(person, agreement) -> ZoneInfo:
     """Where the person is held: the sending state's zone (no facility is recorded yet)."""
-    return ZoneInfo(SENDING_STATE_ZONES.get(agreement.sending_state_id, "UTC"))
+    return ZoneInfo(state_zone(agreement.sending_state_id))
 
 
 # --- what each kind of rule means for the person ----------------------------------------------

@@ -88,6 +88,15 @@ def test_the_page_shows_the_latest_cosigned_checkpoint(client, log, witness_key)
     size = checkpoint_open(checkpoint_signed(), log.verifier, ORIGIN).size - 1
     assert "monitor.example/w1" in page
     assert f"The log of {size} entries, cosigned by 1 witness" in page
+    # The cosignature's time in the reader's zone, and named as that zone.
+    from django.contrib.auth.models import User
+
+    from accords.core.services import user_preferences_set
+
+    auditor = User.objects.get(username=next(u for u, r, _, _ in DEMO_ACCOUNTS if r == "auditor"))
+    user_preferences_set(actor=auditor, user=auditor, language="", time_zone="Africa/Kigali")
+    page = client.get("/audit/").content.decode()
+    assert "(Africa/Kigali)" in page and " UTC</li>" not in page
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from accords.audit.models import AuditEntry
 from accords.cases.models import FearClaim, Notice
 from accords.cases.tests.conftest import case_doc
 from accords.core.actions import action, audit_details
+from accords.core.services import user_create, user_preferences_set
 from accords.demo.accounts import demo_accounts_ensure
 from accords.registry.models import Agreement
 from accords.transfers import services
@@ -175,3 +176,19 @@ def test_an_action_declaring_an_argument_it_does_not_take_is_refused_at_once():
         @action("test.typo", records=("decison",))
         def _typo(*, actor, decision):
             return None
+
+
+@pytest.mark.django_db
+def test_an_account_holders_name_and_preferences_are_kept_only_as_a_digest():
+    """The full name a notice names its officer by, and the language and zone a user chose:
+    their argument names and one digest, never the values."""
+    user = user_create(actor=None, username="named.officer", password="a-long-Passphrase-9",
+                       role="counsel", first_name=GIVEN, last_name=FAMILY)  # fmt: skip
+    user_preferences_set(actor=user, user=user, language="fr", time_zone="America/Bogota")
+    created = AuditEntry.objects.filter(action="user.create").latest("seq").details
+    assert {"first_name", "last_name"} <= set(created["digest"]["arguments"])
+    assert not {"first_name", "last_name"} & set(created["arguments"])
+    chosen = AuditEntry.objects.filter(action="user.preferences_set").latest("seq").details
+    assert chosen["digest"]["arguments"] == ["language", "time_zone"]
+    log = _log_text()
+    assert not [s for s in (GIVEN, FAMILY, "America/Bogota") if s in log]

@@ -191,6 +191,9 @@ def test_a_user_keeps_their_language_and_zone_on_their_profile_by_an_audited_act
     # The header's switch keeps the choice on the profile too.
     client.post("/i18n/setlang/", {"language": "ar", "next": "/accounts/settings/"})
     assert Profile.objects.get(user=user).language == "ar"
+    entries = AuditEntry.objects.filter(action="user.preferences_set").count()
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/accounts/settings/"})
+    assert AuditEntry.objects.filter(action="user.preferences_set").count() == entries
     assert 'dir="rtl"' in _signed_in("counsel").get("/agreements/").content.decode()
 
 
