@@ -120,6 +120,9 @@ def stipends_obliged(*, agreement: Agreement, currency: str, cycle_ref: str, on,
     _stipend_ref(cycle_ref, 1)  # the cycle's reference checked once
     for person_id, _ in entitled:
         _stipend_ref(cycle_ref, person_id)
+    if len({person_id for person_id, _ in entitled}) < len(entitled):
+        # One at a time the second would be refused as already obliged: so is the batch.
+        raise ValidationError({"person_id": "A cycle obliges each person's stipend once."})
     ledger = journal.ledger_for(journal.agreement_lock(agreement), currency)
     prefix = _stipend_ref(cycle_ref, 1).removesuffix("1")
     if Transfer.objects.filter(ledger=ledger, reference__startswith=prefix,

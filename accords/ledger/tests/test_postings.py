@@ -172,6 +172,10 @@ def test_a_cycles_stipends_are_obliged_in_one_batch_never_beyond_the_commitment(
     with pytest.raises(ValidationError, match="already obliged"):
         postings.stipend_obliged(cycle_ref="c-1", person_id=41, amount=Decimal("1"), **args)
     assert postings.stipends_obliged(cycle_ref="c-2", entitled=[], **args) == 0
+    # A person twice in one cycle is refused, as their second obligation one at a time would be.
+    with pytest.raises(ValidationError, match="once"):
+        postings.stipends_obliged(cycle_ref="c-3", entitled=[(43, Decimal("1")),
+                                                             (43, Decimal("1"))], **args)  # fmt: skip
 
 
 @pytest.mark.django_db
