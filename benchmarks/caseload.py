@@ -77,7 +77,7 @@ def standings_ensure(n: int) -> None:
           f"{time.perf_counter() - started:.1f}s")  # fmt: skip
 
 
-def officers_assign(supervisor, officer) -> None:
+def officers_assign(officer) -> None:
     """One case in ten to the demo's sending officer, as a supervisor would assign them."""
     from django.db import connection
 
@@ -113,7 +113,7 @@ def main() -> None:
     standings_ensure(args.cases)
     supervisor = User.objects.get(username="sending.supervisor")
     officer = User.objects.get(username="sending.officer")
-    officers_assign(supervisor, officer)
+    officers_assign(officer)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_standing")
     client = Client(HTTP_HOST="localhost")
@@ -129,13 +129,14 @@ def main() -> None:
 
         return run
 
-    # Page 1000's cursor (or the deepest page there is), found once by OFFSET outside the clock.
+    # Page 1000 (or the last page there is): its cursor is the last row of the page before,
+    # found once by OFFSET outside the clock; the OFFSET baseline reads the same page.
     filtered = selectors.worklist(user=supervisor, decision="pending")
-    deep = min(49_950, filtered.count() - 1)
-    number = deep // 50 + 2
+    deep = max(50, min(49_950, (filtered.count() - 1) // 50 * 50))  # the page's first row
+    number = deep // 50 + 1
     cursor = selectors.cursor_write(
         list(filtered.order_by(*selectors.SORTS["clear"]).values_list(
-            *selectors.SORTS["clear"])[deep : deep + 1].get())
+            *selectors.SORTS["clear"])[deep - 1 : deep].get())
     )  # fmt: skip
 
     print(f"\nthe worklist over {Standing.objects.count():,} standings (page of 50):")

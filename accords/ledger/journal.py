@@ -40,6 +40,20 @@ def obligation_source(ledger: Ledger, programme: str) -> Account:
     return funding(ledger)
 
 
+def debit_check(debit: Account, amount: int) -> None:
+    """Refuse a debit of `amount` beyond what its account holds, where the account's kind may
+    not go below zero, saying in money what it holds."""
+    if may_go_below_zero(debit.kind):
+        return
+    balance = account_balance(debit)
+    if balance.available < amount:
+        currency = debit.ledger.currency
+        raise ValidationError({"amount": (
+            f"{shown(amount, currency)} is more than {debit} holds "
+            f"({shown(max(balance.available, 0), currency)})."
+        )})  # fmt: skip
+
+
 def transfer_make(*, debit: Account, credit: Account, amount: int, code: str, on,
                   phase: str = Transfer.Phase.POSTED, **about) -> Transfer:  # fmt: skip
     """One new transfer, posted or pending. A debit beyond what its account holds is refused
@@ -48,14 +62,7 @@ def transfer_make(*, debit: Account, credit: Account, amount: int, code: str, on
         raise ValidationError({"amount": "An amount is a whole number of minor units above zero."})
     if debit.ledger_id != credit.ledger_id:
         raise ValidationError({"account": "A transfer moves money within one ledger."})
-    if not may_go_below_zero(debit.kind):
-        balance = account_balance(debit)
-        if balance.available < amount:
-            currency = debit.ledger.currency
-            raise ValidationError({"amount": (
-                f"{shown(amount, currency)} is more than {debit} holds "
-                f"({shown(max(balance.available, 0), currency)})."
-            )})  # fmt: skip
+    debit_check(debit, amount)
     if code not in Transfer.Code.values:
         raise ValueError(f"no transfer code {code!r}")
     # The accounts and amount are checked above and the rest is the caller's; a full_clean

@@ -120,12 +120,20 @@ def stipends_obliged(*, agreement: Agreement, currency: str, cycle_ref: str, on,
     _stipend_ref(cycle_ref, 1)  # the cycle's reference checked once
     for person_id, _ in entitled:
         _stipend_ref(cycle_ref, person_id)
+    if len({person_id for person_id, _ in entitled}) < len(entitled):
+        # One at a time the second would be refused as already obliged: so is the batch.
+        raise ValidationError({"person_id": "A cycle obliges each person's stipend once."})
     ledger = journal.ledger_for(journal.agreement_lock(agreement), currency)
     prefix = _stipend_ref(cycle_ref, 1).removesuffix("1")
     if Transfer.objects.filter(ledger=ledger, reference__startswith=prefix,
                                code=Transfer.Code.OBLIGATION).exists():  # fmt: skip
         raise ValidationError({"cycle_ref": "This cycle's stipend is already obliged."})
     minors = {amount: to_minor(amount, currency) for amount in {a for _, a in entitled}}
+    source = journal.obligation_source(ledger, Programme.STIPENDS)
+    amounts = [minors[amount] for _, amount in entitled]
+    # Every obligation draws on the one source: refused whole, in money, if it cannot hold
+    # them all (the batch's own check would name only a row and an account's id).
+    journal.debit_check(source, sum(amounts))
     keys = [str(person_id) for person_id, _ in entitled]
     stipend_accounts = Account.objects.filter(ledger=ledger, kind="stipend",
                                               programme=Programme.STIPENDS)  # fmt: skip
@@ -135,10 +143,9 @@ def stipends_obliged(*, agreement: Agreement, currency: str, cycle_ref: str, on,
         ledger_id=pl.lit(ledger.pk), kind=pl.lit("stipend"), programme=pl.lit(Programme.STIPENDS),
     ))  # fmt: skip
     account_of = dict(stipend_accounts.filter(key__in=keys).values_list("key", "pk"))
-    source = journal.obligation_source(ledger, Programme.STIPENDS)
     frame = pl.DataFrame({
         "credit_account_id": [account_of[key] for key in keys],
-        "amount": [minors[amount] for _, amount in entitled],
+        "amount": amounts,
         "reference": [prefix + key for key in keys],
     }, schema={"credit_account_id": pl.Int64, "amount": pl.Int64, "reference": pl.String}
     ).with_columns(debit_account_id=pl.lit(source.pk, pl.Int64),

@@ -63,12 +63,10 @@ def test_a_person_who_departed_reads_departed_not_cleared(world, login):
     for person in people:
         stages.ready(world, person)
     flight = stages.flight(world, seats=5, in_days=0)
-    supervisor = world["sending.supervisor"]
-    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
-    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    manifest = stages.locked(world, flight)
     services.stay_record(actor=world["sending.officer"], person=people[1], granted_by="BIA",
                          valid_from=timezone.localdate())  # fmt: skip
-    services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    services.manifest_depart(actor=world["sending.supervisor"], manifest=manifest)
     gone, held = _standing("LC-D1"), _standing("LC-D2")
     assert gone.decision == "departed" and gone.gates == [] and gone.earliest_clear is None
     assert gone.agreement.key == "us-rwanda"

@@ -17,6 +17,7 @@ from accords.audit.models import AuditEntry
 from accords.audit.publishing import checkpoint_signed
 from accords.audit.services import cosignature_create
 from accords.audit.tests.tools import LOG_KEY, ORIGIN, tampering
+from accords.cases.models import Person
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.transfers import services
 from accords.transfers.tests import stages
@@ -31,7 +32,8 @@ def _as(username: str) -> Client:
 @pytest.fixture
 def scene(db):
     world = stages.world_make()
-    mine, other = stages.people("AU-1", "AU-2")
+    # Names found nowhere else on a page, so a name the log leaked would be seen.
+    mine, other = stages.people("AU-1", "AU-2", given_name="Ysolde", family_name="Quarrington")
     referral = stages.referred(world, mine)
     services.referral_withdraw(actor=world["sending.supervisor"], referral=referral,
                                reason="Not now.")  # fmt: skip
@@ -47,8 +49,9 @@ def test_a_case_number_finds_the_entries_that_wrote_that_persons_rows(scene):
     assert "case.import_chunk" in actions
     page = response.content.decode()
     # The log names ids and actors, never the person's name.
-    person = stages.people("AU-1")[0]
+    person = Person.objects.get(case_number="AU-1")
     assert person.family_name not in page
+    assert person.given_name not in page and person.family_name == "Quarrington"
     # The other person's referral is not among them.
     other = _as("monitor").get("/audit/entries/", {"case": "AU-2"}).context["entries"]
     assert {e.seq for e in other}.isdisjoint(e.seq for e in response.context["entries"][:2])

@@ -145,6 +145,40 @@ def test_stipends_are_obliged_paid_failed_and_returned(world):
 
 
 @pytest.mark.django_db
+def test_a_cycles_stipends_are_obliged_in_one_batch_never_beyond_the_commitment(world):
+    rwanda = world["rwanda"]
+    term = money_term(rwanda, "stipend-budget", Term.MoneyKind.STIPEND, "100")
+    ledger.commitment_record(actor=None, term=term, on=TODAY)
+    args = {"agreement": rwanda, "currency": "USD", "on": TODAY}
+    committed = Account.objects.get(kind="committed", programme="stipends")
+    # More than the commitment holds: refused whole, in money (no row number, no account id),
+    # and nothing written, not even the people's accounts.
+    with pytest.raises(ValidationError, match=r"\$120\.00 is more than .* holds \(\$100\.00\)"):
+        postings.stipends_obliged(cycle_ref="c-1", entitled=[(41, Decimal("60")),
+                                                             (42, Decimal("60"))], **args)  # fmt: skip
+    assert not Account.objects.filter(kind="stipend").exists()
+    assert account_balance(committed).available == 10_000
+
+    entitled = [(41, Decimal("60.00")), (42, Decimal("40"))]
+    assert postings.stipends_obliged(cycle_ref="c-1", entitled=entitled, **args) == 2
+    owed = {a.key: account_balance(a).posted for a in Account.objects.filter(kind="stipend")}
+    assert owed == {"41": 6_000, "42": 4_000}
+    assert set(Transfer.objects.filter(code="obligation", debit_account=committed).values_list(
+        "reference", flat=True)) == {"stipend/c-1/41", "stipend/c-1/42"}  # fmt: skip
+    assert account_balance(committed).available == 0
+    # The cycle once: its batch again, or one of its people alone, is refused.
+    with pytest.raises(ValidationError, match="already obliged"):
+        postings.stipends_obliged(cycle_ref="c-1", entitled=entitled, **args)
+    with pytest.raises(ValidationError, match="already obliged"):
+        postings.stipend_obliged(cycle_ref="c-1", person_id=41, amount=Decimal("1"), **args)
+    assert postings.stipends_obliged(cycle_ref="c-2", entitled=[], **args) == 0
+    # A person twice in one cycle is refused, as their second obligation one at a time would be.
+    with pytest.raises(ValidationError, match="once"):
+        postings.stipends_obliged(cycle_ref="c-3", entitled=[(43, Decimal("1")),
+                                                             (43, Decimal("1"))], **args)  # fmt: skip
+
+
+@pytest.mark.django_db
 def test_a_transfer_is_never_changed_and_a_correction_reverses_it_once(world):
     rwanda, finance = world["rwanda"], world["finance"]
     payment = ledger.payment_record(actor=finance, agreement=rwanda, programme="operations",

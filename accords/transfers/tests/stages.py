@@ -79,3 +79,12 @@ def flight(world, seats: int = 10, key: str = "us-rwanda", in_days: int = 3):
                                   agreement=Agreement.objects.get(key=key),
                                   departs_on=timezone.localdate() + timedelta(days=in_days),
                                   route="IAD-KGL", seats=seats)  # fmt: skip
+
+
+def locked(world, flight):
+    """The flight planned under the default policy and its manifest locked, by the supervisor:
+    a departure, or a stay granted after locking, comes next."""
+    supervisor = world["sending.supervisor"]
+    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
+    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    return flight.manifest

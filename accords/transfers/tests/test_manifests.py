@@ -73,13 +73,11 @@ def test_a_family_stays_together_when_one_member_cannot_depart(world):
     for person in family + alone:
         stages.ready(world, person)
     flight = stages.flight(world, seats=5, in_days=0)
-    supervisor = world["sending.supervisor"]
-    services.plan_create(actor=supervisor, flight=flight, policy_name="default-2026")
-    services.manifest_lock(actor=supervisor, manifest=flight.manifest)
+    manifest = stages.locked(world, flight)
     services.stay_record(actor=world["sending.officer"], person=family[1], granted_by="BIA",
                          valid_from=timezone.localdate())  # fmt: skip
 
-    result = services.manifest_depart(actor=supervisor, manifest=flight.manifest)
+    result = services.manifest_depart(actor=world["sending.supervisor"], manifest=manifest)
     assert result["departed"] == ["ALONE-1"]
     assert sorted(result["removed"]) == ["FAM-D1", "FAM-D2", "FAM-D3"]
     reasons = {c: [g["gate"] for g in ManifestEntry.objects.get(
