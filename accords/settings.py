@@ -23,6 +23,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accords.core.keys import key_kept
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ACCORDS_DATA_DIR", Path.cwd() / "data")).resolve()
 PRODUCTION = os.environ.get("ACCORDS_PRODUCTION") == "1"
@@ -52,15 +54,7 @@ def _secret_key() -> str:
         raise ImproperlyConfigured(
             "ACCORDS_SECRET_KEY is not set: production mode refuses to start without a secret key."
         )
-    key_file = DATA_DIR / "secret_key"
-    try:
-        created = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        key_file.chmod(0o600)
-    else:
-        with os.fdopen(created, "w") as out:
-            out.write(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    return key_kept(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
 SECRET_KEY = _secret_key()

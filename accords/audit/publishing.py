@@ -14,6 +14,7 @@ from accords.audit.checkpoint import Checkpoint, NoteError, Signer, note_sign, s
 from accords.audit.checkpoint import signer_generate as _signer_generate
 from accords.audit.log import frontier_of
 from accords.audit.models import AuditHead
+from accords.core.keys import key_kept
 
 
 def log_origin() -> str:
@@ -22,18 +23,21 @@ def log_origin() -> str:
 
 def log_signer() -> Signer:
     text = settings.AUDIT_LOG_KEY
-    if not text:
-        key_file = Path(settings.AUDIT_LOG_KEY_FILE or settings.DATA_DIR / "audit_log_key")
+    if not text and settings.AUDIT_LOG_KEY_FILE:
+        key_file = Path(settings.AUDIT_LOG_KEY_FILE)
         if not key_file.exists():
-            if settings.PRODUCTION or settings.AUDIT_LOG_KEY_FILE:
-                raise ImproperlyConfigured(
-                    f"no key signs the audit log: set ACCORDS_LOG_KEY, or ACCORDS_LOG_KEY_FILE "
-                    f"to a file that exists (not {key_file})"
-                )
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(f"{_signer_generate(log_origin())}\n")
-            key_file.chmod(0o600)
+            raise ImproperlyConfigured(
+                f"no key signs the audit log: ACCORDS_LOG_KEY_FILE names {key_file}, "
+                "which does not exist"
+            )
         text = key_file.read_text()
+    elif not text:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured(
+                "no key signs the audit log: set ACCORDS_LOG_KEY, or ACCORDS_LOG_KEY_FILE "
+                "to a file that exists"
+            )
+        text = key_kept(settings.DATA_DIR / "audit_log_key", lambda: _signer_generate(log_origin()))
     try:
         signer = signer_from(text)
     except NoteError as error:
