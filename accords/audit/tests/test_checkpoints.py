@@ -335,7 +335,9 @@ def test_the_log_key_comes_from_a_file_and_a_wrong_one_is_named(settings, tmp_pa
     settings.AUDIT_LOG_ORIGIN, settings.AUDIT_LOG_KEY = ORIGIN, ""
     key_file = tmp_path / "log.key"
     settings.AUDIT_LOG_KEY_FILE = str(key_file)
-    with pytest.raises(CommandError, match="ACCORDS_LOG_KEY_FILE names .*log.key, which does not exist"):
+    with pytest.raises(
+        CommandError, match="ACCORDS_LOG_KEY_FILE names .*log.key, which does not exist"
+    ):
         call_command("audit", "checkpoint", stdout=io.StringIO())
     key = signer_generate(ORIGIN)
     key_file.write_text(f"{key}\n")
