@@ -32,12 +32,13 @@ def log_signer() -> Signer:
             )
         text = key_file.read_text()
     elif not text:
-        if settings.PRODUCTION:
+        kept = settings.DATA_DIR / "audit_log_key"
+        if settings.PRODUCTION and not kept.exists():  # production never makes one itself
             raise ImproperlyConfigured(
                 "no key signs the audit log: set ACCORDS_LOG_KEY, or ACCORDS_LOG_KEY_FILE "
                 "to a file that exists"
             )
-        text = key_kept(settings.DATA_DIR / "audit_log_key", lambda: _signer_generate(log_origin()))
+        text = key_kept(kept, lambda: _signer_generate(log_origin()))
     try:
         signer = signer_from(text)
     except NoteError as error:

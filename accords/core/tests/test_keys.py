@@ -1,14 +1,22 @@
 """Keys made in the data folder: whole before anyone reads them, one key however many start."""
 
 import multiprocessing
+import secrets
 import stat
+import time
 
 from accords.core.keys import key_kept
 
 
+def _slow_key() -> str:
+    # Slow on purpose: a file created first and filled after would be read empty meanwhile.
+    time.sleep(0.2)
+    return secrets.token_urlsafe(50)
+
+
 def _read_key(path, start, results):
     start.wait()
-    results.put(key_kept(path, lambda: __import__("secrets").token_urlsafe(50)))
+    results.put(key_kept(path, _slow_key))
 
 
 def test_processes_starting_together_all_read_one_whole_key(tmp_path):

@@ -16,7 +16,7 @@ from accords.reception.tests.oversight_stages import arrived
 from accords.transfers.tests import stages
 
 
-def TODAY():  # noqa: N802 (read as the constant it stands for)
+def kigali_today():
     """Today where the arrivals are and the receiving officer reads and writes days: Kigali
     (UTC+2), ahead of the server's UTC for two hours each night, as on the officer's pages."""
     return timezone.localdate(timezone=ZoneInfo("Africa/Kigali"))
@@ -64,7 +64,7 @@ def test_the_monitor_raises_a_concern_the_officer_answers_on_their_pages(world):
 def test_a_bad_outcome_on_the_page_names_the_field_and_writes_nothing(world, values, field):
     (arrival,) = arrived(world, "OP-2")
     start = AuditEntry.objects.count()
-    data = {"outcome-arrival": arrival.pk, "outcome-on": TODAY().isoformat(), **values}
+    data = {"outcome-arrival": arrival.pk, "outcome-on": kigali_today().isoformat(), **values}
     response = _client("receiving.officer").post("/reception/outcomes/", data)
     assert response.status_code == 422
     assert field in response.context["form"].errors
@@ -74,7 +74,7 @@ def test_a_bad_outcome_on_the_page_names_the_field_and_writes_nothing(world, val
 def test_a_follow_up_is_scored_on_its_page(world):
     (arrival,) = arrived(world, "OP-3")
     data = {"follow-up-arrival": arrival.pk, "follow-up-month": "1",
-            "follow-up-done_on": TODAY().isoformat(),
+            "follow-up-done_on": kigali_today().isoformat(),
             **{f"follow-up-{key}": "4" for key in survey.INDICATORS}}  # fmt: skip
     client = _client("receiving.officer")
     missing = {k: v for k, v in data.items() if k != "follow-up-safety"}
@@ -87,9 +87,9 @@ def test_a_follow_up_is_scored_on_its_page(world):
 def test_the_sending_state_and_counsel_read_the_alert_with_its_history(world):
     (arrival,) = arrived(world, "OP-4", protected=True, counsel="counsel")
     wrong = services.outcome_record(actor=world["monitor"], arrival=arrival, kind="removed_onward",
-                                    country="SV", on=TODAY())  # fmt: skip
+                                    country="SV", on=kigali_today())  # fmt: skip
     services.outcome_record(actor=world["receiving.officer"], arrival=arrival, kind="detained",
-                            on=TODAY(), corrects=wrong)  # fmt: skip
+                            on=kigali_today(), corrects=wrong)  # fmt: skip
     for name in ("sending.officer", "counsel", "monitor"):
         page = _client(name).get("/reception/alerts/").content.decode()
         assert "OP-4" in page and "a correction" in page, name
@@ -101,7 +101,7 @@ def test_the_api_records_an_outcome_and_shows_its_alert(world):
     (arrival,) = arrived(world, "OP-5", protected=True)
     client = _client("receiving.officer")
     response = client.post("/api/reception/outcomes", {
-        "arrival": arrival.pk, "kind": "removed_onward", "on": TODAY().isoformat(),
+        "arrival": arrival.pk, "kind": "removed_onward", "on": kigali_today().isoformat(),
         "country": "SV"}, content_type="application/json")  # fmt: skip
     assert response.status_code == 201
     alert = RefoulementAlert.objects.get()
@@ -115,10 +115,10 @@ def test_the_api_records_an_outcome_and_shows_its_alert(world):
     ("body", "field"),
     [
         ({"kind": "left", "on": "9999-12-31"}, "on"),
-        ({"kind": "left", "on": TODAY().isoformat(), "note": "x\x00"}, "note"),
-        ({"kind": "removed_onward", "on": TODAY().isoformat(), "country": "XX"}, "country"),
-        ({"kind": "left", "on": TODAY().isoformat(), "arrival": 999999}, "arrival"),
-        ({"kind": "nowhere", "on": TODAY().isoformat()}, "kind"),
+        ({"kind": "left", "on": kigali_today().isoformat(), "note": "x\x00"}, "note"),
+        ({"kind": "removed_onward", "on": kigali_today().isoformat(), "country": "XX"}, "country"),
+        ({"kind": "left", "on": kigali_today().isoformat(), "arrival": 999999}, "arrival"),
+        ({"kind": "nowhere", "on": kigali_today().isoformat()}, "kind"),
     ],
 )
 def test_bad_api_input_is_refused_naming_the_field(world, body, field):
@@ -135,7 +135,7 @@ def test_a_follow_up_with_a_huge_score_table_is_refused_in_the_api(world):
     (arrival,) = arrived(world, "OP-7")
     scores = {f"k{i}": 3 for i in range(1000)}
     response = _client("receiving.officer").post("/api/reception/follow-ups", {
-        "arrival": arrival.pk, "month": 1, "done_on": TODAY().isoformat(), "scores": scores},
+        "arrival": arrival.pk, "month": 1, "done_on": kigali_today().isoformat(), "scores": scores},
         content_type="application/json")  # fmt: skip
     assert response.status_code == 422
     assert not FollowUp.objects.exists()
