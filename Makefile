@@ -36,14 +36,19 @@ lint: install
 # django_db mark, no db fixture: the safeguards engine, the placement solver, the Merkle tree,
 # the case-file reader...) proves the same on either, so it runs once, in the SQLite half
 # (`--database-tests-only`, in conftest.py; `make test-postgresql ALL=1` runs them there too).
+#
+# Each half runs as if it had begun at an hour when the users' dates differ (`--clock`, in
+# conftest.py): at 02:30 UTC Washington's date is still yesterday, at 22:30 UTC Kigali's is
+# already tomorrow. A test or a service that takes one zone's date for another's then fails on
+# every run, not only on the runs that happen to start at those hours.
 test: lint
 	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgresql
 
 test-sqlite: install
-	ACCORDS_DATABASE_URL=sqlite:// $(PYTEST)
+	ACCORDS_DATABASE_URL=sqlite:// $(PYTEST) --clock 02:30
 
 test-postgresql: install
-	ACCORDS_DATABASE_URL=$(ACCORDS_TEST_DATABASE_URL) $(PYTEST) \
+	ACCORDS_DATABASE_URL=$(ACCORDS_TEST_DATABASE_URL) $(PYTEST) --clock 22:30 \
 		$(if $(ALL),,--database-tests-only)
 
 benchmarks: install

@@ -52,6 +52,56 @@ def pytest_addoption(parser):
         help="run only the tests that use the database (the PostgreSQL half of `make test`: "
         "a test that touches no database proves the same on either, so the SQLite half runs it)",
     )
+    parser.addoption(
+        "--clock",
+        metavar="HH:MM",
+        help="run the session as if the clock had read this time (UTC) today when it began, "
+        "moving on from there: at 02:30 the sending state's date is still yesterday while UTC's "
+        "is today; at 22:30 Kigali's is already tomorrow",
+    )
+
+
+# The database the settings name, before pytest-django puts its test database in its place.
+CONFIGURED_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
+
+
+def _postgresql_without_jit():
+    """The test database's rows come and go in transactions rolled back, so the planner's
+    estimates drift from its tables (never analysed, swollen with dead rows) and PostgreSQL
+    compiled queries over tables of forty rows (JIT, 10 to 50 ms each): with it on, the
+    transfers' state machine (two examples) spent 23.5 s in the database, without it 7.2 s. A
+    production database is analysed by autovacuum and keeps the server's setting."""
+    database = settings.DATABASES["default"]
+    if "postgresql" in database["ENGINE"]:
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+def pytest_configure(config):
+    """`--clock`: the users' dates differ by zone only for some hours of each day, so a test that
+    confuses one zone's date with another's fails only then. The option moves the whole process
+    to such an hour (time-machine), so every run can exercise the hours that matter."""
+    _postgresql_without_jit()
+    _sending_states_calendar_activate()
+    clock = config.getoption("--clock", default=None)
+    if not clock:
+        return
+    import datetime as dt
+
+    import time_machine
+
+    try:
+        hour, minute = (int(part) for part in clock.split(":"))
+        at = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(hour, minute), dt.UTC)
+    except ValueError:
+        raise pytest.UsageError(f"--clock wants a time of day as HH:MM, not {clock!r}") from None
+    config._accords_clock = time_machine.travel(at, tick=True)
+    config._accords_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_accords_clock", None)
+    if clock:
+        clock.stop()
 
 
 def _uses_database(item) -> bool:
@@ -59,7 +109,8 @@ def _uses_database(item) -> bool:
     # database; any other test is refused the database, so its outcome cannot depend on which.
     fixtures = getattr(item, "fixturenames", ())
     return item.get_closest_marker("django_db") is not None or any(
-        name in fixtures for name in ("db", "transactional_db", "live_server")
+        name in fixtures
+        for name in ("db", "transactional_db", "live_server", "database_without_test_transaction")
     )
 
 
@@ -72,8 +123,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
+    import datetime as dt
+
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}"
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}",
+        f"clock: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +157,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def database_without_test_transaction(django_db_setup, django_db_blocker):
+    """The session's test database with no transaction around the test and no flush after it,
+    for a test that runs each example in a transaction of its own and rolls it back (the state
+    machines). Hundreds of examples' writes rolled back to savepoints inside one transaction
+    slowed PostgreSQL's every query as the dead rows piled up (the transfers' machine took 242 s
+    on PostgreSQL, 43 s on SQLite); a transaction per example leaves each the same database.
+    Whatever such a test leaves committed would outlive it, so it must commit nothing."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] == CONFIGURED_DATABASE_NAME:
+        pytest.fail("no test database was set up for this test alone: run it with a test that "
+                    "uses the `db` fixture, or the whole file")  # fmt: skip
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
 def reference_data(db):
     from accords.core.tests.world import reference_data_ensure
 
@@ -116,6 +189,27 @@ def accounts(db):
 
     demo_accounts_ensure()
     return {user.username: user for user in User.objects.all()}
+
+
+def _sending_states_calendar_activate():
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from accords.core.zones import state_zone
+
+    timezone.activate(ZoneInfo(state_zone("US")))
+
+
+@pytest.fixture(autouse=True)
+def _sending_states_calendar():
+    """A test acts as the sending state's officers do: its services and its `localdate()` read
+    the day in their zone, as their requests do (the middleware activates the user's zone;
+    `pytest_configure` activates it before the test modules are read, for their constants).
+    Under UTC, a test posting "today" at 02:30 UTC posted tomorrow's date for Washington."""
+    _sending_states_calendar_activate()
+    yield
+    _sending_states_calendar_activate()
 
 
 @pytest.fixture(autouse=True)

@@ -34,8 +34,6 @@ class UserLanguageAndZoneMiddleware:
             translation.activate(profile.language)
             request.LANGUAGE_CODE = profile.language
         request.time_zone = profile_zone(profile)
-        timezone.activate(ZoneInfo(request.time_zone))
-        try:
+        # The zone before the request comes back after it (none, in a server's thread).
+        with timezone.override(ZoneInfo(request.time_zone)):
             return self.get_response(request)
-        finally:
-            timezone.deactivate()

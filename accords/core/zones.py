@@ -4,10 +4,12 @@ The default zone of each state in the registry, as data: a state spanning severa
 its capital's (the United States: Washington's, America/New_York). A state not listed here, and
 a user bound to no state (counsel, finance, monitors), read times in UTC until they choose."""
 
+from datetime import date
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.utils import timezone
 
 STATE_ZONES = {
     "AL": "Europe/Tirane",
@@ -45,6 +47,13 @@ def zone_names() -> tuple[str, ...]:
 def state_zone(code: str | None) -> str:
     """The zone a state's officers read times in unless they choose another."""
     return STATE_ZONES.get(code or "", settings.TIME_ZONE)
+
+
+def state_today(code: str | None) -> date:
+    """Today in a state's own zone: the date its acts of record bear (an answer, a note, the
+    lapse of an answer), whichever zone the officer who records them reads times in; so two
+    acts of one state are dated on one calendar."""
+    return timezone.localdate(timezone=ZoneInfo(state_zone(code)))
 
 
 def default_zone(profile) -> str:

@@ -28,6 +28,7 @@ from accords.cases.models import (
 from accords.cases.standing import standings_refresh
 from accords.core.actions import action
 from accords.core.roles import user_role
+from accords.core.zones import state_today
 from accords.ledger import postings
 from accords.placement import solve
 from accords.reception.services.arrivals import arrival_open
@@ -368,7 +369,10 @@ def diplomatic_note_record(
     note.full_clean()
     if decision == Acceptance.Decision.DECLINED and not reasons:
         raise ValidationError({"reasons": "A decline gives its reasons."})
-    if decided_on > timezone.localdate():
+    state = Agreement.objects.values_list("receiving_state_id", flat=True).get(
+        pk=referral.agreement_id
+    )
+    if decided_on > state_today(state):  # the note is dated on the receiving state's calendar
         raise ValidationError({"decided_on": "A note cannot be dated in the future."})
     note.save()
     return note
@@ -409,7 +413,14 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     referral.full_clean()
     referral.save(update_fields=["status", "closed_reason"])
     if referral.acceptance_id:
-        Acceptance.objects.filter(pk=referral.acceptance_id).update(lapsed_on=timezone.localdate())
+        # Dated in the withdrawing officer's zone, but never before the answer: one that
+        # Kigali dated the 3rd lapses on the 3rd, though Washington still reads the 2nd.
+        decided_on = Acceptance.objects.values_list("decided_on", flat=True).get(
+            pk=referral.acceptance_id
+        )
+        Acceptance.objects.filter(pk=referral.acceptance_id).update(
+            lapsed_on=max(timezone.localdate(), decided_on)
+        )
     ManifestEntry.objects.filter(referral=referral, status=ManifestEntry.Status.LISTED).update(
         status=ManifestEntry.Status.REMOVED, removed_reason=[{"reason": f"withdrawn: {reason}"}]
     )

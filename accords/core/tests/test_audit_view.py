@@ -23,6 +23,17 @@ from accords.transfers import services
 from accords.transfers.tests import stages
 
 
+def _today_of(username: str):
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth.models import User
+
+    from accords.core.zones import profile_zone
+
+    profile = User.objects.get(username=username).profile
+    return timezone.localdate(timezone=ZoneInfo(profile_zone(profile)))
+
+
 def _as(username: str) -> Client:
     client = Client()
     assert client.login(username=username, password=DEMO_PASSWORD)
@@ -61,7 +72,7 @@ def test_actor_action_and_dates_narrow_the_entries(scene):
     client = _as("auditor")
     found = client.get("/audit/entries/", {"actor": "sending.supervisor", "action": "referral"})
     assert [e.action for e in found.context["entries"]] == ["referral.withdraw"]
-    today = timezone.localdate()
+    today = _today_of("auditor")  # the dates are the auditor's, in the auditor's zone
     ahead = client.get("/audit/entries/", {"since": today + timedelta(days=1)})
     assert ahead.context["entries"] == []
     behind = client.get("/audit/entries/", {"until": today - timedelta(days=1), "case": "AU-1"})
@@ -74,7 +85,7 @@ def test_bad_input_names_the_field(scene):
     response = client.get("/audit/entries/", {"case": "NO-SUCH-CASE"})
     assert response.status_code == 400
     assert "No case has this number." in response.context["form"].errors["case"]
-    today = timezone.localdate()
+    today = _today_of("auditor")
     response = client.get("/audit/entries/", {"since": today, "until": today - timedelta(days=1)})
     assert response.status_code == 400 and "until" in response.context["form"].errors
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError as ApiError
 
 from accords.core import validation as kinds
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 # Each date kind with the first and last day it takes.
 RANGES = {

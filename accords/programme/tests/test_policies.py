@@ -58,7 +58,8 @@ def test_the_explanation_shows_the_law_and_the_programme_side_by_side(world, ref
                                        "this programme gives 10 days' notice")  # fmt: skip
     assert "chosen by sending.supervisor (Sending supervisor) on" in law["programme"]
     assert programme["outcome"] == "pending" and programme["layer"] == "programme"
-    assert programme["earliest_clear"] == TODAY + timedelta(days=8)  # the day after it runs
+    # The day after it runs, on the engine's calendar: a moment's day in UTC.
+    assert programme["earliest_clear"] == now.date() + timedelta(days=8)
     assert (explanation["decision"], explanation["law_decision"]) == ("pending", "cleared")
     # the departure's own check holds the person until the programme's days have run
     closed = gates_closed(referral.person, referral, referral.agreement, timezone.now())
