@@ -61,15 +61,12 @@ def pytest_addoption(parser):
     )
 
 
-# The database the settings name, before pytest-django puts its test database in its place.
-CONFIGURED_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
-
-
 def _postgresql_without_jit():
     """The test database's rows come and go in transactions rolled back, so the planner's
     estimates drift from its tables (never analysed, swollen with dead rows) and PostgreSQL
     compiled queries over tables of forty rows (JIT, 10 to 50 ms each): with it on, the
-    transfers' state machine (two examples) spent 23.5 s in the database, without it 7.2 s. A
+    transfers' state machine took 242 s in a whole run of the PostgreSQL half, without it 71 s
+    run alone on a quiet machine (two examples: 23.5 s in the database, without JIT 7.2 s). A
     production database is analysed by autovacuum and keeps the server's setting."""
     database = settings.DATABASES["default"]
     if "postgresql" in database["ENGINE"]:
@@ -109,8 +106,7 @@ def _uses_database(item) -> bool:
     # database; any other test is refused the database, so its outcome cannot depend on which.
     fixtures = getattr(item, "fixturenames", ())
     return item.get_closest_marker("django_db") is not None or any(
-        name in fixtures
-        for name in ("db", "transactional_db", "live_server", "database_without_test_transaction")
+        name in fixtures for name in ("db", "transactional_db", "live_server")
     )
 
 
@@ -154,23 +150,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         world_ensure()
-
-
-@pytest.fixture
-def database_without_test_transaction(django_db_setup, django_db_blocker):
-    """The session's test database with no transaction around the test and no flush after it,
-    for a test that runs each example in a transaction of its own and rolls it back (the state
-    machines). Hundreds of examples' writes rolled back to savepoints inside one transaction
-    slowed PostgreSQL's every query as the dead rows piled up (the transfers' machine took 242 s
-    on PostgreSQL, 43 s on SQLite); a transaction per example leaves each the same database.
-    Whatever such a test leaves committed would outlive it, so it must commit nothing."""
-    from django.db import connection
-
-    if connection.settings_dict["NAME"] == CONFIGURED_DATABASE_NAME:
-        pytest.fail("no test database was set up for this test alone: run it with a test that "
-                    "uses the `db` fixture, or the whole file")  # fmt: skip
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.fixture
