@@ -50,9 +50,9 @@ def state_zone(code: str | None) -> str:
 
 
 def state_today(code: str | None) -> date:
-    """Today in a state's own zone: the date its acts of record bear (an answer, a note, the
-    lapse of an answer), whichever zone the officer who records them reads times in; so two
-    acts of one state are dated on one calendar."""
+    """Today in a state's own zone, whichever zone the officer at the keyboard reads times in:
+    a diplomatic note is dated on its sender's calendar, so "not in the future" is checked
+    against that state's today."""
     return timezone.localdate(timezone=ZoneInfo(state_zone(code)))
 
 
