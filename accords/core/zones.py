@@ -56,6 +56,11 @@ def state_today(code: str | None) -> date:
     return timezone.localdate(timezone=ZoneInfo(state_zone(code)))
 
 
+def profile_today(profile) -> date:
+    """Today as a user reads it: in their profile's zone (`profile_zone`)."""
+    return timezone.localdate(timezone=ZoneInfo(profile_zone(profile)))
+
+
 def default_zone(profile) -> str:
     """The zone of a profile's state (the one it has unless it chooses another)."""
     if profile is None:

@@ -8,8 +8,8 @@ need the shared reference data, whose load is itself in the log.)"""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 
 from accords.audit import search, verification
 from accords.audit.checkpoint import COSIGNATURE_V1, signer_generate
@@ -18,20 +18,14 @@ from accords.audit.publishing import checkpoint_signed
 from accords.audit.services import cosignature_create
 from accords.audit.tests.tools import LOG_KEY, ORIGIN, tampering
 from accords.cases.models import Person
+from accords.core.zones import profile_today
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.transfers import services
 from accords.transfers.tests import stages
 
 
 def _today_of(username: str):
-    from zoneinfo import ZoneInfo
-
-    from django.contrib.auth.models import User
-
-    from accords.core.zones import profile_zone
-
-    profile = User.objects.get(username=username).profile
-    return timezone.localdate(timezone=ZoneInfo(profile_zone(profile)))
+    return profile_today(User.objects.get(username=username).profile)
 
 
 def _as(username: str) -> Client:

@@ -1,12 +1,10 @@
 """The monitor's main page in a browser: the alert shows, and a visit recorded as denied
 becomes a concern awaiting the receiving state's answer."""
 
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.utils import timezone
 
-from accords.core.zones import profile_zone
+from accords.core.zones import profile_today
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.reception.models import Concern
 from accords.reception.services import oversight as services
@@ -38,8 +36,7 @@ def test_the_monitor_sees_the_alert_and_records_a_denied_visit(site, page):
     row = page.locator("table.visits tbody tr", has_text="OB-2")
     row.locator("input[value=denied]").check()
     # The monitor's day in the monitor's zone (UTC: a monitor serves no state).
-    monitor_today = timezone.localdate(timezone=ZoneInfo(profile_zone(world["monitor"].profile)))
-    row.locator("input[type=date]").fill(monitor_today.isoformat())
+    row.locator("input[type=date]").fill(profile_today(world["monitor"].profile).isoformat())
     row.locator("textarea").fill("Turned away at the gate.")
     row.locator("button:has-text('Record')").click()
     assert "Visit recorded." in page.locator("ul.messages").inner_text()
