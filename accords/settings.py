@@ -247,6 +247,7 @@ JOB_RUNNER = "celery" if TASK_BROKER else "thread"
 JOB_QUEUE = os.environ.get("ACCORDS_TASK_QUEUE", "accords-jobs")  # deployments sharing a broker
 JOB_MAX_ATTEMPTS = 3
 JOB_RETRY_SECONDS = 30  # doubled at each further attempt
+JOB_SILENCE_MINUTES = 15  # a running job without progress this long has lost its worker
 JOB_FILES_DIR = Path(os.environ.get("ACCORDS_JOB_FILES", DATA_DIR / "jobs")).resolve()
 CELERY_BROKER_URL = TASK_BROKER or "memory://"
 CELERY_TASK_ACKS_LATE = True  # a worker lost mid-job hands it back to the queue

@@ -91,11 +91,14 @@ def _fresh_connection() -> None:
 def job_attempt(pk: int) -> float | None:
     """One attempt at the job: None once it has ended (done or failed for good), or the
     seconds to wait before the next attempt."""
+    services.jobs_silent_fail()
     job = Job.objects.select_related("requested_by").get(pk=pk)
     if job.finished:  # delivered again after it ended
         return None
     kind = KINDS[job.kind]
-    services.job_began(job)
+    if not services.job_began(job):  # delivered twice: another worker has it
+        log.info("job %s: already taken by another worker", pk)
+        return None
 
     def progress(done, total, message=""):
         services.job_progress_note(job, done, total, message)

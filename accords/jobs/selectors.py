@@ -5,12 +5,15 @@ from django.db.models import Q, QuerySet
 
 from accords.core.roles import user_role
 from accords.jobs.models import Job
-from accords.jobs.services import job_progress_read
+from accords.jobs.services import job_progress_read, jobs_silent_fail
 
 
 def jobs_visible(*, user) -> QuerySet[Job]:
     if not user.is_authenticated:
         return Job.objects.none()
+    # Every page and endpoint that shows jobs comes through here: a job whose worker died is
+    # shown failed, with the reason, rather than running for ever (services.jobs_silent_fail).
+    jobs_silent_fail()
     seen = Q(requested_by=user)
     role = user_role(user)
     profile = getattr(user, "profile", None)

@@ -1,6 +1,9 @@
 """Asking for a job (an action, with its audit entry) and the runner's bookkeeping of how it
 goes (plain writes of the fields the log leaves unbound: accords.jobs.models)."""
 
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -53,7 +56,8 @@ def progress_key(job: Job) -> str:
 def job_progress_note(job: Job, done: int, total: int, message: str) -> None:
     """Live progress, written where every process reads it without waiting for the work's
     transaction (a screening is one transaction from start to end)."""
-    value = {"done": max(0, int(done)), "total": max(0, int(total)), "message": str(message)[:200]}
+    value = {"done": max(0, int(done)), "total": max(0, int(total)), "message": str(message)[:200],
+             "at": timezone.now().timestamp()}  # fmt: skip
     caches["jobs"].set(progress_key(job), value, PROGRESS_KEPT)
 
 
@@ -72,11 +76,23 @@ def _book(job: Job, **fields) -> None:
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
-def job_began(job: Job) -> None:
+def job_began(job: Job) -> bool:
+    """Claim the job for this attempt; False if another worker has it already.
+
+    The broker delivers a job at least once (a worker lost, a late acknowledgement), so two
+    workers may hold the same job at once: one conditional UPDATE, from waiting to running,
+    lets exactly one of them run it. The database decides, not a read before the write."""
     now = timezone.now()
-    _book(job, status=Job.Status.RUNNING, attempts=job.attempts + 1,
-          started_at=job.started_at or now, finished_at=None)  # fmt: skip
+    fields = {"status": Job.Status.RUNNING, "attempts": job.attempts + 1,
+              "started_at": job.started_at or now, "finished_at": None}  # fmt: skip
+    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED,
+                                 attempts=job.attempts).update(**fields)  # fmt: skip
+    if not claimed:
+        return False
+    for name, value in fields.items():
+        setattr(job, name, value)
     job_progress_note(job, 0, 0, "")
+    return True
 
 
 def job_waits(job: Job, error: str) -> None:
@@ -99,3 +115,37 @@ def job_ended(job: Job, *, result: dict | None = None, error: str = "") -> None:
     }
     _book(job, **fields)
     caches["jobs"].delete(progress_key(job))
+
+
+def job_last_heard(job: Job) -> datetime:
+    """When a running job last said how far it got: its live progress, else when it began."""
+    live = caches["jobs"].get(progress_key(job)) or {}
+    if "at" in live:
+        return datetime.fromtimestamp(live["at"], tz=UTC)
+    return job.started_at or job.requested_at
+
+
+def jobs_silent_fail() -> int:
+    """Running jobs not heard from for JOB_SILENCE_MINUTES are failed, with the reason; how many.
+
+    A worker that dies mid-job (killed, its machine lost) leaves no word, so a job stays
+    "running" until someone notices it has gone silent. Nothing here runs on a schedule, so
+    the noticing happens where it matters: whenever jobs are listed or looked at (the jobs
+    pages, the API, `accords jobs`) and whenever a worker claims one. Running jobs are few (as
+    many as there are workers), so this costs one query and a cache read each.
+    """
+    now = timezone.now()
+    quiet_since = now - timedelta(minutes=settings.JOB_SILENCE_MINUTES)
+    failed = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING):
+        if job_last_heard(job) >= quiet_since:
+            continue
+        error = _(
+            "No word from the worker running this job for %(minutes)s minutes: it has "
+            "stopped (a worker lost or killed). Ask for the job again."
+        ) % {"minutes": settings.JOB_SILENCE_MINUTES}
+        # Still the same attempt, still running: a worker that took it up again meanwhile wins.
+        failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING,
+                                     attempts=job.attempts).update(
+            status=Job.Status.FAILED, error=error, finished_at=now)  # fmt: skip
+    return failed

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accords.jobs.kinds import kind_label
 from accords.jobs.models import Job
-from accords.jobs.services import job_progress_read
+from accords.jobs.services import job_progress_read, jobs_silent_fail
 
 FOLLOW_SECONDS = 1.0
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         show.add_argument("--follow", action="store_true", help="until the job ends")
 
     def handle(self, *args, verb, **options):
+        jobs_silent_fail()  # a job whose worker died is listed failed, not running for ever
         getattr(self, f"_{verb}")(**options)
 
     def _list(self, *, limit, **_):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         while follow and not job.finished:
             self.stdout.write(f"{job.get_status_display()} {_bar(job)} {job.message}")
             time.sleep(FOLLOW_SECONDS)
+            jobs_silent_fail()
             job = job_progress_read(Job.objects.get(pk=id))
         self.stdout.write(f"job #{job.pk}: {kind_label(job.kind)}")
         self.stdout.write(f"  status    {job.get_status_display()} (attempts: {job.attempts})")
