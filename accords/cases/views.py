@@ -19,21 +19,29 @@ from accords.cases import hub_actions, selectors, timeline
 from accords.cases.forms import CaseCheckForm, OfficerForm, SavedFilterForm, WorklistFilterForm
 from accords.cases.models import Person, Standing
 from accords.cases.screening import case_explanation, rules_since
-from accords.cases.services import officer_assign, saved_filter_delete, saved_filter_save
+from accords.cases.services import (
+    caseload_export,
+    officer_assign,
+    saved_filter_delete,
+    saved_filter_save,
+)
 from accords.core.roles import user_role
 from accords.core.words import gate_title
 from accords.registry.models import Agreement
 
 
-def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
-    """The worklist's form, the standings it selects and their order, from the address."""
+def _worklist_filters(request) -> tuple[WorklistFilterForm, dict, str]:
+    """The worklist's form, the filters it chose and their order, from the address."""
     form = WorklistFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        filters, sort = form.filters(), form.cleaned_data["sort"] or "decision"
-    else:
-        filters, sort = {}, "decision"
-    standings = selectors.worklist(user=request.user, **filters)
-    return form, standings, sort
+        return form, form.filters(), form.cleaned_data["sort"] or "decision"
+    return form, {}, "decision"
+
+
+def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
+    """The worklist's form, the standings it selects and their order, from the address."""
+    form, filters, sort = _worklist_filters(request)
+    return form, selectors.worklist(user=request.user, **filters), sort
 
 
 def _supervisor(user) -> bool:
@@ -84,8 +92,11 @@ class _Echo:
 
 @login_required
 def worklist_csv(request):
-    """The filtered worklist as CSV, in its order, streamed a block of rows at a time."""
-    _form, standings, sort = _worklist_read(request)
+    """The filtered worklist as CSV, in its order, streamed a block of rows at a time. People's
+    data leaving Accords is an action: recorded (filters and count) before the first row."""
+    _form, filters, sort = _worklist_filters(request)
+    caseload_export(actor=request.user, sort=sort, **filters)
+    standings = selectors.worklist(user=request.user, **filters)
     ordered = standings.order_by(*selectors.sort_order(sort))
     writer = csv.writer(_Echo())
     header = [_("Case number"), _("Family name"), _("Given name"), _("Birth date"),

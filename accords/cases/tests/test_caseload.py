@@ -3,6 +3,7 @@ and the worklist over it (search, orders, filters, pages by key, CSV, saved filt
 
 import csv
 import io
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accords.audit.log import log_verify
+from accords.audit.models import AuditEntry
 from accords.cases.models import Decision, FearClaim, Person, Screening, Standing, StandingTally
 from accords.cases.screening import screening_run, screenings_prune
 from accords.cases.services import officer_assign
@@ -165,6 +167,27 @@ def test_csv_export_streams_the_filtered_list_in_its_order(five, login):
     assert rows[0][0] == "Case number"
     assert [r[0] for r in rows[1:]] == ["LW-5", "LW-4", "LW-3", "LW-2", "LW-1"]
     assert rows[1][1] == "Abadi" and "Receiving state accepted by name" in rows[1][6]
+
+
+@pytest.mark.django_db
+def test_csv_export_is_recorded_with_its_filters_and_count_and_no_ones_data(five, login, world):
+    client = login("sending.officer")
+    before = AuditEntry.objects.filter(action="caseload.export").count()
+    response = client.get("/cases/caseload.csv?q=Okafor&decision=pending&sort=name")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    entry = AuditEntry.objects.filter(action="caseload.export").get()
+    assert before == 0 and entry.actor_id == world["sending.officer"].pk
+    assert entry.details["arguments"] == {"agreement": "", "decision": "pending", "gate": "",
+                                          "clears_by": None, "mine": False, "sort": "name"}  # fmt: skip
+    assert entry.details["result"] == {"rows": len(rows) - 1, "searched": True}
+    assert [r[2] for r in rows[1:]] == ["Chen"]  # Amara Okafor is cleared, not pending
+    # The search (a family name here) is withheld: not kept, not even as a digest.
+    assert entry.details["withheld"] == ["query"] and "digest" not in entry.details
+    kept = json.dumps(entry.details)
+    for person in ("Okafor", "Amara", "Chen", "LW-", "1990-01-02", "1979"):
+        assert person not in kept
+    assert log_verify().ok
 
 
 @pytest.mark.django_db
