@@ -30,7 +30,7 @@ from accords.reception.selectors import care, oversight
 from accords.registry.models import Agreement
 from accords.transfers import selectors as transfers
 from accords.transfers.models import DiplomaticNote, ManifestEntry, NoticeDocument, Referral
-from accords.transfers.places import places_taken
+from accords.transfers.places import places_taken_each
 from accords.transparency.charts import monthly_chart
 
 SENDING = ("sending_officer", "sending_supervisor")
@@ -284,7 +284,9 @@ def places_by_agreement(user) -> Figure | None:
     state = transfers.receiving_state_of(user)
     if state:
         agreements = agreements.filter(receiving_state=state)
-    rows = [(a.name, places_taken(a)) for a in agreements]
+    agreements = list(agreements)
+    taken = places_taken_each(agreements)
+    rows = [(a.name, taken.get(a.pk, 0)) for a in agreements]
     return _bars(_("Places used per agreement"), rows, "referrals", _("places used"))
 
 

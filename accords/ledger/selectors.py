@@ -50,29 +50,38 @@ class Totals:
         return from_minor(getattr(self, name), self.currency)
 
 
-def _code_sums(transfers) -> dict[str, int]:
-    """Posted amounts per code, each correction taken off the code it corrects, and every
-    payment returned taken off the disbursements."""
-    sums: dict[str, int] = defaultdict(int)
-    rows = transfers.filter(phase__in=POSTING).values("code", "corrects__code")
+def _totals_each(ledgers: list[Ledger], transfers) -> dict[int, Totals]:
+    """Each ledger's totals over its transfers among those given, by ledger id: posted amounts
+    per code, each correction taken off the code it corrects and every payment returned taken
+    off the disbursements, and the obligations still reserved. Two grouped queries, however
+    many ledgers."""
+    sums: dict[int, dict[str, int]] = {ledger.pk: defaultdict(int) for ledger in ledgers}
+    mine = transfers.filter(ledger__in=[ledger.pk for ledger in ledgers]).order_by()
+    rows = mine.filter(phase__in=POSTING).values("ledger", "code", "corrects__code")
     for row in rows.annotate(total=Sum("amount")):
         if row["code"] == Transfer.Code.CORRECTION:
-            sums[row["corrects__code"]] -= row["total"]
+            sums[row["ledger"]][row["corrects__code"]] -= row["total"]
         else:
-            sums[row["code"]] += row["total"]
-    sums[Transfer.Code.DISBURSEMENT] -= sums.pop(Transfer.Code.RETURN, 0)
-    return sums
+            sums[row["ledger"]][row["code"]] += row["total"]
+    reserved = dict(
+        mine.filter(_OPEN_PENDING, code=Transfer.Code.OBLIGATION)
+        .values_list("ledger")
+        .annotate(total=Sum("amount"))
+    )
+    found = {}
+    for ledger in ledgers:
+        code = sums[ledger.pk]
+        found[ledger.pk] = Totals(
+            ledger.currency, committed=code[Transfer.Code.COMMITMENT],
+            obliged=code[Transfer.Code.OBLIGATION], reserved=reserved.get(ledger.pk, 0),
+            paid=code[Transfer.Code.DISBURSEMENT] - code[Transfer.Code.RETURN],
+            claims_settled=code[Transfer.Code.CLAIM_SETTLEMENT],
+        )  # fmt: skip
+    return found
 
 
 def _totals(ledger: Ledger, transfers) -> Totals:
-    sums = _code_sums(transfers)
-    reserved = transfers.filter(_OPEN_PENDING, code=Transfer.Code.OBLIGATION).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return Totals(ledger.currency, committed=sums[Transfer.Code.COMMITMENT],
-                  obliged=sums[Transfer.Code.OBLIGATION], reserved=reserved or 0,
-                  paid=sums[Transfer.Code.DISBURSEMENT],
-                  claims_settled=sums[Transfer.Code.CLAIM_SETTLEMENT])  # fmt: skip
+    return _totals_each([ledger], transfers)[ledger.pk]
 
 
 def ledger_totals(ledger: Ledger) -> Totals:
@@ -82,10 +91,12 @@ def ledger_totals(ledger: Ledger) -> Totals:
 def books(user) -> list[tuple[Agreement, list[Totals]]]:
     """Every agreement, with the totals of each of its ledgers (none yet: an empty list)."""
     books_check(user)
-    ledgers = defaultdict(list)
-    for ledger in Ledger.objects.all():
-        ledgers[ledger.agreement_id].append(ledger_totals(ledger))
-    return [(a, ledgers[a.pk]) for a in Agreement.objects.all()]
+    ledgers = list(Ledger.objects.all())
+    totals = _totals_each(ledgers, Transfer.objects.all())
+    by_agreement = defaultdict(list)
+    for ledger in ledgers:
+        by_agreement[ledger.agreement_id].append(totals[ledger.pk])
+    return [(a, by_agreement[a.pk]) for a in Agreement.objects.all()]
 
 
 @dataclass

@@ -34,7 +34,7 @@ from accords.transfers.models import (
     Plan,
     Referral,
 )
-from accords.transfers.places import agreement_limit, places_taken, quota_standings
+from accords.transfers.places import agreement_limit, places_taken_each, quota_standings
 
 
 def receiving_state_of(user) -> str | None:
@@ -139,8 +139,10 @@ def receiving_capacity(user) -> list[dict]:
     if not state:
         return []
     rows = []
-    for agreement in Agreement.objects.filter(receiving_state=state).order_by("name"):
-        limit, taken = agreement_limit(agreement), places_taken(agreement)
+    agreements = list(Agreement.objects.filter(receiving_state=state).order_by("name"))
+    taken_each = places_taken_each(agreements)
+    for agreement in agreements:
+        limit, taken = agreement_limit(agreement), taken_each.get(agreement.pk, 0)
         left = None if limit.people is None else limit.people - taken
         rows.append({"agreement": agreement, "capacity": limit.people, "why": limit.why,
                      "taken": taken, "left": left,

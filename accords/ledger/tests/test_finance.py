@@ -6,12 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.ledger import selectors, services
 from accords.ledger.models import Claim, Transfer
+from accords.ledger.tests.helpers import money_term
 from accords.registry.models import Agreement
 from accords.transfers.tests import stages
 
@@ -205,3 +208,29 @@ def test_a_fifty_megabyte_basis_is_refused_by_the_service_naming_it(world):
                             made_on=TODAY)  # fmt: skip
     assert "basis" in refused.value.message_dict
     assert not Claim.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_books_are_totalled_in_the_same_queries_however_many_ledgers(world):
+    finance = world["finance"]
+    selectors.books(finance)  # the user's role read once, as any page reads it
+    with CaptureQueriesContext(connection) as one:
+        selectors.books(finance)
+
+    others = list(Agreement.objects.exclude(key="us-rwanda").order_by("key")[:3])
+    for n, agreement in enumerate([*others, world["rwanda"]], 1):
+        currency = "EUR" if agreement == world["rwanda"] else "USD"  # Rwanda's second ledger
+        term = money_term(agreement, f"books-{n}", "fund", Decimal("1000"), currency=currency)
+        services.commitment_record(actor=None, term=term, on=date(2025, 1, 1))
+        services.payment_record(actor=None, agreement=agreement, programme="fund",
+                                amount=Decimal(100 * n), currency=currency, on=date(2025, 2, 1))  # fmt: skip
+    with CaptureQueriesContext(connection) as five:
+        books = selectors.books(finance)
+
+    totals = {(a.key, t.currency): (t.committed, t.obliged, t.paid) for a, ts in books for t in ts}
+    assert len(totals) == 5
+    for n, agreement in enumerate(others, 1):
+        assert totals[agreement.key, "USD"] == (100000, 10000 * n, 10000 * n)
+    assert totals["us-rwanda", "EUR"] == (100000, 40000, 40000)
+    assert totals["us-rwanda", "USD"][2] == 10000000  # the $100,000 paid in the world
+    assert len(five.captured_queries) == len(one.captured_queries)

@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accords.core.home import places_by_agreement
 from accords.registry.models import Agreement, Source, Term
 from accords.registry.services import term_create
 from accords.transfers import services
@@ -149,3 +152,31 @@ def test_a_yes_reported_in_the_case_file_holds_no_place_and_flies_no_one(world):
     result = services.manifest_depart(actor=world["sending.supervisor"], manifest=flight.manifest)
     assert result == {"manifest": flight.manifest.pk, "departed": [], "removed": ["OUT-1"]}
     assert places_taken(rwanda) == 0
+
+
+@pytest.mark.django_db
+def test_places_per_agreement_are_counted_in_one_query_however_many_agreements(world):
+    """The home page's chart and the receiving officer's capacities count every agreement's
+    places at once: adding agreements with people adds no query."""
+    supervisor = world["sending.supervisor"]
+    first, second = stages.people("PQ-1", "PQ-2")
+    stages.accepted(world, stages.referred(world, first))
+    places_by_agreement(supervisor)  # the user's role read once, as any page reads it
+    with CaptureQueriesContext(connection) as one:
+        figure = places_by_agreement(supervisor)
+    assert [(name, n) for _tick, name, n in figure.key] == [
+        (Agreement.objects.get(key="us-rwanda").name, 1)
+    ]
+
+    eswatini = stages.in_force("us-eswatini")
+    stages.accepted(world, stages.referred(world, second, "us-eswatini"))
+    palau = _palau_without_fees()
+    stages.referred(world, stages.people("PQ-3")[0], "us-palau")  # referred: no place yet
+    with CaptureQueriesContext(connection) as three:
+        figure = places_by_agreement(supervisor)
+
+    counted = {name: n for _tick, name, n in figure.key}
+    assert len(counted) == 3 and counted[eswatini.name] == 1 and counted[palau.name] == 0
+    assert counted == {a.name: places_taken(a) for a in Agreement.objects.filter(
+        key__in=["us-rwanda", "us-eswatini", "us-palau"])}  # fmt: skip
+    assert len(three.captured_queries) == len(one.captured_queries)
