@@ -25,8 +25,23 @@ PAGE = 50
 DEPTH = 8
 
 
-def case_known(case_number: str) -> bool:
-    return apps.get_model("cases", "Person").objects.filter(case_number=case_number).exists()
+def case_seen(user, case_number: str) -> bool:
+    """Whether the user meets this case number elsewhere in Accords: a case file they may read,
+    or (a monitor) someone arrived under an agreement they watch.
+
+    A case number the user may not see is answered as one that does not exist, in the same
+    words and status, so the log's search cannot be used to learn which case numbers exist."""
+    from accords.cases.selectors import case_number_read, people_visible
+    from accords.reception.selectors.arrivals import arrivals_visible
+
+    try:
+        case_number = case_number_read(case_number)
+    except apps.get_model("cases", "Person").DoesNotExist:
+        return False
+    return (
+        people_visible(user).filter(case_number=case_number).exists()
+        or arrivals_visible(user).filter(person__case_number=case_number).exists()
+    )
 
 
 def rows_of_case(case_number: str) -> dict[str, set[str]] | None:

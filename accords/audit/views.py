@@ -154,10 +154,15 @@ class EntrySearchForm(forms.Form):
     until = forms.DateField(label=gettext_lazy("To (day)"), required=False)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_case(self):
         case = self.cleaned_data["case"].strip()
-        if case and not search.case_known(case):
-            raise forms.ValidationError(_("No case has this number."))
+        if case and not search.case_seen(self.user, case):
+            # The same words for a case that does not exist and one the user may not see.
+            raise forms.ValidationError(_("No case you may see has this number."))
         return case
 
     def clean(self):
@@ -206,7 +211,7 @@ def _entries_page(request, form, checked=None, status=200):
 @login_required
 @may_read_the_log
 def entries(request):
-    form = EntrySearchForm(request.GET)
+    form = EntrySearchForm(request.GET, user=request.user)
     return _entries_page(request, form, status=200 if form.is_valid() else 400)
 
 
@@ -220,7 +225,7 @@ def verify(request):
         verification.RECENT_ENTRIES
     )  # fmt: skip
     checked = verification.log_check(recent=recent)
-    return _entries_page(request, EntrySearchForm({}), checked=checked)
+    return _entries_page(request, EntrySearchForm({}, user=request.user), checked=checked)
 
 
 urlpatterns = [

@@ -5,6 +5,7 @@ in the browser, a tampered entry named in words.
 (Beside the core tests, not the audit app's: those begin each test with an empty log, and these
 need the shared reference data, whose load is itself in the log.)"""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from accords.audit.tests.tools import LOG_KEY, ORIGIN, tampering
 from accords.cases.models import Person
 from accords.core.zones import profile_today
 from accords.demo.accounts import DEMO_PASSWORD
+from accords.reception.tests.oversight_stages import arrived
 from accords.transfers import services
 from accords.transfers.tests import stages
 
@@ -47,7 +49,7 @@ def scene(db):
 
 
 def test_a_case_number_finds_the_entries_that_wrote_that_persons_rows(scene):
-    response = _as("monitor").get("/audit/entries/", {"case": "AU-1"})
+    response = _as("auditor").get("/audit/entries/", {"case": "AU-1"})
     assert response.status_code == 200
     actions = [e.action for e in response.context["entries"]]
     assert actions[:2] == ["referral.withdraw", "referral.create"]  # newest first
@@ -58,8 +60,30 @@ def test_a_case_number_finds_the_entries_that_wrote_that_persons_rows(scene):
     assert person.family_name not in page
     assert person.given_name not in page and person.family_name == "Quarrington"
     # The other person's referral is not among them.
-    other = _as("monitor").get("/audit/entries/", {"case": "AU-2"}).context["entries"]
+    other = _as("auditor").get("/audit/entries/", {"case": "AU-2"}).context["entries"]
     assert {e.seq for e in other}.isdisjoint(e.seq for e in response.context["entries"][:2])
+
+
+def _answer(client: Client, case: str) -> tuple[int, str]:
+    """The status and page of a search by case, the echoed case number and the form's token
+    (new in every response, even to the same request) put aside."""
+    response = client.get("/audit/entries/", {"case": case})
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "TOKEN", response.content.decode())
+    return response.status_code, page.replace(case, "CASE")
+
+
+def test_a_case_the_user_may_not_see_is_answered_as_one_that_does_not_exist(scene):
+    """A monitor reads no case file: a case number that exists and one that does not get the
+    same page, words and status, so the log cannot tell them which case numbers exist."""
+    monitor = _as("monitor")
+    unseen, unknown = _answer(monitor, "AU-1"), _answer(monitor, "ZZ-9")
+    assert unseen == unknown
+    assert unseen[0] == 400 and "No case you may see has this number." in unseen[1]
+    assert "referral.create" not in unseen[1]
+    # A monitor finds the case of someone arrived under an agreement they watch.
+    arrived(scene, "AU-4")
+    status, page = _answer(monitor, "AU-4")
+    assert status == 200 and "referral.create" in page
 
 
 def test_actor_action_and_dates_narrow_the_entries(scene):
@@ -78,7 +102,7 @@ def test_bad_input_names_the_field(scene):
     client = _as("auditor")
     response = client.get("/audit/entries/", {"case": "NO-SUCH-CASE"})
     assert response.status_code == 400
-    assert "No case has this number." in response.context["form"].errors["case"]
+    assert "No case you may see has this number." in response.context["form"].errors["case"]
     today = _today_of("auditor")
     response = client.get("/audit/entries/", {"since": today, "until": today - timedelta(days=1)})
     assert response.status_code == 400 and "until" in response.context["form"].errors
