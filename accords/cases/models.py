@@ -122,8 +122,8 @@ class Counsel(models.Model):
 
 class Person(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open"
-        CLOSED = "closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     case_number = models.CharField(max_length=40, unique=True, validators=[kinds.one_line])
     given_name = models.CharField(max_length=100, validators=[kinds.one_line])
@@ -173,11 +173,11 @@ class FamilyMember(CaseFact):
     scheme and some agreements exclude families with children under 18)."""
 
     class Relation(models.TextChoices):
-        CHILD = "child"
-        PARENT = "parent"
-        SPOUSE = "spouse", "spouse or partner"
-        SIBLING = "sibling"
-        OTHER = "other", "other relative"
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        SPOUSE = "spouse", _("spouse or partner")
+        SIBLING = "sibling", _("Sibling")
+        OTHER = "other", _("other relative")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_members")
     relation = models.CharField(max_length=8, choices=Relation.choices)
@@ -190,18 +190,18 @@ class FamilyMember(CaseFact):
 
 class RemovalOrder(CaseFact):
     class Basis(models.TextChoices):
-        INA240 = "INA240", "INA 240 (removal proceedings)"
-        INA241A5 = "INA241a5", "INA 241(a)(5) (reinstatement)"
-        INA238B = "INA238b", "INA 238(b) (administrative)"
-        EXPEDITED = "expedited", "expedited removal"
-        UK_REMOVAL = "uk_removal", "UK removal decision"
+        INA240 = "INA240", _("INA 240 (removal proceedings)")
+        INA241A5 = "INA241a5", _("INA 241(a)(5) (reinstatement)")
+        INA238B = "INA238b", _("INA 238(b) (administrative)")
+        EXPEDITED = "expedited", _("expedited removal")
+        UK_REMOVAL = "uk_removal", _("UK removal decision")
 
     class FinalHow(models.TextChoices):
-        BIA_DISMISSED = "bia_dismissed", "BIA dismissed the appeal"
-        APPEAL_WAIVED = "appeal_waived", "appeal waived"
-        NO_APPEAL = "no_appeal", "30 days passed without appeal"
-        IN_ABSENTIA = "in_absentia", "entered in absentia"
-        VD_OVERSTAYED = "voluntary_departure_overstayed", "voluntary departure overstayed"
+        BIA_DISMISSED = "bia_dismissed", _("BIA dismissed the appeal")
+        APPEAL_WAIVED = "appeal_waived", _("appeal waived")
+        NO_APPEAL = "no_appeal", _("30 days passed without appeal")
+        IN_ABSENTIA = "in_absentia", _("entered in absentia")
+        VD_OVERSTAYED = "voluntary_departure_overstayed", _("voluntary departure overstayed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="orders")
     basis = models.CharField(max_length=12, choices=Basis.choices)
@@ -226,9 +226,9 @@ class Protection(CaseFact):
     """Protection from removal to one named country; it says nothing about any other."""
 
     class Kind(models.TextChoices):
-        WITHHOLDING = "withholding", "withholding of removal (INA 241(b)(3))"
-        CAT_WITHHOLDING = "cat_withholding", "CAT withholding"
-        CAT_DEFERRAL = "cat_deferral", "CAT deferral"
+        WITHHOLDING = "withholding", _("withholding of removal (INA 241(b)(3))")
+        CAT_WITHHOLDING = "cat_withholding", _("CAT withholding")
+        CAT_DEFERRAL = "cat_deferral", _("CAT deferral")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protections")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -238,15 +238,15 @@ class Protection(CaseFact):
 
 class Proceeding(CaseFact):
     class Kind(models.TextChoices):
-        APPEAL = "appeal", "appeal to the BIA"
-        MOTION_TO_REOPEN = "motion_to_reopen", "motion to reopen"
-        PETITION_FOR_REVIEW = "petition_for_review", "petition for review"
-        HABEAS = "habeas", "habeas corpus"
+        APPEAL = "appeal", _("appeal to the BIA")
+        MOTION_TO_REOPEN = "motion_to_reopen", _("motion to reopen")
+        PETITION_FOR_REVIEW = "petition_for_review", _("petition for review")
+        HABEAS = "habeas", _("habeas corpus")
 
     class Grounds(models.TextChoices):
-        CHANGED_COUNTRY_CONDITIONS = "changed_country_conditions"
-        EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances"
-        OTHER = "other"
+        CHANGED_COUNTRY_CONDITIONS = "changed_country_conditions", _("Changed Country Conditions")
+        EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances", _("Exceptional Circumstances")
+        OTHER = "other", _("Other")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="proceedings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -298,9 +298,9 @@ class StayRequest(CaseFact):
     becomes a `Stay` when the grant is recorded."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending"
-        GRANTED = "granted"
-        DENIED = "denied"
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        DENIED = "denied", _("Denied")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stay_requests")
     requested_of = models.CharField(max_length=40, default="ICE", validators=[kinds.one_line])
@@ -335,14 +335,14 @@ class Assurance(RecordableFact):
 
 class CriminalRecord(CaseFact):
     class Kind(models.TextChoices):
-        CONVICTION = "conviction"
-        CHARGE = "charge"
+        CONVICTION = "conviction", _("Conviction")
+        CHARGE = "charge", _("Charge")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending"
-        DISMISSED = "dismissed"
-        WITHDRAWN = "withdrawn"
-        ACQUITTED = "acquitted"
+        PENDING = "pending", _("Pending")
+        DISMISSED = "dismissed", _("Dismissed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ACQUITTED = "acquitted", _("Acquitted")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="criminal_history")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -364,8 +364,8 @@ class CriminalRecord(CaseFact):
 
 class Notice(RecordableFact):
     class ServedOn(models.TextChoices):
-        PERSON = "person"
-        PERSON_AND_COUNSEL = "person_and_counsel", "person and counsel"
+        PERSON = "person", _("Person")
+        PERSON_AND_COUNSEL = "person_and_counsel", _("person and counsel")
 
     SAME_FACT = ("destination", "served_at")
 
@@ -390,12 +390,12 @@ class Notice(RecordableFact):
     )
 
     class CounselService(models.TextChoices):
-        NONE = "", "not served on counsel"
-        ELECTRONIC = "electronic", "electronically, in Accords"
-        EMAIL = "email", "by e-mail"
-        MAIL = "mail", "by mail to counsel's address"
-        HAND = "hand", "by hand"
-        FAX = "fax", "by fax"
+        NONE = "", _("not served on counsel")
+        ELECTRONIC = "electronic", _("electronically, in Accords")
+        EMAIL = "email", _("by e-mail")
+        MAIL = "mail", _("by mail to counsel's address")
+        HAND = "hand", _("by hand")
+        FAX = "fax", _("by fax")
 
     counsel_service = models.CharField(max_length=10, choices=CounselService.choices, blank=True)
     # The counsel of record served, by bar number: a notice served on counsel who is no longer
@@ -409,9 +409,9 @@ class Notice(RecordableFact):
 
 class FearClaim(RecordableFact):
     class Outcome(models.TextChoices):
-        PENDING = "pending"
-        POSITIVE = "positive"
-        NEGATIVE = "negative"
+        PENDING = "pending", _("Pending")
+        POSITIVE = "positive", _("Positive")
+        NEGATIVE = "negative", _("Negative")
 
     SAME_FACT = ("country", "stated_on")
 
@@ -431,8 +431,8 @@ class Acceptance(RecordableFact):
     """The receiving state's answer about one person, by name."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted"
-        DECLINED = "declined"
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     SAME_FACT = ("receiving_state", "decided_on")
 
@@ -466,9 +466,9 @@ class CountryRequest(CaseFact):
     """One step of the INA 241(b)(2) sequence: a country asked to accept the person."""
 
     class Answer(models.TextChoices):
-        ACCEPTED = "accepted"
-        REFUSED = "refused"
-        NO_ANSWER = "no_answer", "no answer"
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        NO_ANSWER = "no_answer", _("no answer")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="country_requests")
     country = models.CharField(max_length=2, validators=[kinds.country_code])
@@ -523,9 +523,9 @@ class Decision(CaseFact):
     """The engine's decision for one person under one agreement, with the gates not passed."""
 
     class Outcome(models.TextChoices):
-        CLEARED = "cleared"
-        PENDING = "pending"
-        BLOCKED = "blocked"
+        CLEARED = "cleared", _("Cleared")
+        PENDING = "pending", _("Pending")
+        BLOCKED = "blocked", _("Blocked")
 
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="decisions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="decisions")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import polars as pl
 from django.db import connection
+from django.utils.translation import gettext
 
 from accords.audit.rows import rows_written
 from accords.cases.facts import engine_base, engine_columns, facts_from_database
@@ -259,14 +260,23 @@ def rules_since(decision: Decision) -> dict:
     stored = decision.screening.rule_codes.get(decision.agreement.regime)
     changed = code_changed(stored, regime) if stored else []
     if not decision.rule_code:
-        said = "stored before the rule code was recorded: a replay cannot tell if it changed"
+        said = gettext(
+            "stored before the rule code was recorded: a replay cannot tell if it changed"
+        )
     elif decision.rule_code == regime_code(regime):
-        said = "the rule code is unchanged"
+        said = gettext("the rule code is unchanged")
     else:
         gates = [g for g in changed if g != ENGINE]
-        parts = (["the engine"] if ENGINE in changed else []) + gates
-        said = f"the rule code changed since: {', '.join(parts) or 'unknown gates'}"
+        parts = ([gettext("the engine")] if ENGINE in changed else []) + gates
+        said = gettext("the rule code changed since: %(parts)s") % {
+            "parts": ", ".join(parts) or gettext("unknown gates")
+        }
     file_changed = decision.regime_version != regime.version
+    regime_said = (
+        gettext("the regime file changed since; %(code)s")
+        if file_changed
+        else gettext("the regime file is the same; %(code)s")
+    )
     return {
         "regime_version_then": decision.regime_version,
         "regime_version_now": regime.version,
@@ -275,10 +285,7 @@ def rules_since(decision: Decision) -> dict:
         "rule_code_now": regime_code(regime),
         "code_changed": bool(decision.rule_code) and decision.rule_code != regime_code(regime),
         "gates_changed": changed,
-        "said": (
-            "the regime file changed since; " if file_changed else "the regime file is the same; "
-        )
-        + said,
+        "said": regime_said % {"code": said},
     }
 
 

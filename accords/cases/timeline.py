@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from accords.audit.models import AuditEntry, AuditRow
 from accords.cases.models import Person, Provenance, Stay
 from accords.core import validation as kinds
-from accords.core.words import gate_title
-from accords.law.offences import offence_label
+from accords.core.words import gate_title, offence_word
 from accords.reception.models import Arrival, CarePlan, CareService, Intake
 from accords.reception.selectors.arrivals import arrivals_visible
 from accords.reception.selectors.oversight import alerts_visible, outcomes_visible
@@ -179,11 +178,11 @@ def _case_file(person: Person) -> list[Event]:
             )
     for c in person.criminal_history.all():
         if c.kind == "conviction":
-            said = _("Conviction: %(offence)s") % {"offence": offence_label(c.offence_category)}
+            said = _("Conviction: %(offence)s") % {"offence": offence_word(c.offence_category)}
         else:
             said = _("Charge (%(outcome)s): %(offence)s") % {
                 "outcome": c.get_charge_outcome_display(),
-                "offence": offence_label(c.offence_category),
+                "offence": offence_word(c.offence_category),
             }
         events.append(Event(c.on, "fact", said))
     return events

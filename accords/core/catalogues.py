@@ -7,7 +7,8 @@ test checks that every `.mo` is its `.po` compiled and that every message is tra
     .venv/bin/python -m accords.core.catalogues extract    # re-read the sources into the .po
 
 `extract` reads the strings marked in an app's templates ({% translate %}, {% blocktranslate %},
-`_("…")` in filters) and in its Python (gettext, ngettext, pgettext and their lazy forms) and
+`_("…")` in filters), in its Python (gettext, ngettext, pgettext and their lazy forms) and, for
+core, the words the law's data files give pages (gates' titles, offence categories' labels), and
 updates each language's `.po`: new messages are added untranslated (or with the translation
 another app's catalogue already has for the same words), messages no longer marked are dropped.
 """
@@ -17,6 +18,7 @@ import io
 import sys
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
@@ -39,13 +41,16 @@ PLURAL_FORMS = {
 # Which app's catalogue holds the strings of which templates (folders or files under
 # accords/templates). The notice's page is translated with the notices' own texts.
 APP_TEMPLATES = {
-    "core": ("base.html", "403.html", "404.html", "registration"),
+    "core": ("base.html", "403.html", "404.html", "registration", "core"),
     "registry": ("registry",),
     "ledger": ("ledger",),
     "programme": ("programme",),
     "transparency": ("transparency",),
     "transfers": ("transfers",),
     "reception": ("reception",),
+    "cases": ("cases",),
+    "audit": ("audit",),
+    "jobs": ("jobs",),
 }
 NOT_EXTRACTED = {"transfers/notice_detail.html"}
 # The notices' own texts are in their own domain (`notices`), not in the app's catalogue.
@@ -98,6 +103,26 @@ def python_files(app: str) -> list[Path]:
     ]
 
 
+def data_messages(app: str) -> list[tuple[str, Path, int]]:
+    """The words pages show that live in data files rather than code, with where they are:
+    the gates' titles in the regime files and the offence categories' labels. They belong to
+    core's catalogue, since `accords.core.words` is what shows them."""
+    if app != "core":
+        return []
+    found = []
+    sources = [(p, "gates", "title") for p in sorted((ROOT / "law" / "regimes").glob("*.yaml"))]
+    sources.append((ROOT / "law" / "data" / "offence-categories.yaml", None, "label"))
+    for path, key, field in sources:
+        text = path.read_text()
+        items = yaml.safe_load(text)
+        lines = text.split("\n")
+        for item in items[key] if key else items:
+            said = " ".join(item[field].split())
+            line = next((n for n, t in enumerate(lines, 1) if f"{field}: {item[field]}" in t), 0)
+            found.append((said, path, line))
+    return found
+
+
 def _django_template_extractor(fileobj, keywords, comment_tags, options):
     """A Django template read as Django's makemessages reads it: `templatize` turns the tags
     into gettext calls in Python, which Babel's Python extractor then reads."""
@@ -122,6 +147,8 @@ def messages(app: str) -> Catalog:
             for lineno, message, comments, context in found:
                 where = [(str(path.relative_to(ROOT.parent)), lineno)]
                 pot.add(message, locations=where, auto_comments=comments, context=context)
+    for said, path, line in data_messages(app):
+        pot.add(said, locations=[(str(path.relative_to(ROOT.parent)), line)])
     return pot
 
 

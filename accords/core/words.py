@@ -2,9 +2,11 @@
 
 Pages speak words, the API speaks codes. A gate is shown by its title (the regime files give
 each gate a short plain `title`; the few checks the workflow adds beside the law's gates are
-named here), a country and a language by their names in the page's language (Babel's CLDR
-data), an amount of money in its currency as the page's locale writes it. The template filters
-of `accords.core.templatetags.words` call these.
+named here), an offence category by its label (titles and labels are read from the law's
+files into core's catalogue by `accords.core.catalogues`, so they are translated like any page
+string), a country and a language by their names in the page's language (Babel's CLDR data),
+an amount of money in its currency as the page's locale writes it. The template filters of
+`accords.core.templatetags.words` call these.
 """
 
 from decimal import Decimal
@@ -15,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from django.utils.translation import get_language, gettext, gettext_lazy, to_locale
 
+from accords.law.offences import offence_categories
 from accords.law.policy import NOTICE
 from accords.law.regime import REGIMES_DIR, load_regime
 
@@ -70,6 +73,13 @@ def gate_title(key: str) -> str:
         return str(_WORKFLOW_TITLES[key])
     title = _regime_titles().get(key)
     return gettext(title) if title else key
+
+
+def offence_word(category: str) -> str:
+    """An offence category ("domestic_violence") as its label in the active language; the labels
+    are read from the vocabulary's file into core's catalogue. An unknown key is shown plainly."""
+    label = offence_categories().get(category)
+    return gettext(label) if label else category.replace("_", " ")
 
 
 def _locale() -> Locale:

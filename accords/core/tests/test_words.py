@@ -16,8 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accords.core.forms import form_submit
-from accords.core.words import country_name, gate_title, gate_titles, language_name, money
+from accords.core.words import (
+    country_name,
+    gate_title,
+    gate_titles,
+    language_name,
+    money,
+    offence_word,
+)
 from accords.law.evaluate import GATE_IDS
+from accords.law.offences import offence_categories
 from accords.law.regime import load_regime
 
 
@@ -37,6 +45,24 @@ def test_every_gate_the_engine_knows_has_a_plain_title_and_no_two_share_one():
     # The loader exposes the file's title; a key nothing knows stays as it is.
     assert load_regime("uk").gate("uk.rule39").title == gate_title("uk.rule39")
     assert gate_title("xx.unknown") == "xx.unknown"
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
+def test_every_gate_title_and_offence_label_is_read_in_the_page_language(language):
+    """The titles and labels live in the law's files; the catalogues hold their translations,
+    so no page shows a gate or an offence in English to a reader of another language."""
+    english = gate_titles()
+    with translation.override(language):
+        translated = gate_titles()
+        offences = {key: offence_word(key) for key in offence_categories()}
+    assert [k for k in english if translated[k] == english[k]] == []
+    assert len(set(translated.values())) == len(translated)  # still no two the same
+    same = {"fr": ["homicide"]}.get(language, [])  # the same word in French
+    assert [k for k, label in offence_categories().items() if offences[k] == label] == same
+    with translation.override("fr"):
+        assert gate_title("us.notice") == "Avis notifié"
+        assert offence_word("domestic_violence") == "violences conjugales ou intrafamiliales"
+        assert offence_word("not_a_category") == "not a category"
 
 
 @pytest.mark.parametrize(
