@@ -56,6 +56,7 @@ benchmarks: install
 	$(VENV)/bin/python benchmarks/placement.py
 	$(VENV)/bin/python benchmarks/audit.py
 	$(VENV)/bin/python benchmarks/notices.py
+	$(VENV)/bin/python benchmarks/counsel.py
 
 clean:
 	rm -rf $(VENV)

@@ -70,10 +70,7 @@ def windows_ending(referrals: list[Referral], until) -> set[int]:
     for group in by_agreement.values():
         tables = facts_from_database([r.person_id for r in group])
         evaluation, _decisions = screen_frame(tables, group[0].agreement, now)
-        pending = pl.col("outcome").cast(pl.String) == "pending"
-        running = evaluation.rows(passed=False).filter(
-            pending & pl.col("earliest_clear").is_not_null() & (pl.col("earliest_clear") <= until)
-        )
+        running = evaluation.running().filter(pl.col("earliest_clear") <= until)
         of_case = {r.person.case_number: r.pk for r in group}
         ending |= {of_case[case] for case in running["case_id"].to_list()}
     return ending

@@ -204,13 +204,34 @@ class Evaluation:
         rows = [self._rows_of_gate(i, passed) for i in range(len(self.gates))]
         return pl.concat(rows, rechunk=False)
 
+    def running(self) -> pl.DataFrame:
+        """The rows (as `rows` spells them) of the gates pending with a day they could clear:
+        the clocks that are running. Read from each gate's share of the decision, worked out
+        once the evaluation is decided, so the many gates with no running clock cost nothing."""
+        parts = []
+        for i, verdicts in enumerate(self.verdicts):
+            share = verdicts.share
+            known = share.clears != _NO_DAY
+            if known.any():
+                day = pl.Series(share.clears[known], dtype=pl.Int32).cast(pl.Date)
+                parts.append(self._spelled(i, share.dated[known], day))
+        return pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=RESULT_SCHEMA)
+
     def _rows_of_gate(self, i: int, passed: bool) -> pl.DataFrame:
         gate, verdicts = self.gates[i], self.verdicts[i]
+        if passed:
+            return self._spelled(i, None, verdicts.days)
+        keep = np.flatnonzero(gate.outcomes[verdicts.codes] != _PASS)
+        return self._spelled(i, keep, verdicts.days.gather(pl.Series(keep)))
+
+    def _spelled(self, i: int, at: np.ndarray | None, day: pl.Series) -> pl.DataFrame:
+        """Gate i's rows for the cases at the positions `at` (every case if None), each
+        clearing on its `day`."""
+        gate, verdicts = self.gates[i], self.verdicts[i]
         code, case_id = pl.Series(verdicts.codes), self.case_id
-        day = verdicts.days
-        if not passed:
-            keep = pl.Series(np.flatnonzero(gate.outcomes[verdicts.codes] != _PASS))
-            code, case_id, day = code.gather(keep), case_id.gather(keep), day.gather(keep)
+        if at is not None:
+            keep = pl.Series(at)
+            code, case_id = code.gather(keep), case_id.gather(keep)
         size = len(code)
 
         def each(field: str) -> pl.Series:

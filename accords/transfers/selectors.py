@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import polars as pl
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -319,26 +318,30 @@ def deadlines_list(user, people: QuerySet[Person] | None = None) -> list[Deadlin
     wait no longer than counsel with one."""
     now = timezone.now().replace(tzinfo=None)
     clients = clients_visible(user)
-    referrals = referrals_visible(user).filter(
-        person__in=clients if people is None else clients.filter(pk__in=people),
-        status=Referral.Status.OPEN,
+    if people is not None:
+        clients = clients.filter(pk__in=people)
+    # Only what a deadline shows of its referral (the case number, the agreement, the date
+    # proposed) is read: counsel may have hundreds open, and every page reads them all.
+    referrals = (
+        Referral.objects.filter(person__in=clients, status=Referral.Status.OPEN)
+        .select_related("person")
+        .only("agreement_id", "proposed_on", "person__case_number")
     )
     by_agreement = defaultdict(list)
-    for referral in referrals.select_related("agreement"):
+    for referral in referrals:
         by_agreement[referral.agreement_id].append(referral)
+    agreements = Agreement.objects.in_bulk(list(by_agreement))
     deadlines = []
-    for group in by_agreement.values():
+    for agreement_id, group in by_agreement.items():
+        for referral in group:
+            referral.agreement = agreements[agreement_id]
         tables = facts_from_database([r.person_id for r in group])
-        evaluation, _ = screen_frame(tables, group[0].agreement, now)
-        pending = pl.col("outcome").cast(pl.String) == "pending"
-        running = evaluation.rows(passed=False).filter(
-            pending & pl.col("earliest_clear").is_not_null()
-        )
+        evaluation, _ = screen_frame(tables, agreements[agreement_id], now)
         of_case = {r.person.case_number: r for r in group}
         deadlines += [
             Deadline(row["earliest_clear"], of_case[row["case_id"]], str(row["gate"]),
                      str(row["reason"]), str(row["clears_by"] or ""), str(row["citation"] or ""))
-            for row in running.iter_rows(named=True)
+            for row in evaluation.running().iter_rows(named=True)
         ]  # fmt: skip
     return sorted(deadlines, key=lambda d: (d.on, d.referral.person.case_number, d.gate))
 

@@ -211,6 +211,25 @@ def test_the_bulk_path_decides_as_the_rows_do(screening):
     )
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(screenings())
+def test_the_running_clocks_are_the_pending_rows_with_a_day(screening):
+    """`running` (read from the gates' shares, as counsel's deadlines are) holds exactly the
+    rows pending with a day they could clear, as spelled out gate by gate."""
+    records, agreement, as_of = screening
+    frame = cases_frame([{"case_id": f"c{i}", **r} for i, r in enumerate(records)])
+    evaluation = assess(frame, agreement, as_of)
+    rows = evaluation.rows().filter(
+        (pl.col("outcome") == "pending") & pl.col("earliest_clear").is_not_null()
+    )
+    as_text = [pl.col(c).cast(pl.String) for c in ("gate", "outcome", "reason", "citation",
+                                                   "clears_by", "regime_version")]  # fmt: skip
+    assert_frame_equal(
+        evaluation.running().with_columns(as_text).sort("case_id", "gate"),
+        rows.with_columns(as_text).sort("case_id", "gate"),
+    )
+
+
 def test_a_day_means_its_first_instant():
     agreement = AgreementTerms(
         id="a",

@@ -2,11 +2,14 @@
 every running deadline, fear claims and stays recorded in counsel's own name, and the
 deadlines as a calendar feed at a secret address."""
 
+from copy import copy
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -20,8 +23,8 @@ from accords.core.templatetags.moments import moment_text
 from accords.core.tests.world import world_ensure
 from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
-from accords.transfers import selectors, services
-from accords.transfers.models import CounselFeedToken, Referral
+from accords.transfers import selectors, services, views
+from accords.transfers.models import CounselFeedToken, NoticeDocument, Referral
 
 
 @pytest.fixture
@@ -49,6 +52,32 @@ def _served(world, number: str, counsel: str = "counsel", given_name: str = "Tes
     )
     services.notice_serve(actor=world["sending.officer"], referral=referral, language="es")
     return referral
+
+
+def _many_served(world, count: int, served: str) -> None:
+    """Clients K-0000 to K-`count - 1` of counsel, each referred to Rwanda and served notice
+    like the client `served` (its rows copied, in bulk: the services take a second each)."""
+    model = NoticeDocument.objects.select_related("notice", "referral").get(
+        referral__person__case_number=served
+    )
+    _clients(count)
+    people = list(Person.objects.filter(case_number__startswith="K-", referrals__isnull=True))
+    referrals = Referral.objects.bulk_create(
+        Referral(person=p, agreement=model.referral.agreement, referred_by=world["sending.officer"],
+                 proposed_on=model.referral.proposed_on) for p in people
+    )  # fmt: skip
+    notices = []
+    for person in people:
+        notice = copy(model.notice)
+        notice.pk, notice.person = None, person
+        notices.append(notice)
+    Notice.objects.bulk_create(notices)
+    NoticeDocument.objects.bulk_create(
+        NoticeDocument(notice=n, referral=r, language=model.language, text=model.text,
+                       translation_checked=model.translation_checked,
+                       served_electronically_at=model.served_electronically_at)
+        for n, r in zip(notices, referrals, strict=True)
+    )  # fmt: skip
 
 
 def test_counsel_see_their_clients_and_no_one_else(world, counsel):
@@ -243,3 +272,42 @@ def test_deadlines_on_a_month_calendar(world, counsel):
     assert "C-12" not in before and f"{deadline.on.year}" in before
     for nonsense in ("2026-13", "0000-01", "\x00", "9999-12"):
         assert counsel.get("/counsel/deadlines/", {"month": nonsense}).status_code == 200
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_counsel_pages_ask_the_database_as_often_for_thirty_clients_as_for_three(world, counsel):
+    """Every deadline of every open referral is worked out per agreement, not per client: the
+    pages ask the database no more often for ten times the clients, each with a running
+    notice period."""
+    _served(world, "Q-1")
+    _many_served(world, 2, served="Q-1")
+    counsel.post("/counsel/calendar/")
+    feed = f"/counsel/deadlines.ics?token={CounselFeedToken.objects.get().token}"
+    deadline = selectors.deadlines_list(world["counsel"])[0].on
+    pages = ["/counsel/", "/counsel/?due=on", f"/counsel/deadlines/?month={deadline:%Y-%m}", feed]
+    few = {page: _queries(counsel, page) for page in pages}
+    _many_served(world, 29, served="Q-1")
+    assert len(selectors.deadlines_list(world["counsel"])) == 30
+    assert {page: _queries(counsel, page) for page in pages} == few
+    listed = _listed(counsel)
+    assert listed.count("the 24-hour notice period is running") == 30  # each client's next
+
+
+def test_the_portal_shows_the_soonest_of_the_weeks_deadlines_and_counts_the_rest(
+    world, counsel, monkeypatch
+):
+    monkeypatch.setattr(views.counsel, "SOON_SHOWN", 2)
+    _served(world, "S-1")
+    _many_served(world, 2, served="S-1")
+    page = counsel.get("/counsel/").content.decode()
+    week = page[page.index('id="deadlines"') : page.index('id="clients"')]
+    assert week.count('<td><a href="/counsel/clients/') == 2
+    assert "And 1 more deadline this week." in week and 'href="?due=on#clients"' in week
+    monkeypatch.setattr(views.counsel, "SOON_SHOWN", 3)
+    page = counsel.get("/counsel/").content.decode()
+    assert "more deadline" not in page

@@ -44,6 +44,9 @@ def _counsel(request) -> None:
 
 # One page of the client list; counsel with thousands of clients page through it.
 CLIENTS_PER_PAGE = 50
+# The soonest of the week's deadlines shown above the list; counsel with hundreds find the
+# rest by filtering the list to a deadline this week, or on the calendar.
+SOON_SHOWN = 20
 
 
 class ClientFilterForm(forms.Form):
@@ -76,6 +79,7 @@ def counsel_portal(request):
         clients = selectors.clients_visible(request.user).none()
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
     week_end = timezone.localdate() + timedelta(days=7)
+    soon = [d for d in deadlines if d.on <= week_end]
     first_deadline = {}
     for deadline in deadlines:  # soonest first
         first_deadline.setdefault(deadline.referral.person_id, deadline)
@@ -93,7 +97,8 @@ def counsel_portal(request):
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "soon": [d for d in deadlines if d.on <= week_end],
+        "soon": soon[:SOON_SHOWN],
+        "soon_more": len(soon[SOON_SHOWN:]),
         "feed": feed,
         "feed_url": feed_url,
         "total": selectors.clients_visible(request.user).count(),
