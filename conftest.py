@@ -146,10 +146,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The reference data and the demo accounts, loaded once into the new test database rather
     than by every test that needs them (loading them through the services, with their audit
     entries, was most of the suite's time); each test's transaction rolls back to them."""
-    from accords.core.tests.world import world_ensure
+    from accords.core.tests.world import world_ensure, world_keep
 
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         world_ensure()
+        world_keep()
 
 
 @pytest.fixture

@@ -446,28 +446,58 @@ def engine_columns(
     receiving state, from the facts on record on `as_of` (a day, or a moment in naive UTC);
     `base` is `engine_base(tables, day)` when the caller has it already (screening several
     states)."""
+    return engine_columns_by_state(tables, receiving=[receiving], as_of=as_of, base=base)[receiving]
+
+
+def engine_columns_by_state(
+    tables: dict[str, pl.DataFrame],
+    *,
+    receiving: list[str],
+    as_of: date | datetime,
+    base: pl.DataFrame | None = None,
+) -> dict[str, pl.DataFrame]:
+    """`engine_columns` for several receiving states at once: the columns the same for every
+    state are made once, and the facts that depend on the state (notices, fear claims,
+    answers, assurances: RECEIVING_COLUMNS) once for all the states, so re-screening a person
+    under every agreement costs little more than under one."""
     moment = as_of if isinstance(as_of, datetime) else None
-    as_of = as_of.date() if moment else as_of
-    on = pl.lit(as_of)
-    frame = engine_base(tables, as_of) if base is None else base
+    day = as_of.date() if moment else as_of
+    frame = engine_base(tables, day) if base is None else base
+    common = _common_columns(frame)
+    per_state = _receiving_columns(tables, frame, receiving, day, moment)
+    if not receiving:
+        return {}
+    size = len(frame)
+    # Checked against the contract once, every state's rows under one another.
+    every = conform_cases(pl.concat([common] * len(receiving)).hstack(per_state))
+    return {state: every.slice(i * size, size) for i, state in enumerate(receiving)}
+
+
+def _receiving_columns(
+    tables: dict[str, pl.DataFrame], frame: pl.DataFrame, receiving: list[str], day: date,
+    moment: datetime | None,
+) -> pl.DataFrame:  # fmt: skip
+    """RECEIVING_COLUMNS for every state in `receiving` and every person of `frame`: one row
+    per state and person, state after state, each state's people in `frame`'s order."""
+    on = pl.lit(day)
+    states = pl.Series(receiving, dtype=pl.String)
     # The notices on record: those served by the end of the day considered, or, at a moment
     # (naive UTC), those served by then.
-    day_ends = pl.lit(as_of).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") + pl.duration(
-        days=1
-    )
+    day_ends = pl.lit(day).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") + pl.duration(days=1)
     served = (
         pl.col("served_at") <= pl.lit(moment).dt.replace_time_zone("UTC")
         if moment
         else pl.col("served_at") < day_ends
     )
-    to_receiving = pl.col("destination") == receiving
-    notices = _latest(
-        tables["notices"].filter(to_receiving & served),
+    notices = _latest_per_state(
+        tables["notices"].filter(pl.col("destination").is_in(receiving) & served),
+        "destination",
         "served_at",
         ["served_at", "destination", "understood", "served_on", "interpreter_language", "exigent",
          "counsel_access", "counsel_bar_number"],
     ).select(  # fmt: skip
         "person_id",
+        "receiving",
         pl.col("served_at").dt.replace_time_zone(None).alias("notice_served_at"),
         pl.col("destination").alias("notice_destination"),
         pl.col("understood").alias("notice_in_language_understood"),
@@ -478,15 +508,17 @@ def engine_columns(
         pl.col("counsel_access").fill_null(False).alias("notice_counsel_access"),
         pl.col("counsel_bar_number").alias("notice_counsel_bar_number"),
     )  # fmt: skip
-    fear = _latest(
+    fear = _latest_per_state(
         tables["fear_claims"].filter(
-            (pl.col("country") == receiving) & (pl.col("stated_on") <= on)
+            pl.col("country").is_in(receiving) & (pl.col("stated_on") <= on)
         ),
+        "country",
         "stated_on",
         ["country", "referred_on", "interview_noticed_at", "screened_on", "outcome",
          "proceedings_ended"],
     ).select(  # fmt: skip
         "person_id",
+        "receiving",
         pl.lit(True).alias("fear_stated"),
         pl.col("country").alias("fear_country"),
         pl.when(pl.col("referred_on") <= on).then("referred_on").alias("fear_referred_on"),
@@ -494,19 +526,21 @@ def engine_columns(
         pl.when(pl.col("screened_on") <= on).then("screened_on").alias("fear_screened_on"),
         pl.when(pl.col("screened_on") <= on).then("outcome").otherwise(pl.lit("pending"))
         .alias("fear_outcome"),
-        "proceedings_ended",
-    ).rename({"proceedings_ended": "protection_proceedings_ended"})  # fmt: skip
+        pl.col("proceedings_ended").alias("protection_proceedings_ended"),
+    )  # fmt: skip
     # An answer counts from the day it was given until the day its referral was withdrawn.
-    acceptance = _latest(
+    acceptance = _latest_per_state(
         tables["acceptances"].filter(
-            (pl.col("receiving_state") == receiving)
+            pl.col("receiving_state").is_in(receiving)
             & (pl.col("decided_on") <= on)
             & (pl.col("lapsed_on").is_null() | (pl.col("lapsed_on") > on))
         ),
+        "receiving_state",
         "decided_on",
         ["decision", "decided_on"],
     ).select(
         "person_id",
+        "receiving",
         pl.when(pl.col("decision") == "accepted").then("decided_on").alias("accepted_on"),
         (pl.col("decision") == "declined").alias("acceptance_declined"),
     )
@@ -514,44 +548,20 @@ def engine_columns(
     # document's reference, which `COUNTING` requires of the database's).
     assured = (
         tables["assurances"]
-        .filter((pl.col("receiving_state") == receiving) & (pl.col("given_on") <= on))
-        .group_by("person_id")
+        .filter(pl.col("receiving_state").is_in(receiving) & (pl.col("given_on") <= on))
+        .group_by("person_id", pl.col("receiving_state").alias("receiving"))
         .agg(
             assured_credibly=pl.col("credible").any(),
             assured_no_onward_removal=pl.col("assures").list.contains("no_onward_removal").any(),
         )
     )
-    # The state's facts are lined up with the base on its person ids alone and then set beside
-    # it: joining them to the whole base would copy every one of its columns.
-    beside = frame.select("person_id")
+    # Each state's rows lined up with the people on (person, state), state after state.
+    grid = pl.DataFrame({"receiving": states}).join(
+        frame.select("person_id", "counsel_bar_number"), how="cross", maintain_order="left_right"
+    )
     for part in (notices, fear, acceptance, assured):
-        beside = beside.join(part, on="person_id", how="left", maintain_order="left")
-    frame = frame.hstack(beside.drop("person_id"))
-    frame = frame.select(
-        pl.col("case_number").alias("case_id"),
-        "nationalities",
-        "birth_date",
-        "unaccompanied_minor",
-        pl.col("in_family_with_children").fill_null(False),
-        "detained",
-        "has_counsel",
-        pl.col("basis").alias("order_basis"),
-        pl.col("entered_on").alias("order_date"),
-        pl.col("final_on").alias("order_final_on"),
-        pl.col("final_how").replace("", None).alias("order_final_how"),
-        pl.col("in_absentia").alias("order_in_absentia"),
-        pl.col("designated_countries").alias("order_designated_countries"),
-        (pl.col("appeal_pending").fill_null(False) | pl.col("appeal_filed").fill_null(False)).alias(
-            "appeal_pending"
-        ),
-        "withholding_countries",
-        "cat_countries",
-        "stays",
-        "reopen_motion_filed_on",
-        "reopen_motion_stay_requested",
-        pl.col("reopen_motion_grounds").replace("", None),
-        "review_petition_filed_on",
-        "review_petition_stay_requested",
+        grid = grid.join(part, on=["person_id", "receiving"], how="left", maintain_order="left")
+    return grid.select(
         "notice_served_at",
         "notice_destination",
         "notice_in_language_understood",
@@ -579,6 +589,45 @@ def engine_columns(
         "acceptance_declined",
         pl.col("assured_credibly").fill_null(False),
         pl.col("assured_no_onward_removal").fill_null(False),
+    )
+
+
+def _latest_per_state(frame: pl.DataFrame, state: str, by: str, keep: list[str]) -> pl.DataFrame:
+    """`_latest` per person and state (the column `state` named `receiving`)."""
+    return (
+        frame.sort(by)
+        .group_by("person_id", pl.col(state).alias("receiving"))
+        .agg(pl.col(c).last() for c in keep)
+    )
+
+
+def _common_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The engine's columns the same whatever the receiving state."""
+    return frame.select(
+        pl.col("case_number").alias("case_id"),
+        "nationalities",
+        "birth_date",
+        "unaccompanied_minor",
+        pl.col("in_family_with_children").fill_null(False),
+        "detained",
+        "has_counsel",
+        pl.col("basis").alias("order_basis"),
+        pl.col("entered_on").alias("order_date"),
+        pl.col("final_on").alias("order_final_on"),
+        pl.col("final_how").replace("", None).alias("order_final_how"),
+        pl.col("in_absentia").alias("order_in_absentia"),
+        pl.col("designated_countries").alias("order_designated_countries"),
+        (pl.col("appeal_pending").fill_null(False) | pl.col("appeal_filed").fill_null(False)).alias(
+            "appeal_pending"
+        ),
+        "withholding_countries",
+        "cat_countries",
+        "stays",
+        "reopen_motion_filed_on",
+        "reopen_motion_stay_requested",
+        pl.col("reopen_motion_grounds").replace("", None),
+        "review_petition_filed_on",
+        "review_petition_stay_requested",
         "country_requests",
         "convictions",
         "pending_charges",
@@ -586,4 +635,3 @@ def engine_columns(
         "serving_sentence",
         *[c for c in TABLES["uk"] if c != "person_id"],
     )
-    return conform_cases(frame)

@@ -59,7 +59,25 @@ def _gate_json(blocked: str, pending: str) -> pl.Expr:
 
 def decision_part(agreement, decisions: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """One agreement's decisions as the slim columns standings are chosen from."""
-    named = gate_lists(decisions)
+    return decision_parts([(agreement, decisions)], as_of)
+
+
+def decision_parts(decided: list[tuple], as_of: date) -> pl.DataFrame:
+    """Several agreements' decisions ((agreement, decisions) pairs) as those columns, in one
+    pass (re-screening a person: polars' cost is per call, not per row)."""
+    if not decided:
+        return pl.DataFrame()
+    every = pl.concat(
+        [
+            decisions.with_columns(
+                agreement_id=pl.lit(agreement.pk, dtype=pl.Int64),
+                agreement_key=pl.lit(agreement.key),
+            )
+            for agreement, decisions in decided
+        ],
+        how="vertical_relaxed",
+    )
+    named = gate_lists(every)
     cleared = pl.col("decision").cast(pl.String) == "cleared"
     day = pl.when(cleared).then(pl.lit(as_of)).otherwise(pl.col("earliest_clear"))
     not_passed = (
@@ -69,8 +87,8 @@ def decision_part(agreement, decisions: pl.DataFrame, as_of: date) -> pl.DataFra
     )
     return named.select(
         "case_id",
-        agreement_id=pl.lit(agreement.pk, dtype=pl.Int64),
-        agreement_key=pl.lit(agreement.key),
+        "agreement_id",
+        "agreement_key",
         decision=pl.col("decision").cast(pl.String),
         rank=pl.col("decision").cast(pl.String).replace_strict(RANK, return_dtype=pl.Int16),
         earliest_clear=day.cast(pl.Date),
@@ -218,7 +236,7 @@ def standings_refresh(person_ids, *, as_of: date | None = None) -> None:
     agreements, terms = [a for a, _ in read], [t for _, t in read]
     tables = facts_from_database(ids)
     frames = screen_frames(tables, agreements, as_of, terms=terms) if agreements else []
-    parts = [decision_part(a, d, as_of) for a, _, d in frames]
+    parts = [decision_parts([(a, d) for a, _, d in frames], as_of)] if agreements else []
     versions = {a.regime: load_regime(a.regime).version for a in agreements}
     rows = standing_rows(_people(ids), parts, as_of=as_of, versions=versions, screening_id=None)
     old = Standing.objects.filter(person_id__in=ids)

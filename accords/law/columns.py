@@ -144,11 +144,12 @@ def fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
 
     Only columns that have nulls are touched, so a frame filled once passes through unchanged.
     """
-    return frame.with_columns(
+    fills = [
         pl.col(name).fill_null(pl.lit(value, dtype=CASE_SCHEMA[name]))
         for name, value in _DEFAULTS.items()
         if name in frame.columns and frame[name].null_count()
-    )
+    ]
+    return frame.with_columns(fills) if fills else frame
 
 
 def _plain(value: Any, dtype: pl.DataType) -> Any:
@@ -175,6 +176,9 @@ def cases_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
     return fill_defaults(pl.DataFrame(rows, schema=CASE_SCHEMA))
 
 
+_CASE_SCHEMA = pl.Schema(CASE_SCHEMA)
+
+
 def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
     """Check a frame built elsewhere (e.g. from the database) against the contract.
 
@@ -183,7 +187,10 @@ def conform_cases(cases: pl.DataFrame) -> pl.DataFrame:
     """
     if "case_id" not in cases.columns:
         raise ValueError("case frame: column case_id is required")
-    for name, dtype in cases.schema.items():
+    schema = cases.schema
+    if schema == _CASE_SCHEMA:  # conformed already (re-screening, polars' cost is per call)
+        return fill_defaults(cases)
+    for name, dtype in schema.items():
         expected = CASE_SCHEMA.get(name)
         if expected is None:
             raise ValueError(f"case frame: unknown column {name}")

@@ -300,6 +300,35 @@ class Assessor:
 
     def assess(self, agreement: AgreementTerms) -> Evaluation:
         """Every gate of the agreement's regime on every case, under the rules then in force."""
+        return self.assess_together([agreement])[0]
+
+    def assess_together(self, agreements: list[AgreementTerms]) -> list[Evaluation]:
+        """`assess` for several agreements, their gates not yet evaluated all in one pass of
+        polars over their case columns set one under another: on a few cases (re-screening a
+        person after a write) a pass costs the same whatever its size, so ten agreements cost
+        little more than one. On many cases, assess them one by one (`assessed`)."""
+        prepared = [self._prepare(agreement) for agreement in agreements]
+        new: dict[tuple, tuple[GateRule, int]] = {}
+        for at, (_, gates, keys, _) in enumerate(prepared):
+            for key, gate in zip(keys, gates, strict=True):
+                if key not in self._verdicts and key not in new:
+                    new[key] = (gate, at)
+        if new:
+            self._verdicts.update(_evaluated([p[0] for p in prepared], new))
+        return [
+            Evaluation(
+                case_id=cases["case_id"],
+                gates=gates,
+                verdicts=[self._verdicts[k] for k in keys],
+                regime_version=regime.version,
+                rule_code=regime_code(regime),
+            )
+            for cases, gates, keys, regime in prepared
+        ]
+
+    def _prepare(self, agreement: AgreementTerms):
+        """The agreement's case columns (with its gates' derived columns), its gates under the
+        rules in force, and each gate's key: gates with equal keys take the same branches."""
         receiving = agreement.receiving_state
         cases = self._cases(receiving)
         regime = load_regime(agreement.regime)
@@ -330,16 +359,7 @@ class Assessor:
             policy = policy_on(agreement.policies, ctx.day)
             citation = policy.citation if policy else "programme policy: none in force this day"
             add(_gate_rule(gate_id, POLICY_RULES[gate_id](ctx, policy), citation, False))
-        new = {k: g for k, g in zip(keys, gates, strict=True) if k not in self._verdicts}
-        if new:
-            self._verdicts.update(_evaluated(cases, new))
-        return Evaluation(
-            case_id=cases["case_id"],
-            gates=gates,
-            verdicts=[self._verdicts[k] for k in keys],
-            regime_version=regime.version,
-            rule_code=regime_code(regime),
-        )
+        return cases, gates, keys, regime
 
 
 def _gate_rule(gate_id: str, branches: list[Branch], citation: str, unconfirmed: bool) -> GateRule:
@@ -348,29 +368,52 @@ def _gate_rule(gate_id: str, branches: list[Branch], citation: str, unconfirmed:
 
 
 def assessed(
-    assessor: Assessor, agreements: list[AgreementTerms]
+    assessor: Assessor, agreements: list[AgreementTerms], *, together: bool = False
 ) -> Iterator[tuple[AgreementTerms, Evaluation, pl.DataFrame]]:
-    """Each agreement in turn: its evaluation and its decisions. (Deciding on a second thread
+    """Each agreement in turn: its evaluation and its decisions; `together`, all assessed in
+    one pass first (`Assessor.assess_together`: for few cases). (Deciding on a second thread
     while the next agreement is assessed was tried: measured side by side, it gained nothing.)"""
+    if together:
+        for agreement, evaluation in zip(
+            agreements, assessor.assess_together(agreements), strict=True
+        ):
+            yield agreement, evaluation, decide(evaluation)
+        return
     for agreement in agreements:
         evaluation = assessor.assess(agreement)
         yield agreement, evaluation, decide(evaluation)
 
 
-def _evaluated(cases: pl.DataFrame, gates: dict[tuple, GateRule]) -> dict[tuple, Verdicts]:
-    """The gates' verdicts on the cases, all in one pass of polars."""
+def _evaluated(
+    frames: list[pl.DataFrame], gates: dict[tuple, tuple[GateRule, int]]
+) -> dict[tuple, Verdicts]:
+    """The gates' verdicts, each on its own frame of cases (by place in `frames`), all in one
+    pass of polars: the frames used are set one under another (a column one frame lacks is
+    null in the others' rows, which its gates never read), and each gate's branch numbers are
+    taken from its frame's rows."""
+    used = sorted({at for _, at in gates.values()})
+    stacked = (
+        frames[used[0]]
+        if len(used) == 1
+        else pl.concat([frames[at] for at in used], how="diagonal_relaxed")
+    )
+    starts, start = {}, 0
+    for at in used:
+        starts[at], start = start, start + len(frames[at])
     codes = [f"code{i}" for i in range(len(gates))]
     wide = (
-        cases.lazy()  # case_id comes along so that a rule of one branch spans every case
+        stacked.lazy()  # case_id comes along so that a rule of one branch spans every case
         .select(
             "case_id",
-            *(_first_match(g.branches).alias(codes[i]) for i, g in enumerate(gates.values())),
+            *(_first_match(g.branches).alias(codes[i]) for i, (g, _) in enumerate(gates.values())),
         )
         .collect()
     )
     return {
-        key: Verdicts(gate, wide[codes[i]].to_numpy(), cases)
-        for i, (key, gate) in enumerate(gates.items())
+        key: Verdicts(
+            gate, wide[codes[i]].slice(starts[at], len(frames[at])).to_numpy(), frames[at]
+        )
+        for i, (key, (gate, at)) in enumerate(gates.items())
     }
 
 

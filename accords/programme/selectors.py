@@ -32,5 +32,6 @@ def policy_versions(agreement) -> tuple[PolicyVersion, ...]:
             chosen_by=p.chooser,
             chosen_on=p.chosen_at.date(),
         )
-        for p in agreement.programme_policies.select_related("chosen_by")
+        # `.all()`: the screenings prefetch every agreement's policies with their choosers.
+        for p in agreement.programme_policies.all()
     )
