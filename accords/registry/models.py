@@ -199,6 +199,27 @@ class Term(models.Model):
         )
         CREDIBLE_ASSURANCES = "credible_assurances", "credible diplomatic assurances"
 
+    class StipendCondition(models.TextChoices):
+        """What a stipend term (kind service, service stipend) may say of who is entitled, by
+        its `category`; the reception's stipend cycles read it."""
+
+        # For how long after arrival a person receives the stipend (its quantity and period).
+        AFTER_ARRIVAL = "after_arrival", "for a time after arrival"
+        UNACCOMPANIED_MINOR = "unaccompanied_minor", "unaccompanied minors"
+        # People who arrived as part of a household (a family moved together).
+        HOUSEHOLD = "household", "people who arrived in a household"
+        COUNTRY_OF_BIRTH = "country_of_birth", "people born in the countries listed"
+
+    class Disclosure(models.TextChoices):
+        """What the receiving state shares back per person, named in the `values` of a
+        monitoring term of category `disclosure`; the reception's sending page reads it."""
+
+        ARRIVED = "arrived_on", "the day of arrival"
+        PLAN = "plan", "the case plan's due and agreed dates"
+        LEFT = "left_on", "the day the person left care"
+        SERVICES = "services", "how many services were provided and are pending"
+        STIPENDS = "stipends", "how many stipend cycles the person was entitled to"
+
     class Period(models.TextChoices):
         TOTAL = "total", "in total"
         YEAR = "year", "per year"
@@ -318,6 +339,15 @@ class Term(models.Model):
                     errors["category"] = problem + "."
         if self.kind == self.Kind.SERVICE and not self.service:
             errors["service"] = "A service term names the service."
+        if self.kind == self.Kind.SERVICE and self.service == self.Service.STIPEND:
+            errors.update(self._stipend_condition_problems())
+        if self.kind == self.Kind.MONITORING and self.category == "disclosure":
+            unknown = sorted(set(self.values) - set(self.Disclosure.values))
+            if unknown:
+                errors["values"] = (
+                    f"Not information Accords shares per person: {', '.join(unknown)}; one of: "
+                    f"{', '.join(self.Disclosure.values)}."
+                )
         if (
             self.kind == self.Kind.ASSURANCE
             and self.category
@@ -329,6 +359,24 @@ class Term(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _stipend_condition_problems(self) -> dict:
+        """A stipend term that says who is entitled says it in terms the cycles can apply."""
+        if not self.category and not self.rule:
+            return {}
+        if self.category not in self.StipendCondition.values:
+            return {"category": f"One of: {', '.join(self.StipendCondition.values)}."}
+        if self.rule not in (self.Rule.ONLY, self.Rule.EXCLUDES):
+            return {"rule": "A stipend condition accepts only or excludes."}
+        if self.category == self.StipendCondition.AFTER_ARRIVAL and (
+            self.rule != self.Rule.ONLY
+            or not self.quantity
+            or self.period not in (self.Period.WEEK, self.Period.MONTH, self.Period.YEAR)
+        ):
+            return {"quantity": "Say for how many weeks, months or years after arrival."}
+        if self.category == self.StipendCondition.COUNTRY_OF_BIRTH and not self.values:
+            return {"values": "List the countries of birth."}
+        return {}
 
 
 class ReportedTransfer(models.Model):

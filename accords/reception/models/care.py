@@ -181,6 +181,9 @@ class StipendProgramme(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    # The keys of the agreement's terms that said who is entitled when the programme opened
+    # (none: the rules of `accords.reception.services.care` alone).
+    eligibility_terms = models.JSONField(_("eligibility terms"), default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -205,6 +208,8 @@ class StipendCycle(models.Model):
     ends_on = models.DateField(_("until"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.COMPUTED)  # fmt: skip
+    # The keys of the terms that said who is entitled to this cycle, read on its first day.
+    eligibility_terms = models.JSONField(_("eligibility terms"), default=list, blank=True)
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")  # fmt: skip
     computed_at = models.DateTimeField()

@@ -2,17 +2,19 @@
 
 The receiving state's officers (its caseworkers) see everything of their state's arrivals:
 intake, plan, services, stipends. The sending state sees aggregates per agreement and, per
-person, only what the agreements let a sending state know of someone it removed: that they
-arrived and when, whether the case plan was agreed (and whether it is overdue), and the day
-they left the programme's care. Never their intake (housing, household, needs: health among
-them), their services or their payments: those are the receiving state's record of a person
-now in its care, and no agreement on record gives them to the sender.
+person, only what the agreement lets it know of someone it removed. An agreement says so in a
+monitoring term of category `disclosure` whose values name the `Term.Disclosure` shared; with
+none, the dates alone: that they arrived and when, whether the case plan was agreed (and whether
+it is overdue), and the day they left the programme's care. Never their intake (housing,
+household, needs: health among them) or their payments: those are the receiving state's record
+of a person now in its care, and no disclosure term can name them.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -23,8 +25,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accords.core.roles import user_role
 from accords.reception.models import (
@@ -37,7 +42,7 @@ from accords.reception.models import (
     StipendProgramme,
 )
 from accords.reception.selectors.arrivals import arrivals_visible
-from accords.registry.models import Agreement
+from accords.registry.models import Agreement, Term
 
 SENDING = ("sending_officer", "sending_supervisor")
 
@@ -169,6 +174,12 @@ def cycle_get(user, pk: int) -> StipendCycle:
     return cycles(user).get(pk=pk)
 
 
+def cycle_eligibility_terms(cycle: StipendCycle) -> QuerySet[Term]:
+    """The agreement's terms the cycle cites for who is entitled to it."""
+    agreement = cycle.programme.agreement_id
+    return Term.objects.filter(agreement_id=agreement, key__in=cycle.eligibility_terms)
+
+
 def entitlement_get(user, pk: int) -> Entitlement:
     return entitlements_with_owed(user).select_related("cycle__programme__agreement").get(pk=pk)
 
@@ -233,15 +244,98 @@ def sending_figures(user, today: date) -> list[AgreementFigures]:
     ]  # fmt: skip
 
 
-def sending_people(user) -> QuerySet:
-    """Per person, only what the sending state may know (see the module), as plain values:
-    nothing else of the arrival leaves this function."""
+# What the sending state sees per person where its agreement has no disclosure term.
+DISCLOSED_BY_DEFAULT = (Term.Disclosure.ARRIVED, Term.Disclosure.PLAN, Term.Disclosure.LEFT)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one agreement lets its sending state see per person, and the term that says so
+    (None: the default, the dates alone)."""
+
+    agreement: Agreement
+    term: Term | None
+    shared: tuple[str, ...]
+
+    @property
+    def shared_labels(self) -> list[str]:
+        return [SHARED_LABELS[name] for name in self.shared]
+
+
+SHARED_LABELS = {
+    Term.Disclosure.ARRIVED: _("the day of arrival"),
+    Term.Disclosure.PLAN: _("the case plan's due and agreed dates"),
+    Term.Disclosure.LEFT: _("the day the person left care"),
+    Term.Disclosure.SERVICES: _("how many services were provided and are pending"),
+    Term.Disclosure.STIPENDS: _("how many stipend cycles the person was entitled to"),
+}
+
+
+def disclosure_term(agreement: Agreement, day: date) -> Term | None:
+    """The agreement's disclosure term in force on a day (the latest if several are)."""
+    return (
+        agreement.terms.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            kind=Term.Kind.MONITORING, category="disclosure",
+        )
+        .order_by("-valid_from", "-id").first()
+    )  # fmt: skip
+
+
+def sending_disclosures(user, today: date) -> list[Disclosure]:
+    """Per agreement of the sending officer's state, what it shares per person and why."""
+    state = sending_state_of(user)
+    if state is None:
+        return []
+    found = []
+    for agreement in Agreement.objects.filter(sending_state=state).order_by("key"):
+        term = disclosure_term(agreement, today)
+        shared = DISCLOSED_BY_DEFAULT if term is None else tuple(
+            name for name in Term.Disclosure.values if name in term.values
+        )  # fmt: skip
+        found.append(Disclosure(agreement, term, shared))
+    return found
+
+
+def _shared(agreements: list[int], value):
+    """A person's value where their agreement shares it; null (never read) elsewhere."""
+    return Case(When(agreement_id__in=agreements, then=value), default=Value(None))
+
+
+def sending_people(user, today: date | None = None) -> QuerySet:
+    """Per person, only what their agreement lets the sending state know (see the module), as
+    plain values: what an agreement does not share is null, read by no query."""
     if sending_state_of(user) is None:
         return Arrival.objects.none().values()
+    today = today or timezone.localdate()
+    sharing = {name: [] for name in Term.Disclosure.values}
+    for disclosure in sending_disclosures(user, today):
+        for name in disclosure.shared:
+            sharing[name].append(disclosure.agreement.pk)
     plan = CarePlan.objects.filter(arrival=OuterRef("pk")).values("agreed_on")[:1]
+    services = CareService.objects.filter(arrival=OuterRef("pk")).order_by().values("arrival")
+    cycles = (
+        Entitlement.objects.filter(arrival=OuterRef("pk"), cycle__status="approved")
+        .order_by().values("arrival").annotate(n=Count("pk")).values("n")
+    )  # fmt: skip
+
+    def counted(outcome):
+        return Subquery(services.filter(outcome=outcome).annotate(n=Count("pk")).values("n"))
+
+    d = Term.Disclosure
     return (
         arrivals_visible(user)
         .order_by("-arrived_at", "-id")
-        .values("id", "arrived_at", "plan_due_on", "left_on", case_number=F("person__case_number"),
-                agreement_key=F("agreement__key"), plan_agreed_on=Subquery(plan))
+        .values(
+            "id", case_number=F("person__case_number"), agreement_key=F("agreement__key"),
+            arrived_on=_shared(sharing[d.ARRIVED], F("arrived_at")),
+            plan_due=_shared(sharing[d.PLAN], F("plan_due_on")),
+            plan_agreed_on=_shared(sharing[d.PLAN], Subquery(plan)),
+            left_care_on=_shared(sharing[d.LEFT], F("left_on")),
+            left_shared=_shared(sharing[d.LEFT], Value(True)),
+            services_provided=_shared(sharing[d.SERVICES], Coalesce(counted("done"), 0)),
+            services_pending=_shared(sharing[d.SERVICES], Coalesce(counted("pending"), 0)),
+            stipend_cycles=_shared(sharing[d.STIPENDS], Coalesce(Subquery(cycles), 0)),
+        )
     )  # fmt: skip

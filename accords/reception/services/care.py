@@ -12,6 +12,13 @@ were in the programme's care: arrived by its first day, not left before it (`Arr
 with their intake's consent, and it is one of the `cycles_per_person` cycles that start after
 their arrival. No cycle starts before the programme's first day or after its last.
 
+Where the agreement says more of who is entitled, its stipend terms (kind service, service
+stipend, with a rule and a `Term.StipendCondition` category) narrow those rules: for how long
+after arrival, only or never unaccompanied minors, people in a household, people born in some
+countries. They are read on the cycle's first day and their keys cited on the cycle (and, as
+they stood when it opened, on the programme), so a reader sees why a person is or is not
+entitled; with none, the rules above alone apply.
+
 The ledger's postings go where money is obliged and where it moves: `stipend_cycle_approve`
 (the cycle's entitlements become owed) and `payment_record` (a payment made or returned).
 """
@@ -228,13 +235,46 @@ def stipend_programme_open(*, actor, agreement: Agreement) -> StipendProgramme:
         problems["cycles_per_person"] = "The stipend term does not say for how many periods."
     if problems:
         raise ValidationError(problems)
+    starts_on = term.valid_from or timezone.localdate()
     programme = StipendProgramme(
         agreement=agreement, term=term, amount=term.amount, currency=term.currency,
         frequency=term.period, cycles_per_person=min(term.quantity, 32767),
-        starts_on=term.valid_from or timezone.localdate(), ends_on=term.valid_until,
-        opened_by=actor,
+        starts_on=starts_on, ends_on=term.valid_until, opened_by=actor,
+        eligibility_terms=[t.key for t in eligibility_terms(agreement, starts_on)],
     )  # fmt: skip
     return _saved(programme)
+
+
+def eligibility_terms(agreement: Agreement, day: date) -> list[Term]:
+    """The agreement's stipend terms in force on a day that say who is entitled."""
+    return list(
+        agreement.terms.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            kind=Term.Kind.SERVICE, service=Term.Service.STIPEND,
+            category__in=Term.StipendCondition.values,
+        ).order_by("key")
+    )  # fmt: skip
+
+
+def _months_or_weeks_back(day: date, quantity: int, period: str) -> date:
+    if period == Frequency.WEEK:
+        return day - timedelta(weeks=quantity)
+    return _months_back(day, quantity * (12 if period == Term.Period.YEAR else 1))
+
+
+def _condition(term: Term, starts_on: date) -> Q:
+    """Who a stipend term entitles, as a filter on arrivals (the whole column at once)."""
+    condition = Term.StipendCondition
+    if term.category == condition.AFTER_ARRIVAL:
+        since = _months_or_weeks_back(starts_on, term.quantity, term.period)
+        return Q(arrived_at__date__gt=since)
+    matches = {
+        condition.UNACCOMPANIED_MINOR: Q(person__unaccompanied_minor=True),
+        condition.HOUSEHOLD: Q(household__isnull=False),
+        condition.COUNTRY_OF_BIRTH: Q(person__country_of_birth__in=term.values),
+    }[term.category]
+    return matches if term.rule == Term.Rule.ONLY else ~matches
 
 
 def _months_back(day: date, months: int) -> date:
@@ -251,14 +291,17 @@ def _months_back(day: date, months: int) -> date:
     return date(year, month, 28)
 
 
-def entitled(programme: StipendProgramme, starts_on: date):
-    """The arrivals entitled to the cycle that starts on a day (see the module)."""
-    if programme.frequency == Frequency.WEEK:
-        first_arrival = starts_on - timedelta(weeks=programme.cycles_per_person)
-    else:
-        first_arrival = _months_back(starts_on, programme.cycles_per_person)
+def entitled(programme: StipendProgramme, starts_on: date, terms: list[Term] | None = None):
+    """The arrivals entitled to the cycle that starts on a day (see the module), under the
+    agreement's stipend terms (those in force that day unless given)."""
+    if terms is None:
+        terms = eligibility_terms(programme.agreement, starts_on)
+    first_arrival = _months_or_weeks_back(starts_on, programme.cycles_per_person,
+                                          programme.frequency)  # fmt: skip
+    conditions = [_condition(term, starts_on) for term in terms]
     return Arrival.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gte=starts_on),
+        *conditions,
         agreement_id=programme.agreement_id,
         intake__consent=True,
         arrived_at__date__lte=starts_on,
@@ -282,12 +325,14 @@ def stipend_cycle_compute(*, actor, programme: StipendProgramme, starts_on: date
     if programme.cycles.filter(starts_on=starts_on).exists():
         raise ValidationError({"starts_on": "This cycle has been computed."})
     ends_on = cycle_end(programme, starts_on)
+    terms = eligibility_terms(programme.agreement, starts_on)
     cycle = _saved(StipendCycle(programme=programme, starts_on=starts_on, ends_on=ends_on,
-                                computed_by=actor, computed_at=timezone.now()))  # fmt: skip
+                                computed_by=actor, computed_at=timezone.now(),
+                                eligibility_terms=[t.key for t in terms]))  # fmt: skip
     # Django has no INSERT ... SELECT: the database writes every entitlement from the
     # selector's own query in one statement, where building 100,000 model instances in Python
     # to send them back took four times as long (benchmarks/reception.py).
-    selected = entitled(programme, starts_on).order_by().annotate(arrival=F("pk"))
+    selected = entitled(programme, starts_on, terms).order_by().annotate(arrival=F("pk"))
     arrivals, params = selected.values("arrival").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(

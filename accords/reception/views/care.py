@@ -195,6 +195,7 @@ def care_cycle(request, pk: int):
         selectors.entitlements_with_owed(request.user).filter(cycle=cycle).order_by("id"), 100
     ).get_page(request.GET.get("page"))
     context = {"cycle": cycle, "entitlements": entitlements,
+               "eligibility_terms": selectors.cycle_eligibility_terms(cycle),
                "payment_form": forms.PaymentForm(initial={"on": timezone.localdate()})}  # fmt: skip
     return render(request, "reception/care_cycle.html", context)
 
@@ -233,10 +234,11 @@ def care_sending(request):
     if selectors.sending_state_of(request.user) is None:
         raise PermissionDenied(_("Only the sending state's officers use this page."))
     today = timezone.localdate()
-    people = Paginator(selectors.sending_people(request.user), 100).get_page(
+    people = Paginator(selectors.sending_people(request.user, today), 100).get_page(
         request.GET.get("page")
     )
     context = {"figures": selectors.sending_figures(request.user, today), "people": people,
+               "disclosures": selectors.sending_disclosures(request.user, today),
                "today": today}  # fmt: skip
     return render(request, "reception/care_sending.html", context)
 
