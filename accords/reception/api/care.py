@@ -50,13 +50,19 @@ def _one(query, pk: int, what: str):
 
 
 class ArrivalOut(Schema):
+    """Per person; to the sending state, null where the agreement does not share it (see
+    `selectors.care.sending_people`), and the counts only where it does."""
+
     id: int
     case_number: str
     agreement: str = Field(..., alias="agreement_key")
-    arrived_at: datetime
-    plan_due_on: date
-    plan_agreed_on: date | None
-    left_on: date | None
+    arrived_at: datetime | None = Field(None, alias="arrived_on")
+    plan_due_on: date | None = Field(None, alias="plan_due")
+    plan_agreed_on: date | None = None
+    left_on: date | None = Field(None, alias="left_care_on")
+    services_provided: int | None = None
+    services_pending: int | None = None
+    stipend_cycles: int | None = None
 
 
 @router.get("/reception/arrivals", response=documented({200: list[ArrivalOut]}))
@@ -64,15 +70,18 @@ class ArrivalOut(Schema):
 def arrivals(request):
     """The arrivals the user may see, latest first: the receiving state's officers their
     state's; the sending state's its agreements'; a monitor the agreements they watch; counsel
-    their clients'. Per person only these dates, for every role (see `selectors.care`)."""
+    their clients'. Per person only these dates; to the sending state, what each agreement
+    shares (see `selectors.care`)."""
     _require(request, "reception.view_arrival")
+    if selectors.sending_state_of(request.user) is not None:
+        return selectors.sending_people(request.user)
     plan = CarePlan.objects.filter(arrival=OuterRef("pk")).values("agreed_on")[:1]
     return (
         arrivals_visible(request.user)
         .order_by("-arrived_at", "-id")
-        .values("id", "arrived_at", "plan_due_on", "left_on",
-                case_number=F("person__case_number"),
-                agreement_key=F("agreement__key"), plan_agreed_on=Subquery(plan))
+        .values("id", case_number=F("person__case_number"), agreement_key=F("agreement__key"),
+                arrived_on=F("arrived_at"), plan_due=F("plan_due_on"),
+                plan_agreed_on=Subquery(plan), left_care_on=F("left_on"))
     )  # fmt: skip
 
 

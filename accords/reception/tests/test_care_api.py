@@ -37,8 +37,13 @@ def test_arrivals_are_scoped_and_paginated(world):
     officer = _client("receiving.officer")
     listed = officer.get("/api/reception/arrivals?limit=1").json()
     assert listed["count"] == 1 and listed["items"][0]["case_number"] == "AC-CARE-1"
-    assert set(listed["items"][0]) == {"id", "case_number", "agreement", "arrived_at",
-                                       "plan_due_on", "plan_agreed_on", "left_on"}  # fmt: skip
+    item = listed["items"][0]
+    assert set(item) == {"id", "case_number", "agreement", "arrived_at", "plan_due_on",
+                         "plan_agreed_on", "left_on", "services_provided", "services_pending",
+                         "stipend_cycles"}  # fmt: skip
+    # The counts are what an agreement may share with the sending state; never to anyone else.
+    assert (item["services_provided"], item["services_pending"], item["stipend_cycles"]) == (
+        None, None, None)  # fmt: skip
     assert _client("eswatini.officer").get("/api/reception/arrivals").json()["count"] == 0
     assert _client("sending.officer").get("/api/reception/arrivals").json()["count"] == 1
     assert _client("finance").get("/api/reception/arrivals").status_code == 403

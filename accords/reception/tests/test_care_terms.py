@@ -163,5 +163,15 @@ def test_the_sending_state_sees_per_person_only_what_the_agreement_shares(world)
     assert "disclose-services" in page and "no term on disclosure" in page
     # SD-1: its plan, the day it left and its stipends; SD-2: its services and stipends.
     assert page.count("not shared") == 6
+    # The API says the same: null where the agreement does not share it.
+    listed = {p["case_number"]: p for p in client.get("/api/reception/arrivals").json()["items"]}
+    assert listed["SD-1"]["left_on"] is None and listed["SD-1"]["plan_due_on"] is None
+    assert (listed["SD-1"]["services_provided"], listed["SD-1"]["services_pending"]) == (0, 1)
+    assert listed["SD-2"]["plan_due_on"] == eswatini.plan_due_on.isoformat()
+    assert listed["SD-2"]["services_pending"] is None
+    # The receiving state's officers still see their arrivals' dates, whatever is shared.
+    receiving = Client()
+    assert receiving.login(username="receiving.officer", password=DEMO_PASSWORD)
+    (own,) = receiving.get("/api/reception/arrivals").json()["items"]
+    assert own["left_on"] == TODAY().isoformat() and own["services_pending"] is None
     assert not selectors.sending_people(world["receiving.officer"]).exists()
-    assert eswatini.agreement.key == "us-eswatini"
