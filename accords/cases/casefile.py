@@ -232,7 +232,10 @@ CSV_COLUMNS = {
     "order_final_on": "YYYY-MM-DD (empty: not final)",
     "order_final_how": "bia_dismissed, appeal_waived, no_appeal, in_absentia, ...",
     "order_designated_countries": "ISO alpha-2 codes separated by ;",
-    "protection_kind": "withholding, cat_withholding or cat_deferral (empty: none)",
+    "protection_kind": (
+        "withholding, cat_withholding, cat_deferral, uk_refugee, uk_humanitarian or"
+        " uk_article_3 (empty: none)"
+    ),
     "protection_countries": "ISO alpha-2 codes separated by ;",
     "protection_granted_on": "YYYY-MM-DD",
     "convictions": "offence categories separated by ; (convictions only, never charges)",

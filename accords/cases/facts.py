@@ -363,7 +363,9 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         .group_by("person_id")
         .agg(
             withholding_countries=pl.col("country").filter(pl.col("kind") == "withholding"),
-            cat_countries=pl.col("country").filter(pl.col("kind") != "withholding"),
+            cat_countries=pl.col("country").filter(
+                pl.col("kind").is_in(["cat_withholding", "cat_deferral"])
+            ),
         )
     )
     open_proceeding = (pl.col("filed_on") <= on) & (

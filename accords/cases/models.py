@@ -223,12 +223,22 @@ class RemovalOrder(CaseFact):
 
 
 class Protection(CaseFact):
-    """Protection from removal to one named country; it says nothing about any other."""
+    """Protection from removal to one named country; it says nothing about any other.
+
+    The US kinds are what the US gates read; the UK kinds (refugee status, humanitarian
+    protection, and leave on Article 3 ECHR grounds) protect from return to the country the
+    person fled. Either state's protection makes an onward removal there a refoulement alert."""
 
     class Kind(models.TextChoices):
         WITHHOLDING = "withholding", _("withholding of removal (INA 241(b)(3))")
         CAT_WITHHOLDING = "cat_withholding", _("CAT withholding")
         CAT_DEFERRAL = "cat_deferral", _("CAT deferral")
+        UK_REFUGEE = "uk_refugee", _("refugee status (UK)")
+        UK_HUMANITARIAN = "uk_humanitarian", _("humanitarian protection (UK)")
+        UK_ARTICLE_3 = "uk_article_3", _("protection under Article 3 ECHR (UK)")
+
+    US_KINDS = ("withholding", "cat_withholding", "cat_deferral")
+    UK_KINDS = ("uk_refugee", "uk_humanitarian", "uk_article_3")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="protections")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 import ninja
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema
@@ -172,8 +172,9 @@ def service_open(request, payload: ServiceIn, arrival_id: int = Id):
     if term_key:
         term = arrival.agreement.terms.filter(key=term_key).first()
         if term is None:
-            raise HttpError(422, [{"loc": ["body", "funding_term"],
-                                   "msg": "No term of the agreement has this key."}])  # fmt: skip
+            # named as a schema error is (`accords.api.validation_error`); an HttpError's
+            # message must be a string, and a list of errors in one was a 500
+            raise ValidationError({"funding_term": "No term of the agreement has this key."})
     service = care.care_service_open(actor=request.user, arrival=arrival, funding_term=term,
                                      **data)  # fmt: skip
     return ninja.Status(201, service)
