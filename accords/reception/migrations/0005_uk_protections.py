@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reception', '0003_care_and_oversight'),
+        ('reception', '0004_stipend_eligibility_terms'),
     ]
 
     operations = [

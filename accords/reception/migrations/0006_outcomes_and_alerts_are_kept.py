@@ -46,7 +46,7 @@ def _by_vendor(postgresql: str, sqlite: list[str]):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reception", "0004_uk_protections")]
+    dependencies = [("reception", "0005_uk_protections")]
 
     operations = [
         migrations.RunPython(
