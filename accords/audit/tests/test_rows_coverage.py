@@ -27,6 +27,7 @@ from accords.audit.services import cosignature_create
 from accords.cases.screening import screening_run, screenings_prune
 from accords.cases.services import (
     case_import,
+    caseload_export,
     officer_assign,
     saved_filter_delete,
     saved_filter_save,
@@ -169,6 +170,8 @@ def _scenario(witness_key) -> None:
     programme_policy_choose(actor=supervisor, agreement=agreement, notice_days=10,
                             valid_from=today, reason="Coverage")  # fmt: skip
     statistics_publish(actor=None)
+    # Taking the caseload out as a file writes no row, only its entry.
+    caseload_export(actor=supervisor, decision="blocked", sort="name")
     # A background job asked for: the request is bound; the runner's bookkeeping is not.
     job_request(actor=supervisor, kind="screening", arguments={"as_of": today.isoformat()})
     cosignature_create(actor=None, witness=witness_key[0], checkpoint=checkpoint_signed())
