@@ -44,7 +44,11 @@ def test_an_officer_signs_in_and_checks_a_case_on_two_dates(site, page):
     page.select_option("select[name=agreement]", "us-rwanda")
     page.fill("input[name=on]", "2025-09-01")
     page.click("button:has-text('Check')")
+    # `count` does not wait: the page asked for by the click is read once it has loaded.
+    page.wait_for_url("**/cases/B-1/?agreement=us-rwanda&on=2025-09-01")
+    page.wait_for_load_state()
     blocked = page.locator("li.gate-block")
+    blocked.first.wait_for()
     assert blocked.count() >= 1
     assert "Onward removal barred" in blocked.first.inner_text()
     assert "What would clear it" in blocked.first.inner_text()
