@@ -153,6 +153,41 @@ def django_db_setup(django_db_setup, django_db_blocker):
         world_keep()
 
 
+@pytest.fixture(scope="module")
+def built_once(django_db_setup, django_db_blocker):
+    """For a module of many tests on one costly world (people referred, noticed, accepted and
+    handed over; a reception record with its services), which the module would otherwise build
+    again for every test: `built_once(make)` builds it once, inside a transaction held open for
+    the whole module. Each test's own transaction (`db`) is then a savepoint inside it and
+    rolls back to the world; at the module's end the world rolls back to the session's.
+
+    Not for modules with transactional tests (their flush would empty the world), nor for a
+    world held as model instances a test changes in memory: keep ids, read rows afresh."""
+    from django.db import transaction
+
+    def as_a_test():
+        # What the function-scoped autouse fixtures set for a test, set for the build.
+        _sending_states_calendar_activate()
+        return override_settings(PASSWORD_HASHERS=FAST_HASHERS, JOB_RUNNER="inline",
+                                 JOB_RETRY_SECONDS=0, AXES_ENABLED=False)  # fmt: skip
+
+    module = transaction.atomic()
+    with django_db_blocker.unblock():
+        module.__enter__()
+
+    def build(make):
+        with django_db_blocker.unblock(), as_a_test():
+            return make()
+
+    try:
+        yield build
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module.__exit__(None, None, None)
+        _sending_states_calendar_activate()
+
+
 @pytest.fixture
 def reference_data(db):
     from accords.core.tests.world import reference_data_ensure
@@ -219,7 +254,12 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Every page is read through `expect`, which waits until what it asserts holds (a click's
+    # page may still be loading when the next line runs); on a loaded machine a page can take
+    # longer than the default five seconds.
+    expect.set_options(timeout=20_000)
 
     # The live server runs in a thread of this process; Playwright's sync API runs an event
     # loop in the main thread, which Django's async-safety check would otherwise refuse.

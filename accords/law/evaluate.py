@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,6 +114,11 @@ class GateRule:
     outcomes: np.ndarray
     citation: str
     unconfirmed: bool
+
+    @cached_property
+    def first_match(self) -> pl.Expr:
+        """The number of the first branch whose condition holds, per case."""
+        return _first_match(self.branches)
 
 
 @dataclass(frozen=True)
@@ -332,34 +337,63 @@ class Assessor:
         receiving = agreement.receiving_state
         cases = self._cases(receiving)
         regime = load_regime(agreement.regime)
-        ctx = Context(agreement, self.moment.date(), self.moment)
         by_state = set(RECEIVING_COLUMNS)
         gates, keys = [], []
-
-        def add(gate: GateRule) -> None:
-            exprs = [e for b in gate.branches for e in (b.when, b.earliest) if e is not None]
-            reads_state = any(by_state.intersection(e.meta.root_names()) for e in exprs)
-            said = tuple(
-                (b.outcome, _serialized(b.when), _serialized(b.earliest)) for b in gate.branches
-            )
-            gates.append(gate)
-            keys.append((gate.gate_id, said, receiving if reads_state else None))
-
-        for gate in regime.gates:
-            version = gate.version_on(ctx.day)
-            branches = RULES[gate.id](ctx, version) if version else [_GAP]
-            if version and gate.id in DERIVED:
-                derived, per_state = self._derive(cases, gate.id, version, receiving)
+        for rule in _rules_in_force(regime.id, regime.version, agreement, self.moment):
+            if rule.derived_from is not None:
+                derived, per_state = self._derive(cases, rule.gate.gate_id, rule.derived_from,
+                                                  receiving)  # fmt: skip
                 cases = cases.hstack(derived)
                 if per_state:
                     by_state.update(derived.columns)
-            citation = version.reference if version else gate.citation
-            add(_gate_rule(gate.id, branches, citation, bool(version and version.unconfirmed)))
-        for gate_id in POLICY_GATES if agreement.policies else ():
-            policy = policy_on(agreement.policies, ctx.day)
-            citation = policy.citation if policy else "programme policy: none in force this day"
-            add(_gate_rule(gate_id, POLICY_RULES[gate_id](ctx, policy), citation, False))
+            gates.append(rule.gate)
+            reads_state = not by_state.isdisjoint(rule.reads)
+            keys.append((rule.gate.gate_id, rule.said, receiving if reads_state else None))
         return cases, gates, keys, regime
+
+
+@dataclass(frozen=True)
+class _InForce:
+    """One gate of an agreement as its rules stand at a moment: what the cases do not change."""
+
+    gate: GateRule
+    derived_from: Any  # the rule version whose derived columns the gate reads (DERIVED), or None
+    said: tuple  # the branches, serialised: two gates that say the same take the same branches
+    reads: frozenset[str]  # the columns the branches read
+
+
+@lru_cache(maxsize=1024)
+def _rules_in_force(regime_id: str, regime_version: str, agreement: AgreementTerms,
+                    moment: datetime) -> tuple[_InForce, ...]:  # fmt: skip
+    """The agreement's gates at `moment`, built once: re-screening one person after each write
+    asks for the same agreements at the same moment again and again, and building the rules'
+    expressions and serialising them cost as much as evaluating them on a one-row frame. The
+    regime's id and version are in the key, so a regime read anew is never answered from here."""
+    regime = load_regime(regime_id)
+    ctx = Context(agreement, moment.date(), moment)
+    built = []
+
+    def add(gate: GateRule, derived_from) -> None:
+        exprs = [e for b in gate.branches for e in (b.when, b.earliest) if e is not None]
+        said = tuple(
+            (b.outcome, _serialized(b.when), _serialized(b.earliest)) for b in gate.branches
+        )
+        reads = frozenset(name for e in exprs for name in e.meta.root_names())
+        built.append(_InForce(gate, derived_from, said, reads))
+
+    for gate in regime.gates:
+        version = gate.version_on(ctx.day)
+        branches = RULES[gate.id](ctx, version) if version else [_GAP]
+        citation = version.reference if version else gate.citation
+        rule = _gate_rule(gate.id, branches, citation, bool(version and version.unconfirmed))
+        add(rule, version if version and gate.id in DERIVED else None)
+    for gate_id in POLICY_GATES if agreement.policies else ():
+        policy = policy_on(agreement.policies, ctx.day)
+        citation = policy.citation if policy else "programme policy: none in force this day"
+        add(_gate_rule(gate_id, POLICY_RULES[gate_id](ctx, policy), citation, False), None)
+    if regime.version != regime_version:  # read anew between the caller's read and this one
+        raise RuntimeError(f"regime {regime_id} changed while its rules were built")
+    return tuple(built)
 
 
 def _gate_rule(gate_id: str, branches: list[Branch], citation: str, unconfirmed: bool) -> GateRule:
@@ -405,7 +439,7 @@ def _evaluated(
         stacked.lazy()  # case_id comes along so that a rule of one branch spans every case
         .select(
             "case_id",
-            *(_first_match(g.branches).alias(codes[i]) for i, (g, _) in enumerate(gates.values())),
+            *(g.first_match.alias(codes[i]) for i, (g, _) in enumerate(gates.values())),
         )
         .collect()
     )

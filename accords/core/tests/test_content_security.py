@@ -5,9 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import accords
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.core.tests.browsing import sign_in
+from accords.demo.accounts import demo_accounts_ensure
 from accords.demo.transfers import demo_transfers_ensure
 from accords.registry.reference import reference_data_load
 from accords.transfers.models import Manifest, Referral
@@ -86,11 +88,7 @@ def test_no_page_breaks_the_policy_in_a_browser(site, page):
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     for username, addresses in _pages().items():
         if username:
-            page.goto(f"{site}/accounts/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("button:has-text('Sign in')")
-            page.wait_for_url(f"{site}/")
+            sign_in(page, site, username)
         for address in addresses:
             answer = page.goto(f"{site}{address}")
             assert answer.status == 200, address
@@ -101,4 +99,5 @@ def test_no_page_breaks_the_policy_in_a_browser(site, page):
         if username:
             page.goto(f"{site}/")
             page.click("button:has-text('Sign out')")
+            expect(page.locator("button:has-text('Sign out')")).to_have_count(0)  # signed out
     assert refused == []

@@ -2,8 +2,9 @@
 state's answer counted on their home page, and follows the card to the list where they answer."""
 
 import pytest
+from playwright.sync_api import expect
 
-from accords.demo.accounts import DEMO_PASSWORD
+from accords.core.tests.browsing import sign_in
 from accords.transfers.tests import stages
 
 
@@ -17,14 +18,11 @@ def test_the_receiving_officer_follows_their_home_page_to_the_work(site, page):
     (person,) = stages.people("HB-1")
     stages.noticed(world, stages.referred(world, person), days_ago=0)
 
-    page.goto(f"{site}/accounts/login/")
-    page.fill("input[name=username]", "receiving.officer")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    sign_in(page, site, "receiving.officer")
     page.goto(f"{site}/")
     card = page.locator("ul.waiting li", has_text="People awaiting your answer")
-    assert card.locator(".count").inner_text() == "1"
-    assert page.locator("svg.chart").count() >= 1
+    expect(card.locator(".count")).to_have_text("1")
+    expect(page.locator("svg.chart").first).to_be_visible()
     card.locator("a").click()
-    page.wait_for_url(f"{site}/receiving/")
-    assert "HB-1" in page.content()
+    expect(page).to_have_url(f"{site}/receiving/")
+    expect(page.locator("main")).to_contain_text("HB-1")

@@ -114,12 +114,21 @@ def _client(username: str | None, language: str) -> Client:
     return client
 
 
+@pytest.fixture(scope="module")
+def built(built_once):
+    return built_once(_scene_make)
+
+
 @pytest.fixture
-def scene(db, settings):
+def scene(built, db):
+    """Built once for the module's thirty pages in three languages."""
+    return built
+
+
+def _scene_make() -> dict:
     """A person referred, noticed and accepted (their case page has a history and a
     checklist), a screening of the caseload run as a job (the worklist has rows, the job a
     result) and the audit log written by all of it."""
-    settings.JOB_RUNNER = "inline"
     world = stages.world_make()
     (person,) = stages.people("LG-1")
     stages.ready(world, person)

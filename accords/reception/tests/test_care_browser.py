@@ -3,8 +3,9 @@ outcome recorded from there, and the page read in French."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from accords.demo.accounts import DEMO_PASSWORD
+from accords.core.tests.browsing import sign_in
 from accords.reception.models import CareService
 from accords.reception.tests import care_stages
 from accords.transfers.tests import stages
@@ -18,23 +19,19 @@ def site(transactional_db, live_server):
 
 
 def test_the_caseworker_clears_an_overdue_service_and_reads_the_page_in_french(site, page):
-    page.goto(f"{site}/accounts/login/")
-    page.fill("input[name=username]", "receiving.officer")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    sign_in(page, site, "receiving.officer")
     page.goto(f"{site}/reception/care/")
-    assert "1 service overdue" in page.locator("#services-overdue").inner_text()
-    assert "identity document" in page.content()
+    expect(page.locator("#services-overdue")).to_contain_text("1 service overdue")
+    expect(page.locator("main")).to_contain_text("identity document")
     page.click("text=record the outcome")
     page.check("input[name=outcome][value=done]")
     page.fill("input[name=outcome_on]", timezone.localdate().isoformat())
     page.click("button:has-text('Record')")
-    assert "Outcome recorded." in page.locator("ul.messages").inner_text()
+    expect(page.locator("ul.messages")).to_contain_text("Outcome recorded.")
     assert CareService.objects.get().outcome == "done"
     page.goto(f"{site}/reception/care/")
-    assert "No service is overdue." in page.content()
+    expect(page.locator("main")).to_contain_text("No service is overdue.")
     page.select_option("select[name=language]", "fr")
     page.click("form.language button")
-    page.wait_for_url(f"{site}/reception/care/")
-    assert "Aucun service n'est en retard." in page.locator("main").inner_text()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page.locator("main")).to_contain_text("Aucun service n'est en retard.")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -3,9 +3,10 @@ becomes a concern awaiting the receiving state's answer."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from accords.core.tests.browsing import sign_in
 from accords.core.zones import profile_today
-from accords.demo.accounts import DEMO_PASSWORD
 from accords.reception.models import Concern
 from accords.reception.services import oversight as services
 from accords.reception.tests.oversight_stages import arrived
@@ -24,14 +25,12 @@ def test_the_monitor_sees_the_alert_and_records_a_denied_visit(site, page):
                             kind="removed_onward", country="SV", on=timezone.localdate())  # fmt: skip
     services.visit_plan(actor=world["monitor"], arrival=visited, planned_on=timezone.localdate())
 
-    page.goto(f"{site}/accounts/login/")
-    page.fill("input[name=username]", "monitor")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
+    sign_in(page, site, "monitor")
     page.goto(f"{site}/reception/monitoring/")
     alert = page.locator("table.alerts tbody tr.alert")
-    assert alert.count() == 1 and "OB-1" in alert.inner_text()
-    assert "protected from" in alert.inner_text()
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("OB-1")
+    expect(alert).to_contain_text("protected from")
 
     row = page.locator("table.visits tbody tr", has_text="OB-2")
     row.locator("input[value=denied]").check()
@@ -39,6 +38,6 @@ def test_the_monitor_sees_the_alert_and_records_a_denied_visit(site, page):
     row.locator("input[type=date]").fill(profile_today(world["monitor"].profile).isoformat())
     row.locator("textarea").fill("Turned away at the gate.")
     row.locator("button:has-text('Record')").click()
-    assert "Visit recorded." in page.locator("ul.messages").inner_text()
-    assert "Access denied on a visit." in page.locator("table.concerns").inner_text()
+    expect(page.locator("ul.messages")).to_contain_text("Visit recorded.")
+    expect(page.locator("table.concerns")).to_contain_text("Access denied on a visit.")
     assert Concern.objects.get().visit.status == "denied"

@@ -2,8 +2,9 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from accords.demo.accounts import DEMO_PASSWORD
+from accords.core.tests.browsing import sign_in
 from accords.transfers import services
 from accords.transfers.models import ManifestEntry
 from accords.transfers.tests import stages
@@ -23,18 +24,14 @@ def site(transactional_db, live_server):
 
 def test_a_supervisor_departs_a_manifest_and_sees_why_one_person_stayed(site, page):
     url, world = site
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "sending.supervisor")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(f"{url}/")
+    sign_in(page, url, "sending.supervisor")
     page.goto(f"{url}/flights/")
     page.click("table.flights a:has-text('open')")
-    assert page.locator("tr.entry-listed").count() == 3
+    expect(page.locator("tr.entry-listed")).to_have_count(3)
     page.click("a.button:has-text('Lock the manifest')")
-    assert page.locator("ul.people li").count() == 3  # who is listed, before locking
+    expect(page.locator("ul.people li")).to_have_count(3)  # who is listed, before locking
     page.click("button:has-text('Lock the manifest')")
-    assert "Manifest locked" in page.locator("ul.messages").inner_text()
+    expect(page.locator("ul.messages")).to_contain_text("Manifest locked")
 
     # A court grants a stay while the manifest is locked: the departure must see it.
     stayed = ManifestEntry.objects.get(referral__person__case_number="B-2").referral.person
@@ -42,13 +39,14 @@ def test_a_supervisor_departs_a_manifest_and_sees_why_one_person_stayed(site, pa
                          valid_from=timezone.localdate())  # fmt: skip
     page.click("a.button:has-text('Depart')")
     # Before anything is written: who would depart, and who would be taken off and why.
-    assert page.locator("ul.departing li").count() == 2
-    assert "B-2" in page.locator("ul.taken-off").inner_text()
+    expect(page.locator("ul.departing li")).to_have_count(2)
+    expect(page.locator("ul.taken-off")).to_contain_text("B-2")
     page.click("button:has-text('Depart now')")
 
-    assert "2 departed; 1 taken off at departure" in page.locator("ul.messages").inner_text()
-    assert page.locator("tr.entry-departed").count() == 2
+    expect(page.locator("ul.messages")).to_contain_text("2 departed; 1 taken off at departure")
+    expect(page.locator("tr.entry-departed")).to_have_count(2)
     removed = page.locator("tr.entry-removed")
-    assert "B-2" in removed.inner_text()
-    reason = removed.locator("ol.removed-reasons li").first.inner_text()
-    assert "No stay of removal" in reason and "8 CFR 241.6" in reason
+    expect(removed).to_contain_text("B-2")
+    reason = removed.locator("ol.removed-reasons li").first
+    expect(reason).to_contain_text("No stay of removal")
+    expect(reason).to_contain_text("8 CFR 241.6")
