@@ -161,8 +161,10 @@ def built_once(django_db_setup, django_db_blocker):
     the whole module. Each test's own transaction (`db`) is then a savepoint inside it and
     rolls back to the world; at the module's end the world rolls back to the session's.
 
-    Not for modules with transactional tests (their flush would empty the world), nor for a
-    world held as model instances a test changes in memory: keep ids, read rows afresh."""
+    Every test of the module that runs after the first to ask for the world runs inside its
+    transaction, asking or not: give such a world a module of its own. Not for modules with
+    transactional tests (their flush would empty the world), nor for model instances a test
+    changes in memory."""
     from django.db import transaction
 
     def as_a_test():

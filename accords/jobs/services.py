@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accords.core.actions import action
@@ -140,10 +140,12 @@ def jobs_silent_fail() -> int:
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         if job_last_heard(job) >= quiet_since:
             continue
-        error = _(
-            "No word from the worker running this job for %(minutes)s minutes: it has "
-            "stopped (a worker lost or killed). Ask for the job again."
-        ) % {"minutes": settings.JOB_SILENCE_MINUTES}
+        # Recorded in the project's language, as every job's error is, whoever's page noticed.
+        with translation.override(settings.LANGUAGE_CODE):
+            error = _(
+                "No word from the worker running this job for %(minutes)s minutes: it has "
+                "stopped (a worker lost or killed). Ask for the job again."
+            ) % {"minutes": settings.JOB_SILENCE_MINUTES}
         # Still the same attempt, still running: a worker that took it up again meanwhile wins.
         failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING,
                                      attempts=job.attempts).update(

@@ -44,6 +44,14 @@ def _country(values: pl.Series) -> np.ndarray:
     return codes.fill_null(-1).to_numpy()
 
 
+def _country_one(code: str) -> int:
+    """`_country` of one code, worked out in Python: asked once per receiving state for a few
+    cases (re-screening one person), a polars series of one costs more than the rest."""
+    if len(code) == 2 and code[0] in ascii_uppercase and code[1] in ascii_uppercase:
+        return ascii_uppercase.index(code[0]) * 26 + ascii_uppercase.index(code[1])
+    return -1
+
+
 def _keys(cases: pl.DataFrame, columns: list[str]) -> list[np.ndarray]:
     """(row, country) keys of list-of-countries columns, in row order; entries that are not
     codes drop out. Polars works the columns out side by side."""
@@ -162,7 +170,7 @@ class CountrySequence:
     def columns(self, receiving: str) -> pl.DataFrame:
         """Per case: where the sequence stands for transfers to `receiving`, and when the
         awaited answers lapse."""
-        own = self.country == _country(pl.Series([receiving]))[0]
+        own = self.country == _country_one(receiving)
         state, clears = self.state, self.clears
         if own.any():
             rows = self.row[own]
@@ -199,7 +207,7 @@ class Stays:
     def columns(self, receiving: str) -> pl.DataFrame:
         """Per case: whether a stay bars removal to `receiving` on the day, and the day after
         the last of those ends."""
-        bars = self.every | (self.country == _country(pl.Series([receiving]))[0])
+        bars = self.every | (self.country == _country_one(receiving))
         last = _per_row_max(self.rows[bars], self.ends[bars], self.size, _NO_DAY)
         # the day after the last day in force; none while a stay runs until further order
         ends_known = (last != _NO_DAY) & (last != _OPEN)

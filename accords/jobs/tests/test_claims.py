@@ -94,7 +94,7 @@ def test_a_job_silent_too_long_is_failed_with_the_reason_and_a_busy_one_is_left(
     with time_machine.travel(later - timedelta(minutes=2), tick=False):
         services.job_progress_note(busy, 3, 10, "Still at it")  # heard 2 minutes before
     with time_machine.travel(later, tick=False):
-        client = Client()
+        client = Client(HTTP_ACCEPT_LANGUAGE="fr")  # who notices does not choose the record's words
         client.force_login(supervisor)
         listed = {j["id"]: j for j in client.get("/api/jobs").json()["items"]}
 
