@@ -39,7 +39,8 @@ lint: install
 # each half's output is printed whole when it ends). A test that touches no database (no
 # django_db mark, no db fixture: the safeguards engine, the placement solver, the Merkle tree,
 # the case-file reader...) proves the same on either, so it runs once, in the SQLite half
-# (`--database-tests-only`, in conftest.py; `make test-postgresql ALL=1` runs them there too).
+# (`--database-tests-only`, in conftest.py; `make test-postgresql ALL=1` runs them there too);
+# so does a test marked `any_database` (the browser's check of the pages' security policy).
 #
 # Each half runs as if it had begun at an hour when the users' dates differ (`--clock`, in
 # conftest.py): at 02:30 UTC Washington's date is still yesterday, at 22:30 UTC Kigali's is

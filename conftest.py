@@ -110,11 +110,19 @@ def _uses_database(item) -> bool:
     )
 
 
+def _proves_the_same_on_any_database(item) -> bool:
+    # A test that uses the database only to have pages to look at, and asserts something no
+    # database changes (the headers and markup a browser checks), is marked `any_database`.
+    return not _uses_database(item) or item.get_closest_marker("any_database") is not None
+
+
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("--database-tests-only"):
         return
-    kept = [item for item in items if _uses_database(item)]
-    config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+    kept = [item for item in items if not _proves_the_same_on_any_database(item)]
+    config.hook.pytest_deselected(
+        items=[item for item in items if _proves_the_same_on_any_database(item)]
+    )
     items[:] = kept
 
 
