@@ -219,8 +219,18 @@ def _operations() -> list[str]:
     return [f"{method.upper()} {path}" for path, methods in paths.items() for method in methods]
 
 
+@pytest.fixture(scope="module")
+def built(built_once):
+    return built_once(_world_make)
+
+
 @pytest.fixture
-def world(db):
+def world(built, db):
+    """Built once for the module's two tables; each rolls back to it."""
+    return built
+
+
+def _world_make() -> dict:
     """One person at every stage a page or operation needs: referred, noticed, accepted, with a
     fear claim, counsel of record, and listed on a flight's manifest."""
     world = stages.world_make()

@@ -52,8 +52,18 @@ REQUESTS = 2000
 EXAMPLES = 4  # ~90 operations: 4 each still sends over REQUESTS (3 did not: 195 a role)
 
 
+@pytest.fixture(scope="module")
+def built(built_once):
+    return built_once(_world_make)
+
+
 @pytest.fixture
-def world(db):
+def world(built, db):
+    """Built once for every role's fuzzing; each test rolls back to it."""
+    return built
+
+
+def _world_make() -> dict:
     """People at each stage of a transfer, so ids 1, 2, 3... name real referrals, notices, fear
     claims, flights and manifests."""
     world = stages.world_make()
