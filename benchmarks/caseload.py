@@ -54,6 +54,7 @@ def standings_ensure(n: int) -> None:
     """Every person's standing from the engine, once (as the date's turn writes them)."""
     from django.db import transaction
     from screen import AS_OF
+    from tqdm import tqdm
 
     from accords.cases.facts import facts_from_database
     from accords.cases.models import Standing
@@ -69,6 +70,7 @@ def standings_ensure(n: int) -> None:
     tables = facts_from_database()
     agreements, terms = [a for a, _ in read], [t for _, t in read]
     frames = screen_frames(tables, agreements, AS_OF, terms=terms)
+    frames = tqdm(frames, total=len(agreements), unit="agreement", desc="screening")
     parts = [decision_part(a, d, AS_OF) for a, _, d in frames]
     versions = {a.regime: load_regime(a.regime).version for a in agreements}
     with transaction.atomic():
