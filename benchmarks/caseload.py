@@ -133,7 +133,7 @@ def main() -> None:
 
     # Page 1000 (or the last page there is): its cursor is the last row of the page before,
     # found once by OFFSET outside the clock; the OFFSET baseline reads the same page.
-    filtered = selectors.worklist(user=supervisor, decision="pending")
+    filtered = selectors.worklist(user=supervisor, decision="pending").everyone()
     deep = max(50, min(49_950, (filtered.count() - 1) // 50 * 50))  # the page's first row
     number = deep // 50 + 1
     cursor = selectors.cursor_write(
@@ -168,8 +168,8 @@ def main() -> None:
     def selected(filters: dict, sort: str, after: str = ""):
         def run(i: int = 0):
             values = {k: v.format(family=families[i % len(families)]) for k, v in filters.items()}
-            standings = selectors.worklist(user=supervisor, **values)
-            selectors.page_read(standings, sort=sort, after=after)
+            selection = selectors.worklist(user=supervisor, **values)
+            selectors.page_read(selection, sort=sort, after=after)
 
         return run
 

@@ -141,11 +141,11 @@ def worklist(request, filters: Query[WorklistFilters]):
     _require(request, "cases.view_decision")
     values = filters.dict()
     sort, after, before, limit = (values.pop(k) for k in ("sort", "after", "before", "limit"))
-    standings = selectors.worklist(
+    selection = selectors.worklist(
         user=request.user, query=values.pop("q"), **{**values, "decision": values["decision"] or ""}
     )
     try:
-        page = selectors.page_read(standings, sort=sort, after=after, before=before, size=limit)
+        page = selectors.page_read(selection, sort=sort, after=after, before=before, size=limit)
     except ValueError as error:
         field = "after" if after else "before"
         return ninja.Status(422, {"detail": [{"loc": ["query", field], "msg": str(error)}]})

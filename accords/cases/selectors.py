@@ -10,16 +10,19 @@ or endpoint can forget it.
 """
 
 import base64
+import functools
 import json
+import operator
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from accords.cases.models import Person, SavedFilter, Screening, Standing, StandingTally
-from accords.cases.standing import RANK
+from accords.cases.standing import RANK, name_fold
 from accords.core import validation as kinds
 from accords.core.roles import user_role
 from accords.registry.models import Agreement
@@ -93,21 +96,62 @@ def sort_order(sort: str, *, reverse: bool = False) -> list[str]:
     return [f"-{c}" if flip else c for c in SORTS[sort.lstrip("-")]]
 
 
-def _search(standings: QuerySet[Standing], text: str) -> QuerySet[Standing]:
-    """A case number, a birth date (YYYY-MM-DD), or the start of a family or given name."""
+def _after_prefix(prefix: str) -> str:
+    """The first text after every text that starts with `prefix`, in code-point order: its
+    last character's successor (a surrogate, which no stored text holds, skipped)."""
+    head, last = prefix[:-1], ord(prefix[-1])
+    if last == 0x10FFFF:
+        return _after_prefix(head) if head else ""
+    after = last + 1 if last + 1 != 0xD800 else 0xE000
+    return head + chr(after)
+
+
+def _starts_with(column: str, prefix: str) -> Q:
+    """Rows whose `column` starts with `prefix`: a range of its index, read in its order (the
+    column compares by code point on every database, `models.CodePointCharField`)."""
+    after = _after_prefix(prefix)
+    bounded = Q(**{f"{column}__lt": after}) if after else Q()
+    return Q(**{f"{column}__gte": prefix}) & bounded
+
+
+def _search(text: str) -> tuple[Q, ...]:
+    """What a search asks, as conditions of which a row matches any: a birth date (YYYY-MM-DD),
+    or the start of a case number, a family name or a given name (folded as stored)."""
     text = text.strip()
     try:
-        born = date.fromisoformat(text)
+        return (Q(birth_date=date.fromisoformat(text)),)
     except ValueError:
-        born = None
-    if born:
-        return standings.filter(birth_date=born)
-    folded = text.lower()
-    return standings.filter(
-        Q(case_number__startswith=text)
-        | Q(family_folded__startswith=folded)
-        | Q(given_folded__startswith=folded)
+        pass
+    if not text:
+        return ()
+    folded = pl.select(name_fold(pl.lit(text))).item()
+    return (
+        _starts_with("case_number", text),
+        _starts_with("family_folded", folded),
+        _starts_with("given_folded", folded),
     )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The standings a worklist selects: `standings` filtered as asked, of which a search keeps
+    those matching any of `search`. The search is kept apart so that a page reads each of its
+    conditions as its own ordered query (`page_read`): as one OR, the database either walks an
+    order's index filtering (seconds for a name far along the alphabet) or reads every match
+    and sorts them (seconds for a common prefix)."""
+
+    standings: QuerySet[Standing]
+    search: tuple[Q, ...] = ()
+
+    def everyone(self) -> QuerySet[Standing]:
+        """Every row selected, as one query: for counting and export."""
+        if not self.search:
+            return self.standings
+        return self.standings.filter(functools.reduce(operator.or_, self.search))
+
+    def parts(self) -> list[QuerySet[Standing]]:
+        """The queries whose rows together are the selection."""
+        return [self.standings.filter(q) for q in self.search] or [self.standings]
 
 
 def worklist(
@@ -119,15 +163,13 @@ def worklist(
     gate: str = "",
     clears_by: date | None = None,
     mine: bool = False,
-) -> QuerySet[Standing]:
+) -> Selection:
     """One standing per person the user may see, filtered as asked: `query` searches case
     numbers, names and birth dates; `agreement` is the best agreement's key; `gate` a gate not
     passed there; `clears_by` the latest earliest day; `mine` the cases assigned to the user."""
     # No join: the few agreements are attached to a page's rows after (`page_read`), so the
     # page's query is one index range whatever the planner guesses of the cursor's rows.
     standings = standings_visible(user)
-    if query:
-        standings = _search(standings, query)
     if agreement:
         standings = standings.filter(agreement__key=agreement)
     if decision:  # by its rank, the first column of the decision order's index
@@ -138,7 +180,7 @@ def worklist(
         standings = standings.filter(earliest_clear__lte=clears_by)
     if mine:
         standings = standings.filter(officer=user)
-    return standings
+    return Selection(standings, _search(query))
 
 
 @dataclass(frozen=True)
@@ -175,21 +217,33 @@ def cursor_read(cursor: str, columns: tuple[str, ...]) -> list:
 
 
 def page_read(
-    standings: QuerySet[Standing], *, sort: str = "decision", after: str = "", before: str = "",
+    selection: Selection, *, sort: str = "decision", after: str = "", before: str = "",
     size: int = PAGE_SIZE,
 ) -> Page:  # fmt: skip
     """The page after the cursor `after` (or before `before`, or the first) in the order
-    `sort` (a key of SORTS, "-" first for the reverse): an index range, however deep."""
+    `sort` (a key of SORTS, "-" first for the reverse): an index range, however deep. A search
+    reads each of its conditions' first rows past the cursor, in order, and keeps the first of
+    them all (rows that match two conditions once)."""
     columns = SORTS[sort.lstrip("-")]
     descending = sort.startswith("-")
     key = Tuple(*(F(c) for c in columns))
     backwards = bool(before) and not after
+    beyond = Q()
     if after or before:
         values = cursor_read(after or before, columns)
         later = TupleLessThan if descending != backwards else TupleGreaterThan
-        standings = standings.filter(later(key, values))
-    ordered = standings.order_by(*sort_order(sort, reverse=backwards))
-    rows = list(ordered[: size + 1])
+        beyond = Q(later(key, values))
+    order = sort_order(sort, reverse=backwards)
+    parts, found = selection.parts(), {}
+    for part in parts:
+        for row in part.filter(beyond).order_by(*order)[: size + 1]:
+            found[row.pk] = row
+    rows = list(found.values())
+    if len(parts) > 1:  # one query's rows are in order already
+        # Python compares text by code point, as the columns do (`CodePointCharField`).
+        rows.sort(key=lambda row: [getattr(row, c) for c in columns],
+                  reverse=descending != backwards)  # fmt: skip
+        rows = rows[: size + 1]
     more = len(rows) > size
     rows = agreements_attach(rows[:size])
     if backwards:

@@ -30,10 +30,20 @@ from accords.core.bulk import bulk_append
 from accords.law.evaluate import GATE_IDS, gate_lists
 from accords.law.regime import load_regime
 
+_FOLDED_LENGTH = Standing._meta.get_field("family_folded").max_length
 NEVER = date(9999, 12, 31)  # the clear order of someone with no day to clear
 RANK = {d: i for i, d in enumerate(Standing.Decision.values)}
 # Referral statuses that end a person's place on the worklist, latest first.
 _GONE = {"handed_over": Standing.Decision.HANDED_OVER, "departed": Standing.Decision.DEPARTED}
+
+
+def name_fold(name: pl.Expr) -> pl.Expr:
+    """A name as the worklist searches and sorts it: lower case, its letters without their
+    accents and other marks (decomposed, the marks dropped), cut to the stored column's length
+    (a decomposition can be longer than the name). The one definition, for the stored names and
+    for the text searched alike."""
+    folded = name.str.to_lowercase().str.normalize("NFKD").str.replace_all(r"\p{Mn}+", "")
+    return folded.str.slice(0, _FOLDED_LENGTH)
 
 
 def gate_choices() -> list[tuple[str, str]]:
@@ -193,8 +203,8 @@ def standing_rows(
     return rows.select(
         "person_id", "case_number", "family_name", "given_name", "birth_date", "counsel_id",
         "officer_id",
-        family_folded=pl.col("family_name").str.to_lowercase(),
-        given_folded=pl.col("given_name").str.to_lowercase(),
+        family_folded=name_fold(pl.col("family_name")),
+        given_folded=name_fold(pl.col("given_name")),
         agreement_id=pl.when(gone.is_not_null()).then(pl.col("gone_agreement_id"))
         .when(still).then(pl.col("agreement_id")),
         decision=decision,

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +37,7 @@ def _worklist_filters(request) -> tuple[WorklistFilterForm, dict, str]:
     return form, {}, "decision"
 
 
-def _worklist_read(request) -> tuple[WorklistFilterForm, QuerySet, str]:
+def _worklist_read(request) -> tuple[WorklistFilterForm, selectors.Selection, str]:
     """The worklist's form, the standings it selects and their order, from the address."""
     form, filters, sort = _worklist_filters(request)
     return form, selectors.worklist(user=request.user, **filters), sort
@@ -52,12 +51,12 @@ def _supervisor(user) -> bool:
 @login_required
 def worklist(request):
     """One row per person the user may see: search, filters, an order, and pages by key."""
-    form, standings, sort = _worklist_read(request)
+    form, selection, sort = _worklist_read(request)
     try:
-        page = selectors.page_read(standings, sort=sort, after=request.GET.get("after", ""),
+        page = selectors.page_read(selection, sort=sort, after=request.GET.get("after", ""),
                                    before=request.GET.get("before", ""))  # fmt: skip
     except ValueError:  # a cursor this list did not write: its first page
-        page = selectors.page_read(standings, sort=sort)
+        page = selectors.page_read(selection, sort=sort)
     query = request.GET.copy()
     for name in ("after", "before"):
         query.pop(name, None)
@@ -96,8 +95,8 @@ def worklist_csv(request):
     data leaving Accords is an action: recorded (filters and count) before the first row."""
     _form, filters, sort = _worklist_filters(request)
     caseload_export(actor=request.user, sort=sort, **filters)
-    standings = selectors.worklist(user=request.user, **filters)
-    ordered = standings.order_by(*selectors.sort_order(sort))
+    selection = selectors.worklist(user=request.user, **filters)
+    ordered = selection.everyone().order_by(*selectors.sort_order(sort))
     writer = csv.writer(_Echo())
     header = [_("Case number"), _("Family name"), _("Given name"), _("Birth date"),
               _("Decision"), _("Best agreement"), _("Gates not passed"),
