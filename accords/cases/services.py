@@ -302,7 +302,9 @@ def caseload_export(*, actor, query: str = "", agreement: str = "", decision: st
     and how many people's rows it holds, before any row leaves. The search text may be a name
     or a birth date, so the log keeps only that there was one (a digest of a name could be
     guessed back)."""
-    selection = selectors.worklist(user=actor, query=query, agreement=agreement,
-                                   decision=decision, gate=gate, clears_by=clears_by, mine=mine)  # fmt: skip
+    selection = selectors.worklist(
+        user=actor, query=query, agreement=agreement, decision=decision, gate=gate,
+        clears_by=clears_by, mine=mine,
+    )  # fmt: skip
     rows = selection.everyone().count()
     return {"rows": rows, "searched": bool(query)}

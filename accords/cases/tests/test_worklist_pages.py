@@ -18,9 +18,9 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accords.cases.services import case_import
 from accords.cases.models import Standing
 from accords.cases.selectors import SORTS, page_read, worklist
+from accords.cases.services import case_import
 from accords.cases.tests.conftest import case_doc
 from accords.transfers.tests import stages
 
