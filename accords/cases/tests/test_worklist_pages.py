@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date
 from types import SimpleNamespace
 
+import polars as pl
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from accords.cases.models import Standing
 from accords.cases.selectors import SORTS, page_read, worklist
 from accords.cases.services import case_import
+from accords.cases.standing import name_fold
 from accords.cases.tests.conftest import case_doc
 from accords.transfers.tests import stages
 
@@ -178,3 +180,15 @@ def test_the_migration_folds_the_names_stored_before_it(officer):
     )  # fmt: skip
     assert folded == {"GO-01": "gonzalez", "OE-01": "øster", "A-1": "a"}
     assert Standing.objects.get(case_number="GO-01").given_folded == "ana"
+
+
+def test_a_folded_name_longer_than_its_column_is_cut_to_the_column():
+    """A decomposition can be longer than the name (one ligature is eighteen letters): the fold
+    is cut to what the column holds, for the stored name and the searched text alike, so the
+    longest name is still stored and found by its start."""
+    longest = Standing._meta.get_field("family_folded").max_length
+    ligature = "\ufdfa"  # one character, eighteen letters and spaces decomposed
+    folded = pl.select(name_fold(pl.lit(ligature * longest))).item()
+    assert len(unicodedata.normalize("NFKD", ligature)) == 18
+    assert len(folded) == longest and folded.startswith(_fold(ligature)[:longest])
+    assert pl.select(name_fold(pl.lit("Ábadi"))).item() == "abadi"
