@@ -125,6 +125,8 @@ def _search(text: str) -> tuple[Q, ...]:
     if not text:
         return ()
     folded = pl.select(name_fold(pl.lit(text))).item()
+    if not folded:  # accents alone: every name starts with what they fold to
+        return ()
     return (
         _starts_with("case_number", text),
         _starts_with("family_folded", folded),

@@ -50,7 +50,8 @@ PEOPLE = [
 ]
 SEARCHES = ["", "g", "G", "GO", "go-", "gon", "gonza", "GONZÁLEZ", "gonzalez", "alv", "ÁLV",
             "a", "A-1", "A-", "ab", "zu", "zuñ", "ng", "nguy", "nguyễn", "o", "ø", "ō", "o'",
-            "mu", "mü", "q", "1990-01-02", "1966-04-05", "2000-01-01", "1901-01-01"]  # fmt: skip
+            "mu", "mü", "q", "\u0301", "\u0301\u0308", "1990-01-02", "1966-04-05",
+            "2000-01-01", "1901-01-01"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +153,21 @@ def test_a_searched_text_at_the_edges_of_text_finds_what_starts_with_it(officer)
     successor is past them), are prefixes like any other."""
     for text in ("\U0010ffff", "go\U0010ffff", "\ud7ff", "zu\ud7ff"):
         assert _pages(officer, text, "name", 50)[0] == [[]]
+
+
+@pytest.mark.django_db
+def test_a_search_of_accents_alone_lists_everyone_on_the_page_and_in_the_api(officer, client):
+    """Accents alone fold to nothing, which every name starts with (it was a server error)."""
+    everyone = _expected("", "case")
+    assert _pages(officer, "\u0301", "case", 50)[0] == [everyone]
+    client.force_login(officer)
+    listed = client.get("/api/cases", {"q": "\u0301\u0308", "sort": "case", "limit": 50})
+    assert listed.status_code == 200, listed.content[:300]
+    assert [i["case_number"] for i in listed.json()["items"]] == everyone
+    page = client.get("/cases/", {"q": "\u0301", "sort": "case"})
+    assert page.status_code == 200 and ">GO-01</a>" in page.content.decode()
+    exported = b"".join(client.get("/cases/caseload.csv", {"q": "\u0301"}).streaming_content)
+    assert len(exported.decode().strip().splitlines()) == len(everyone) + 1  # and the header
 
 
 @pytest.mark.django_db
