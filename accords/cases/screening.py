@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import polars as pl
 from django.db import connection
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accords.audit.rows import rows_written
 from accords.cases.facts import (
@@ -37,6 +37,7 @@ from accords.law.regime import load_regime
 from accords.law.rule_code import ENGINE, code_changed, regime_code, rule_codes
 from accords.programme.selectors import policy_versions
 from accords.registry.models import Agreement, Status, Term
+from accords.registry.revision import registry_revision
 
 # Up to how many cases `screen_frames` assesses every agreement in one pass.
 TOGETHER_UP_TO = 20_000
@@ -109,17 +110,33 @@ def agreement_terms(agreement: Agreement, as_of: date) -> AgreementTerms:
     )
 
 
+# The last few reads of the agreements in force, by registry revision, day and language (a
+# policy's citation names the chooser's role in the language in use).
+_IN_FORCE: dict[tuple, list[tuple[Agreement, AgreementTerms]]] = {}
+_IN_FORCE_KEPT = 16
+
+
 def agreements_in_force_with_terms(as_of: date) -> list[tuple[Agreement, AgreementTerms]]:
-    """The agreements in force on `as_of`, each with its terms then, read once."""
-    agreements = Agreement.objects.screened().prefetch_related(
-        "statuses", "terms", "programme_policies__chosen_by"
-    )
-    read = [(a, agreement_terms(a, as_of)) for a in agreements]
-    return [
-        (a, terms)
-        for a, terms in read
-        if any(p.began <= as_of and (p.ended is None or as_of < p.ended) for p in terms.in_force)
-    ]
+    """The agreements in force on `as_of`, each with its terms then, read once for each
+    revision of the registry: re-screening a person after a write asks again and again, and
+    the read (four queries and the terms worked out) cost as much as the rest of the work.
+    What is returned is shared with later callers: read it, never change it."""
+    key = (registry_revision(), as_of, get_language())
+    if key not in _IN_FORCE:
+        agreements = Agreement.objects.screened().prefetch_related(
+            "statuses", "terms", "programme_policies__chosen_by"
+        )
+        read = [(a, agreement_terms(a, as_of)) for a in agreements]
+        if len(_IN_FORCE) >= _IN_FORCE_KEPT:
+            _IN_FORCE.clear()
+        _IN_FORCE[key] = [
+            (a, terms)
+            for a, terms in read
+            if any(
+                p.began <= as_of and (p.ended is None or as_of < p.ended) for p in terms.in_force
+            )
+        ]
+    return list(_IN_FORCE[key])
 
 
 def agreements_in_force(as_of: date) -> list[Agreement]:
