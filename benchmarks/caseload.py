@@ -209,10 +209,36 @@ def main() -> None:
             transaction.set_rollback(True)
 
     _timed("stay_record: lock, write, re-screen, audit entry", stay)
+    pace = machine_pace(people)
     print(f"\nmachine after: {machine()}")
     worst = max(v for k, v in results.items() if k != "re-screen")
     print(f"caseload: pages p95 <= {worst:.0f} ms (target 200), re-screen p95 "
-          f"{results['re-screen']:.0f} ms (target 50) at {args.cases:,} cases")  # fmt: skip
+          f"{results['re-screen']:.0f} ms (target 50; {results['re-screen'] / pace:.0f} one-row "
+          f"polars selects) at {args.cases:,} cases")  # fmt: skip
+
+
+def machine_pace(people: list[int]) -> float:
+    """The machine's pace in this run, for comparing re-screens across runs: the re-screen is
+    a few hundred small polars operations and a few dozen queries, whose cost on one machine
+    was seen to vary threefold from one hour to the next. Returns a one-row select's p50, ms."""
+    import polars as pl
+    from django.db import connection
+
+    one = pl.DataFrame({"a": [1]})
+    selects, queries = [], []
+    with connection.cursor() as cursor:
+        for i in range(500):
+            started = time.perf_counter()
+            one.select(pl.col("a") + 1)
+            selects.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            cursor.execute("SELECT id FROM cases_person WHERE id = %s", [people[i % len(people)]])
+            cursor.fetchone()
+            queries.append((time.perf_counter() - started) * 1000)
+    select, query = statistics.median(selects), statistics.median(queries)
+    print(f"\nthe machine's pace, same run: a one-row polars select p50 {select * 1000:.0f} µs, "
+          f"a one-row query by primary key p50 {query * 1000:.0f} µs")  # fmt: skip
+    return select
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from accords.audit.rows import rows_written
 from accords.cases.models import Person, Standing, StandingTally
 from accords.core import words
 from accords.core.bulk import bulk_append
+from accords.law.columns import repeated
 from accords.law.evaluate import GATE_IDS, gate_lists
 from accords.law.regime import load_regime
 
@@ -79,9 +80,11 @@ def decision_parts(decided: list[tuple], as_of: date) -> pl.DataFrame:
         return pl.DataFrame()
     every = pl.concat(
         [
-            decisions.with_columns(
-                agreement_id=pl.lit(agreement.pk, dtype=pl.Int64),
-                agreement_key=pl.lit(agreement.key),
+            decisions.hstack(
+                [
+                    repeated(agreement.pk, len(decisions), pl.Int64(), "agreement_id"),
+                    repeated(agreement.key, len(decisions), pl.String(), "agreement_key"),
+                ]
             )
             for agreement, decisions in decided
         ],

@@ -139,6 +139,12 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+def repeated(value: Any, size: int, dtype: pl.DataType, name: str = "") -> pl.Series:
+    """A column of one value `size` times. Made from a one-row series, not by `pl.repeat`,
+    which runs a query: on a few cases (re-screening a person) polars' cost is per call."""
+    return pl.Series(name, [value], dtype=dtype).new_from_index(0, size)
+
+
 def fill_defaults(frame: pl.DataFrame) -> pl.DataFrame:
     """Nulls in the frame's flag and list columns of CASE_SCHEMA made "not so" and "none".
 

@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from accords.law.columns import RECEIVING_COLUMNS, AgreementTerms, cases_frame, conform_cases
+from accords.law.columns import (
+    RECEIVING_COLUMNS,
+    AgreementTerms,
+    cases_frame,
+    conform_cases,
+    repeated,
+)
 from accords.law.gates import DERIVED, RULES
 from accords.law.policy import (
     DESCRIPTION,
@@ -154,7 +160,7 @@ class Verdicts:
         has none). Worked out for the cases asked about alone: few take a dated branch."""
         codes = pl.Series("code", self.codes[at])
         if not self._dated[np.unique(self.codes[at])].any():
-            return pl.repeat(None, len(at), dtype=pl.Date, eager=True)
+            return repeated(None, len(at), pl.Date())
         dated = [b.earliest for b in self._branches if b.earliest is not None]
         read = sorted(set().union(*(e.meta.root_names() for e in dated)))
         # Indexing, not `select`: an eager select on a frame whose columns are chunked unlike
@@ -166,7 +172,7 @@ class Verdicts:
     def days(self) -> pl.Series:
         """`days_at` every case."""
         at = np.flatnonzero(np.isin(self.codes, np.flatnonzero(self._dated)))
-        days = pl.repeat(None, len(self.codes), dtype=pl.Date, eager=True)
+        days = repeated(None, len(self.codes), pl.Date())
         return days.scatter(at, self.days_at(at)) if len(at) else days
 
     @cached_property
@@ -244,7 +250,7 @@ class Evaluation:
             return pl.Series(field, values, dtype=RESULT_SCHEMA[field]).gather(code)
 
         def same(field: str, value: Any) -> pl.Series:
-            return pl.repeat(value, size, dtype=RESULT_SCHEMA[field], eager=True).alias(field)
+            return repeated(value, size, RESULT_SCHEMA[field], field)
 
         return pl.DataFrame(
             [
@@ -269,8 +275,9 @@ class Assessor:
     """Assesses agreements on one date over one set of cases, doing each piece of work once.
 
     `columns_for(receiving)` gives the engine's case columns for transfers to a receiving
-    state: the same cases in the same order for every state, differing only in
-    RECEIVING_COLUMNS (as `cases.facts.engine_columns` makes them). A gate whose branches are
+    state, checked against the contract (as `cases.facts.engine_columns` and
+    `columns.cases_frame` make them): the same cases in the same order for every state,
+    differing only in RECEIVING_COLUMNS. A gate whose branches are
     the same expressions, reading no column that depends on the receiving state, takes the same
     branch on every case under every agreement: it is evaluated once, and agreements share its
     Verdicts. Derived columns (`rules.Derivation`) are shared the same way.
@@ -285,9 +292,9 @@ class Assessor:
         self._verdicts: dict[tuple, Verdicts] = {}
 
     def _cases(self, receiving: str) -> pl.DataFrame:
-        """The case columns for one receiving state, checked against the contract once."""
+        """The case columns for one receiving state, asked for once."""
         if receiving not in self._columns:
-            self._columns[receiving] = conform_cases(self._columns_for(receiving))
+            self._columns[receiving] = self._columns_for(receiving)
         return self._columns[receiving]
 
     def _derive(self, cases: pl.DataFrame, gate_id: str, version, receiving: str):
@@ -453,7 +460,8 @@ def _evaluated(
 
 def assess(cases: pl.DataFrame, agreement: AgreementTerms, as_of: date | datetime) -> Evaluation:
     """Every gate on every case on `as_of`, under the rules then in force."""
-    return Assessor(lambda receiving: cases, as_of).assess(agreement)
+    conformed = conform_cases(cases)
+    return Assessor(lambda receiving: conformed, as_of).assess(agreement)
 
 
 def evaluate(
@@ -550,7 +558,7 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
         case_id, version = results.case_id, results.regime_version
         masks = _per_case_of_evaluation(results)
         size = len(case_id)
-        versions = pl.repeat(version, size, dtype=pl.Categorical, eager=True)
+        versions = repeated(version, size, pl.Categorical())
     else:
         per_case = _per_case_by_grouping(results)
         case_id, versions = per_case["case_id"], per_case["regime_version"]
