@@ -122,21 +122,24 @@ def agreements_in_force_with_terms(as_of: date) -> list[tuple[Agreement, Agreeme
     the read (four queries and the terms worked out) cost as much as the rest of the work.
     What is returned is shared with later callers: read it, never change it."""
     key = (registry_revision(), as_of, get_language())
-    if key not in _IN_FORCE:
+    # One look-up, never "in" then "[]": a job's thread may empty the dict between the two.
+    in_force = _IN_FORCE.get(key)
+    if in_force is None:
         agreements = Agreement.objects.screened().prefetch_related(
             "statuses", "terms", "programme_policies__chosen_by"
         )
         read = [(a, agreement_terms(a, as_of)) for a in agreements]
-        if len(_IN_FORCE) >= _IN_FORCE_KEPT:
-            _IN_FORCE.clear()
-        _IN_FORCE[key] = [
+        in_force = [
             (a, terms)
             for a, terms in read
             if any(
                 p.began <= as_of and (p.ended is None or as_of < p.ended) for p in terms.in_force
             )
         ]
-    return list(_IN_FORCE[key])
+        if len(_IN_FORCE) >= _IN_FORCE_KEPT:
+            _IN_FORCE.clear()
+        _IN_FORCE[key] = in_force
+    return list(in_force)
 
 
 def agreements_in_force(as_of: date) -> list[Agreement]:
