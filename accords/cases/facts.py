@@ -15,6 +15,7 @@ import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from typing import Any
 
 import polars as pl
 from django.db import connection
@@ -345,8 +346,23 @@ def _text(value, dtype: pl.DataType) -> str | None:
     return str(value)
 
 
-def _latest(frame: pl.DataFrame, by: str, keep: list[str]) -> pl.DataFrame:
+def _latest(frame: pl.LazyFrame, by: str, keep: list[str]) -> pl.LazyFrame:
     return frame.sort(by).group_by("person_id").agg(pl.col(c).last() for c in keep)
+
+
+def _left_joined(frame: pl.LazyFrame, parts: list[tuple[pl.DataFrame, pl.LazyFrame, Any]]):
+    """`frame` left-joined to each part, given as (the table it is worked out from, its query,
+    the join key). A part whose table holds no rows would join only nulls: its columns are
+    added as nulls of its types, and its query never runs. Re-screening one person, most of
+    their tables are empty, and polars' cost is per operation, not per row."""
+    nulls: dict[str, pl.DataType] = {}
+    for table, part, on in parts:
+        if table.is_empty():
+            keys = {on} if isinstance(on, str) else set(on)
+            nulls.update((c, t) for c, t in part.collect_schema().items() if c not in keys)
+        else:
+            frame = frame.join(part, on=on, how="left", maintain_order="left")
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in nulls.items())
 
 
 def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
@@ -354,22 +370,24 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
     per person: computed once, it serves `engine_columns` for every receiving state."""
     on = pl.lit(as_of)
     persons = tables["persons"]
+    lazy = {name: table.lazy() for name, table in tables.items()}
     # A family "has children" when any member is under 18 on the day considered: a member
     # with a case in Accords (the same family key), or one the person's case file names.
     minor = pl.col("birth_date").dt.offset_by("18y") > on
     families = (
-        persons.filter(pl.col("family_id").is_not_null())
+        persons.lazy()
+        .filter(pl.col("family_id").is_not_null())
         .group_by("family_id")
         .agg(in_family_with_children=minor.any())
     )
     named_children = (
-        tables["family_members"]
+        lazy["family_members"]
         .filter(minor & (pl.col("birth_date") <= on))
         .group_by("person_id")
         .agg(has_named_child=pl.lit(True))
     )
     orders = _latest(
-        tables["orders"].filter(pl.col("entered_on") <= on),
+        lazy["orders"].filter(pl.col("entered_on") <= on),
         "entered_on",
         [
             "basis",
@@ -384,7 +402,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         pl.when(pl.col("final_on") <= on).then(pl.col("final_on")).alias("final_on")
     )
     protections = (
-        tables["protections"]
+        lazy["protections"]
         .filter(pl.col("granted_on") <= on)
         .group_by("person_id")
         .agg(
@@ -397,7 +415,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
     open_proceeding = (pl.col("filed_on") <= on) & (
         pl.col("decided_on").is_null() | (pl.col("decided_on") > on)
     )
-    proceedings = tables["proceedings"].filter(open_proceeding)
+    proceedings = lazy["proceedings"].filter(open_proceeding)
     motions = _latest(
         proceedings.filter(pl.col("kind") == "motion_to_reopen"),
         "filed_on",
@@ -422,7 +440,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         .agg(appeal_filed=pl.lit(True))
     )
     stays = (
-        tables["stays"]
+        lazy["stays"]
         .filter(pl.col("valid_from") <= on)
         .group_by("person_id")
         .agg(
@@ -434,7 +452,7 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
             )
         )
     )
-    criminal = tables["criminal"].filter(pl.col("on") <= on)
+    criminal = lazy["criminal"].filter(pl.col("on") <= on)
     crimes = criminal.group_by("person_id").agg(
         convictions=pl.col("offence_category").filter(pl.col("kind") == "conviction"),
         pending_charges=(
@@ -444,21 +462,35 @@ def engine_base(tables: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
         ever_charged=pl.lit(True),
     )
     requests = (
-        tables["country_requests"]
+        lazy["country_requests"]
         .filter(pl.col("asked_on") <= on)
         .group_by("person_id")
         .agg(country_requests=pl.struct("country", "asked_on", "answer"))
     )
-    uk = tables["uk"].with_columns(
+    uk = lazy["uk"].with_columns(
         pl.col("removal_directions_notified_at").dt.replace_time_zone(None)
     )
-    frame = persons.join(families, on="family_id", how="left")
-    frame = frame.join(named_children, on="person_id", how="left").with_columns(
+    frame = _left_joined(
+        persons.lazy(),
+        [(persons, families, "family_id"), (tables["family_members"], named_children, "person_id")],
+    ).with_columns(
         in_family_with_children=pl.col("in_family_with_children").fill_null(False)
         | pl.col("has_named_child").fill_null(False)
     )
-    for part in (orders, protections, motions, petitions, appeals, stays, crimes, requests, uk):
-        frame = frame.join(part, on="person_id", how="left")
+    frame = _left_joined(
+        frame,
+        [
+            (tables["orders"], orders, "person_id"),
+            (tables["protections"], protections, "person_id"),
+            (tables["proceedings"], motions, "person_id"),
+            (tables["proceedings"], petitions, "person_id"),
+            (tables["proceedings"], appeals, "person_id"),
+            (tables["stays"], stays, "person_id"),
+            (tables["criminal"], crimes, "person_id"),
+            (tables["country_requests"], requests, "person_id"),
+            (tables["uk"], uk, "person_id"),
+        ],
+    ).collect()
     # Once here rather than for every receiving state: the lists and flags no fact filled.
     return fill_defaults(frame)
 
@@ -518,7 +550,7 @@ def _receiving_columns(
         else pl.col("served_at") < day_ends
     )
     notices = _latest_per_state(
-        tables["notices"].filter(pl.col("destination").is_in(receiving) & served),
+        tables["notices"].lazy().filter(pl.col("destination").is_in(receiving) & served),
         "destination",
         "served_at",
         ["served_at", "destination", "understood", "served_on", "interpreter_language", "exigent",
@@ -537,7 +569,7 @@ def _receiving_columns(
         pl.col("counsel_bar_number").alias("notice_counsel_bar_number"),
     )  # fmt: skip
     fear = _latest_per_state(
-        tables["fear_claims"].filter(
+        tables["fear_claims"].lazy().filter(
             pl.col("country").is_in(receiving) & (pl.col("stated_on") <= on)
         ),
         "country",
@@ -558,7 +590,9 @@ def _receiving_columns(
     )  # fmt: skip
     # An answer counts from the day it was given until the day its referral was withdrawn.
     acceptance = _latest_per_state(
-        tables["acceptances"].filter(
+        tables["acceptances"]
+        .lazy()
+        .filter(
             pl.col("receiving_state").is_in(receiving)
             & (pl.col("decided_on") <= on)
             & (pl.col("lapsed_on").is_null() | (pl.col("lapsed_on") > on))
@@ -576,6 +610,7 @@ def _receiving_columns(
     # document's reference, which `COUNTING` requires of the database's).
     assured = (
         tables["assurances"]
+        .lazy()
         .filter(pl.col("receiving_state").is_in(receiving) & (pl.col("given_on") <= on))
         .group_by("person_id", pl.col("receiving_state").alias("receiving"))
         .agg(
@@ -584,43 +619,54 @@ def _receiving_columns(
         )
     )
     # Each state's rows lined up with the people on (person, state), state after state.
-    grid = pl.DataFrame({"receiving": states}).join(
-        frame.select("person_id", "counsel_bar_number"), how="cross", maintain_order="left_right"
+    grid = pl.LazyFrame({"receiving": states}).join(
+        frame.lazy().select("person_id", "counsel_bar_number"),
+        how="cross",
+        maintain_order="left_right",
     )
-    for part in (notices, fear, acceptance, assured):
-        grid = grid.join(part, on=["person_id", "receiving"], how="left", maintain_order="left")
-    return grid.select(
-        "notice_served_at",
-        "notice_destination",
-        "notice_in_language_understood",
-        # Served on counsel of record: a notice naming the counsel it served (by bar number)
-        # counts only if that is the person's counsel of record.
-        (
-            pl.col("notice_served_on_counsel")
-            & (
-                pl.col("notice_counsel_bar_number").fill_null("").eq("")
-                | pl.col("counsel_bar_number").is_null()
-                | (pl.col("notice_counsel_bar_number") == pl.col("counsel_bar_number"))
-            )
-        ).alias("notice_served_on_counsel"),
-        "notice_interpreter_language",
-        "notice_exigent",
-        "notice_counsel_access",
-        "fear_stated",
-        "fear_country",
-        "fear_referred_on",
-        "fear_interview_noticed_at",
-        "fear_screened_on",
-        "fear_outcome",
-        "protection_proceedings_ended",
-        "accepted_on",
-        "acceptance_declined",
-        pl.col("assured_credibly").fill_null(False),
-        pl.col("assured_no_onward_removal").fill_null(False),
+    on = ["person_id", "receiving"]
+    parts = [
+        (tables["notices"], notices, on),
+        (tables["fear_claims"], fear, on),
+        (tables["acceptances"], acceptance, on),
+        (tables["assurances"], assured, on),
+    ]
+    return (
+        _left_joined(grid, parts)
+        .select(
+            "notice_served_at",
+            "notice_destination",
+            "notice_in_language_understood",
+            # Served on counsel of record: a notice naming the counsel it served (by bar number)
+            # counts only if that is the person's counsel of record.
+            (
+                pl.col("notice_served_on_counsel")
+                & (
+                    pl.col("notice_counsel_bar_number").fill_null("").eq("")
+                    | pl.col("counsel_bar_number").is_null()
+                    | (pl.col("notice_counsel_bar_number") == pl.col("counsel_bar_number"))
+                )
+            ).alias("notice_served_on_counsel"),
+            "notice_interpreter_language",
+            "notice_exigent",
+            "notice_counsel_access",
+            "fear_stated",
+            "fear_country",
+            "fear_referred_on",
+            "fear_interview_noticed_at",
+            "fear_screened_on",
+            "fear_outcome",
+            "protection_proceedings_ended",
+            "accepted_on",
+            "acceptance_declined",
+            pl.col("assured_credibly").fill_null(False),
+            pl.col("assured_no_onward_removal").fill_null(False),
+        )
+        .collect()
     )
 
 
-def _latest_per_state(frame: pl.DataFrame, state: str, by: str, keep: list[str]) -> pl.DataFrame:
+def _latest_per_state(frame: pl.LazyFrame, state: str, by: str, keep: list[str]) -> pl.LazyFrame:
     """`_latest` per person and state (the column `state` named `receiving`)."""
     return (
         frame.sort(by)

@@ -415,10 +415,12 @@ def assessed(
     one pass first (`Assessor.assess_together`: for few cases). (Deciding on a second thread
     while the next agreement is assessed was tried: measured side by side, it gained nothing.)"""
     if together:
-        for agreement, evaluation in zip(
-            agreements, assessor.assess_together(agreements), strict=True
-        ):
-            yield agreement, evaluation, decide(evaluation)
+        evaluations = assessor.assess_together(agreements)
+        decided, start = decide_together(evaluations), 0
+        for agreement, evaluation in zip(agreements, evaluations, strict=True):
+            size = len(evaluation.case_id)
+            yield agreement, evaluation, decided.slice(start, size)
+            start += size
         return
     for agreement in agreements:
         evaluation = assessor.assess(agreement)
@@ -431,7 +433,9 @@ def _evaluated(
     """The gates' verdicts, each on its own frame of cases (by place in `frames`), all in one
     pass of polars: the frames used are set one under another (a column one frame lacks is
     null in the others' rows, which its gates never read), and each gate's branch numbers are
-    taken from its frame's rows."""
+    taken from its frame's rows. A gate keyed (gate, what it says, state) that says the same
+    under several states (it reads their notices, say) is one expression over the whole
+    stack, its states' rows taken from it: polars' cost is per expression, not per row."""
     used = sorted({at for _, at in gates.values()})
     stacked = (
         frames[used[0]]
@@ -441,20 +445,24 @@ def _evaluated(
     starts, start = {}, 0
     for at in used:
         starts[at], start = start, start + len(frames[at])
-    codes = [f"code{i}" for i in range(len(gates))]
+    said: dict[tuple, tuple[str, GateRule]] = {}  # (gate, what it says): its column, its rule
+    for key, (gate, _) in gates.items():
+        said.setdefault(key[:2], (f"code{len(said)}", gate))
     wide = (
         stacked.lazy()  # case_id comes along so that a rule of one branch spans every case
-        .select(
-            "case_id",
-            *(g.first_match.alias(codes[i]) for i, (g, _) in enumerate(gates.values())),
-        )
+        .select("case_id", *(gate.first_match.alias(code) for code, gate in said.values()))
+        .drop("case_id")
         .collect()
+        .to_numpy()  # one array, branch numbers by case and gate, sliced below without polars
     )
+    place = {k: i for i, k in enumerate(said)}
     return {
         key: Verdicts(
-            gate, wide[codes[i]].slice(starts[at], len(frames[at])).to_numpy(), frames[at]
+            gate,
+            wide[starts[at] : starts[at] + len(frames[at]), place[key[:2]]],
+            frames[at],
         )
-        for i, (key, (gate, at)) in enumerate(gates.items())
+        for key, (gate, at) in gates.items()
     }
 
 
@@ -555,16 +563,31 @@ def decide(results: Evaluation | pl.DataFrame) -> pl.DataFrame:
     it groups them by case.
     """
     if isinstance(results, Evaluation):
-        case_id, version = results.case_id, results.regime_version
-        masks = _per_case_of_evaluation(results)
-        size = len(case_id)
-        versions = repeated(version, size, pl.Categorical())
-    else:
-        per_case = _per_case_by_grouping(results)
-        case_id, versions = per_case["case_id"], per_case["regime_version"]
-        masks = {
-            name: per_case[name].to_numpy() for name in ("blocked", "pending", "undated", "latest")
-        }
+        return decide_together([results])
+    per_case = _per_case_by_grouping(results)
+    masks = {
+        name: per_case[name].to_numpy() for name in ("blocked", "pending", "undated", "latest")
+    }
+    return _decisions(per_case["case_id"], per_case["regime_version"], masks)
+
+
+def decide_together(evaluations: list[Evaluation]) -> pl.DataFrame:
+    """`decide` for several evaluations, their decisions one under another in one frame:
+    re-screening a person decides under every agreement, and polars' cost is per frame made,
+    not per row."""
+    folded = [_per_case_of_evaluation(evaluation) for evaluation in evaluations]
+    masks = {name: np.concatenate([f[name] for f in folded]) for name in folded[0]}
+    case_id = pl.concat([e.case_id for e in evaluations], rechunk=True)
+    named = list(dict.fromkeys(e.regime_version for e in evaluations))
+    which = [named.index(e.regime_version) for e in evaluations]
+    sizes = [len(e.case_id) for e in evaluations]
+    versions = pl.Series(named, dtype=pl.String).gather(pl.Series(np.repeat(which, sizes)))
+    return _decisions(case_id, versions, masks)
+
+
+def _decisions(
+    case_id: pl.Series, versions: pl.Series, masks: dict[str, np.ndarray]
+) -> pl.DataFrame:
     blocked = masks["blocked"] != 0
     decision = (masks["pending"] != 0).view(np.uint8)  # 0 cleared, 1 pending, 2 blocked
     np.putmask(decision, blocked, 2)

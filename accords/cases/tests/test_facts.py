@@ -178,3 +178,42 @@ def test_only_the_receiving_columns_change_with_the_receiving_state(doc, on, sta
             rwanda.select(RECEIVING_COLUMNS).to_dicts()
             != other.select(RECEIVING_COLUMNS).to_dicts()
         )
+
+
+# A case with a row in every table of facts, each in force from early on.
+_EVERY_FACT = case_doc(
+    "P-2",
+    person={"family": "FAM-2", "family_members": [{"relation": "child", "birth_date": "2015-04-01"}]},
+    protections=[{"kind": "withholding", "country": "VE", "granted_on": "2022-01-03"}],
+    proceedings=[
+        {"kind": kind, "filed_on": "2022-01-04", "stay_requested": True, "grounds": "changed_country_conditions"}
+        for kind in ("motion_to_reopen", "petition_for_review", "appeal")
+    ],
+    stays=[{"granted_by": "BIA", "scope": "RW", "valid_from": "2022-01-05"}],
+    criminal_history=[{"kind": "charge", "offence_category": "theft", "on": "2022-01-06",
+                       "charge_outcome": "pending"}],
+    fear_claims=[{"country": "SZ", "stated_on": "2022-01-07", "outcome": "pending"}],
+    acceptances=[{"receiving_state": "SV", "decision": "declined", "decided_on": "2022-01-08"}],
+    assurances=[{"receiving_state": "RW", "given_on": "2022-01-09", "credible": True,
+                 "assures": ["no_onward_removal"], "document_reference": "DN-2"}],
+    uk={"asylum_claim_on": "2022-01-10", "dangerous_journey": True,
+        "removal_directions_notified_at": "2022-01-11T05:06:07Z", "rule39_in_force": False},
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=case_files(), on=days)
+def test_a_persons_columns_alone_are_theirs_among_others(doc, on):
+    """Re-screening one person, a table of facts they have no row in is not worked through
+    (`facts._left_joined` adds its columns as nulls): their columns must be what they are
+    when that table holds another person's rows and the joins run."""
+    alone = facts_from_case_file(doc, person_id=1)
+    other = facts_from_case_file(_EVERY_FACT, person_id=2)
+    assert all(len(table) for table in other.values()), "the other case has every kind of fact"
+    together = {name: pl.concat([alone[name], other[name]]) for name in alone}
+    states = ["RW", "SV", "SZ"]
+    for state in states:
+        mine = engine_columns(alone, receiving=state, as_of=on)
+        among = engine_columns(together, receiving=state, as_of=on)
+        assert mine.schema == among.schema
+        assert mine.to_dicts() == among.filter(pl.col("case_id") == "P-1").to_dicts()
