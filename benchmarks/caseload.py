@@ -219,7 +219,7 @@ def main() -> None:
 
 def machine_pace(people: list[int]) -> float:
     """The machine's pace in this run, for comparing re-screens across runs: the re-screen is
-    about fifty small polars queries and about ten queries, whose cost on one machine
+    about fifty small polars plans and about ten database queries, whose cost on one machine
     was seen to vary threefold from one hour to the next. Returns a one-row select's p50, ms."""
     import polars as pl
     from django.db import connection
