@@ -350,7 +350,9 @@ def _latest(frame: pl.LazyFrame, by: str, keep: list[str]) -> pl.LazyFrame:
     return frame.sort(by).group_by("person_id").agg(pl.col(c).last() for c in keep)
 
 
-def _left_joined(frame: pl.LazyFrame, parts: list[tuple[pl.DataFrame, pl.LazyFrame, Any]]):
+def _left_joined(
+    frame: pl.LazyFrame, parts: list[tuple[pl.DataFrame, pl.LazyFrame, Any]]
+) -> pl.LazyFrame:
     """`frame` left-joined to each part, given as (the table it is worked out from, its query,
     the join key). A part whose table holds no rows would join only nulls: its columns are
     added as nulls of its types, and its query never runs. Re-screening one person, most of
