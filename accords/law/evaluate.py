@@ -575,6 +575,8 @@ def decide_together(evaluations: list[Evaluation]) -> pl.DataFrame:
     """`decide` for several evaluations, their decisions one under another in one frame:
     re-screening a person decides under every agreement, and polars' cost is per frame made,
     not per row."""
+    if not evaluations:  # no agreement in force on the day: no decisions
+        return decide(pl.DataFrame(schema=RESULT_SCHEMA))
     folded = [_per_case_of_evaluation(evaluation) for evaluation in evaluations]
     masks = {name: np.concatenate([f[name] for f in folded]) for name in folded[0]}
     case_id = pl.concat([e.case_id for e in evaluations], rechunk=True)

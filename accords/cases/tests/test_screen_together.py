@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from accords.cases.facts import TABLES, facts_from_case_file
 from accords.cases.screening import agreements_in_force_with_terms, screen_frames
+from accords.cases.tests.conftest import case_doc
 from accords.cases.tests.test_facts import case_files
+from accords.law.evaluate import decide_together
 
 # Receiving states of agreements in force in 2025 and 2026, and one with none.
 STATES = st.sampled_from(["RW", "SZ", "SV", "UG", "GH", "GQ", "CM", "HN", "GB"])
@@ -50,3 +52,15 @@ def test_every_agreement_at_once_decides_as_one_by_one(reference_data, tables, o
         assert agreement == same
         assert decisions.equals(decided), agreement.key
         assert evaluation.rows().equals(alone.rows()), agreement.key
+
+
+def test_a_day_with_no_agreement_in_force_screens_nothing():
+    """A screening on a day no agreement is in force (`accords screen --as-of` an early day)
+    decides nothing, in one pass or agreement by agreement."""
+    tables = facts_from_case_file(case_doc())
+    for together in (True, False):
+        assert list(screen_frames(tables, [], date(2020, 1, 1), terms=[], together=together)) == []
+    none = decide_together([])
+    assert none.is_empty()
+    assert none.columns == ["case_id", "decision", "blocked_by", "pending_on", "earliest_clear",
+                            "regime_version"]  # fmt: skip
