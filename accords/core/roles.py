@@ -194,19 +194,23 @@ ROLES = {
 }
 
 
-def _permission(name: str) -> Permission:
-    app_label, codename = name.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
 def roles_sync() -> None:
     """Make each role's group hold exactly its permissions (idempotent)."""
     # post_migrate reaches apps one by one; make sure every app's permissions exist first.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    named = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    unknown = sorted({p for role in ROLES.values() for p in role.permissions} - named.keys())
+    if unknown:
+        raise LookupError(f"roles name permissions no model has: {', '.join(unknown)}")
     for role in ROLES.values():
         group, _ = Group.objects.get_or_create(name=role.key)
-        group.permissions.set([_permission(p) for p in role.permissions])
+        group.permissions.set([named[p] for p in role.permissions])
 
 
 def user_role(user) -> Role | None:

@@ -134,3 +134,30 @@ def test_monitors_and_auditors_differ_as_their_jobs_do():
     assert auditor.has_perm("ledger.view_transfer") and not monitor.has_perm("ledger.view_transfer")
     written = [p for p in auditor.get_all_permissions() if not p.split(".")[1].startswith("view_")]
     assert written == []
+
+
+@pytest.mark.django_db
+def test_syncing_the_roles_puts_back_exactly_each_roles_permissions():
+    from django.contrib.auth.models import Group, Permission
+
+    from accords.core.roles import roles_sync
+
+    officer = Group.objects.get(name="sending_officer")
+    officer.permissions.add(Permission.objects.get(codename="change_auditentry"))
+    Group.objects.get(name="auditor").delete()
+    roles_sync()
+    for role in ROLES.values():
+        held = Group.objects.get(name=role.key).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        assert sorted(f"{app}.{codename}" for app, codename in held) == sorted(role.permissions)
+
+
+@pytest.mark.django_db
+def test_a_role_naming_a_permission_no_model_has_is_named(monkeypatch):
+    from accords.core import roles
+
+    wrong = roles.Role("finance", "Finance", ("ledger.view_claim", "ledger.fly_payment"))
+    monkeypatch.setitem(roles.ROLES, "finance", wrong)
+    with pytest.raises(LookupError, match=r"ledger\.fly_payment$"):
+        roles.roles_sync()
