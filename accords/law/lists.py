@@ -19,10 +19,24 @@ _CODES = pl.Enum([a + b for a in ascii_uppercase for b in ascii_uppercase])
 _BITS = 10  # 26 * 26 codes < 2**10
 _NO_DAY = np.iinfo(np.int32).min  # "no date" while comparing days as integers
 _OPEN = np.iinfo(np.int32).max  # an open-ended stay
+_EPOCH = date(1970, 1, 1)
+
+# Up to this many rows (re-screening the people one write touched), the helpers below work on
+# Python lists: a polars operation costs some hundred microseconds however few its rows (a cast
+# to the 676 codes' Enum the most), and the country sequence alone asked for a dozen of them, a
+# tenth of a re-screen. Each helper gives the same arrays either way (tests/test_lists.py).
+FEW_ROWS = 32
+
+
+def _few(series: pl.Series) -> bool:
+    return len(series) <= FEW_ROWS
 
 
 def _rows(series: pl.Series) -> np.ndarray:
-    lengths = series.list.len().fill_null(0).to_numpy()
+    if _few(series):
+        lengths = [0 if v is None else len(v) for v in series.to_list()]
+    else:
+        lengths = series.list.len().fill_null(0).to_numpy()
     return np.repeat(np.arange(len(series), dtype=np.int64), lengths)
 
 
@@ -31,30 +45,59 @@ def _elements(series: pl.Series) -> pl.Series:
 
 
 def _day(value: date) -> int:
-    return (value - date(1970, 1, 1)).days
+    return (value - _EPOCH).days
 
 
 def _days(series: pl.Series, missing: int) -> np.ndarray:
+    if _few(series):
+        days = series.cast(pl.Int32).to_list()
+        return np.array([missing if v is None else v for v in days], np.int32)
     return series.cast(pl.Int32).fill_null(missing).to_numpy()
 
 
 def _country(values: pl.Series) -> np.ndarray:
     """Codes of countries; anything that is not two capital letters becomes -1."""
+    if _few(values):
+        return np.array([-1 if v is None else _country_one(v) for v in values.to_list()], np.int64)
     codes = values.cast(_CODES, strict=False).to_physical().cast(pl.Int64)
     return codes.fill_null(-1).to_numpy()
 
 
 def _country_one(code: str) -> int:
-    """`_country` of one code, worked out in Python: asked once per receiving state for a few
-    cases (re-screening one person), a polars series of one costs more than the rest."""
+    """`_country` of one code, worked out in Python."""
     if len(code) == 2 and code[0] in ascii_uppercase and code[1] in ascii_uppercase:
         return ascii_uppercase.index(code[0]) * 26 + ascii_uppercase.index(code[1])
     return -1
 
 
+def _is_null(series: pl.Series) -> np.ndarray:
+    if _few(series):
+        return np.array([v is None for v in series.to_list()], bool)
+    return series.is_null().to_numpy()
+
+
+def _answers(answers: pl.Series) -> np.ndarray:
+    """Each answer's code (_ANSWERS); 0 for none, or one not on the list."""
+    if _few(answers):
+        return np.array([_ANSWERS.get(a, 0) for a in answers.to_list()], np.int8)
+    coded = answers.replace_strict(_ANSWERS, default=0, return_dtype=pl.Int8)
+    return coded.fill_null(0).to_numpy()
+
+
 def _keys(cases: pl.DataFrame, columns: list[str]) -> list[np.ndarray]:
     """(row, country) keys of list-of-countries columns, in row order; entries that are not
     codes drop out. Polars works the columns out side by side."""
+    if cases.height <= FEW_ROWS:
+        keyed = []
+        for name in columns:
+            codes = [
+                (row, _country_one(value))
+                for row, values in enumerate(cases[name].to_list())
+                for value in values or ()
+                if value is not None
+            ]
+            keyed.append(np.array([(r << _BITS) + c for r, c in codes if c >= 0], np.int64))
+        return keyed
     rows = cases.lazy().select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), *columns)
     codes = pl.col("country").to_physical().cast(pl.Int64)
     keyed = [
@@ -92,6 +135,9 @@ def _per_row_max(rows: np.ndarray, values: np.ndarray, size: int, empty: int) ->
 
 def _dates(days: np.ndarray) -> pl.Series:
     """Days as integers back to dates, _NO_DAY as null."""
+    if len(days) <= FEW_ROWS:
+        as_list = [None if d == _NO_DAY else d for d in days.tolist()]
+        return pl.Series(as_list, dtype=pl.Int32).cast(pl.Date)
     series = pl.Series(days)
     return series.set(series == _NO_DAY, None).cast(pl.Date)
 
@@ -136,9 +182,7 @@ class CountrySequence:
         codes = _country(asked["country"])
         keys = (_rows(cases["country_requests"]) << _BITS) | codes
         asked_on = _days(asked["asked_on"], _NO_DAY)
-        answer = np.zeros(len(asked), np.int8)
-        for said, code in _ANSWERS.items():
-            answer[(asked["answer"] == said).fill_null(False).to_numpy()] = code
+        answer = _answers(asked["answer"])
         on_record = (codes >= 0) & (asked_on != _NO_DAY) & (asked_on <= _day(day))
         keys, asked_on, answer = keys[on_record], asked_on[on_record], answer[on_record]
         # keep each country's latest answer: sort by key then day, take the last of each key;
@@ -166,22 +210,29 @@ class CountrySequence:
         self.row, self.country = to_check >> _BITS, to_check & (2**_BITS - 1)
         self.state = _per_row_max(self.row, self.standing, self.size, SEQUENCE_CLEAR)
         self.clears = _per_row_max(self.row, self.lapses, self.size, _NO_DAY)
+        self._untouched: pl.DataFrame | None = None  # the columns for a state on no one's list
 
     def columns(self, receiving: str) -> pl.DataFrame:
         """Per case: where the sequence stands for transfers to `receiving`, and when the
         awaited answers lapse."""
         own = self.country == _country_one(receiving)
-        state, clears = self.state, self.clears
-        if own.any():
-            rows = self.row[own]
-            touched = np.zeros(self.size, bool)
-            touched[rows] = True
-            others = touched[self.row] & ~own
-            state, clears = state.copy(), clears.copy()
-            row = self.row[others]
-            state[rows] = _per_row_max(row, self.standing[others], self.size, SEQUENCE_CLEAR)[rows]
-            clears[rows] = _per_row_max(row, self.lapses[others], self.size, _NO_DAY)[rows]
-        return pl.DataFrame({"sequence_state": state, "sequence_clears": _dates(clears)})
+        if not own.any():  # a state on no one's list (most): the same columns, made once
+            if self._untouched is None:
+                self._untouched = _sequence_columns(self.state, self.clears)
+            return self._untouched
+        rows = self.row[own]
+        touched = np.zeros(self.size, bool)
+        touched[rows] = True
+        others = touched[self.row] & ~own
+        state, clears = self.state.copy(), self.clears.copy()
+        row = self.row[others]
+        state[rows] = _per_row_max(row, self.standing[others], self.size, SEQUENCE_CLEAR)[rows]
+        clears[rows] = _per_row_max(row, self.lapses[others], self.size, _NO_DAY)[rows]
+        return _sequence_columns(state, clears)
+
+
+def _sequence_columns(state: np.ndarray, clears: np.ndarray) -> pl.DataFrame:
+    return pl.DataFrame({"sequence_state": state, "sequence_clears": _dates(clears)})
 
 
 class Stays:
@@ -199,15 +250,23 @@ class Stays:
         countries = (
             _country(stays["country"]) if "country" in stays.columns else np.full(len(rows), -1)
         )
-        every = stays["country"].is_null().to_numpy() if "country" in stays.columns else None
+        every = _is_null(stays["country"]) if "country" in stays.columns else None
         self.rows, self.ends = rows[in_force], ends[in_force].astype(np.int32)
         self.country = countries[in_force]
         self.every = np.ones(len(self.rows), bool) if every is None else every[in_force]
+        self._untouched: pl.DataFrame | None = None  # for a state no stay names (most)
 
     def columns(self, receiving: str) -> pl.DataFrame:
         """Per case: whether a stay bars removal to `receiving` on the day, and the day after
         the last of those ends."""
-        bars = self.every | (self.country == _country_one(receiving))
+        named = self.country == _country_one(receiving)
+        if named.any():
+            return self._columns(self.every | named)
+        if self._untouched is None:
+            self._untouched = self._columns(self.every)
+        return self._untouched
+
+    def _columns(self, bars: np.ndarray) -> pl.DataFrame:
         last = _per_row_max(self.rows[bars], self.ends[bars], self.size, _NO_DAY)
         # the day after the last day in force; none while a stay runs until further order
         ends_known = (last != _NO_DAY) & (last != _OPEN)
