@@ -177,21 +177,20 @@ class Verdicts:
 
     @cached_property
     def share(self) -> Share:
-        taken = [number for number in range(len(self._outcomes)) if (self.codes == number).any()]
-
-        def where(branches: np.ndarray) -> tuple[int, ...]:
-            return tuple(number for number in taken if branches[number])
-
-        pending = self._outcomes == _PENDING
-        dated = where(pending & self._dated)
+        # The branches some case took, counted in one pass; then plain lists: on one case
+        # (re-screening a person) a numpy call per branch cost more than the rest.
+        taken = np.flatnonzero(np.bincount(self.codes, minlength=len(self._outcomes))).tolist()
+        outcomes, has_day = self._outcomes.tolist(), self._dated.tolist()
+        waiting = tuple(number for number in taken if outcomes[number] == _PENDING)
+        dated = tuple(number for number in waiting if has_day[number])
         at, clears = np.zeros(0, np.int64), np.zeros(0, np.int32)
         if dated:  # most gates have none: then not even an empty series is made
             at = np.flatnonzero(np.isin(self.codes, dated))
             clears = self.days_at(at).to_physical().fill_null(_NO_DAY).to_numpy()
         return Share(
-            blocking=where(self._outcomes == _BLOCK),
-            waiting=where(pending),
-            undated=where(pending & ~self._dated),
+            blocking=tuple(number for number in taken if outcomes[number] == _BLOCK),
+            waiting=waiting,
+            undated=tuple(number for number in waiting if not has_day[number]),
             dated=at,
             clears=clears,
         )
