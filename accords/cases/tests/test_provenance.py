@@ -8,8 +8,6 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from accords.cases.models import Acceptance, Notice, Person, Provenance
 from accords.cases.screening import case_explanation
@@ -101,40 +99,6 @@ def test_check_decides_on_the_file_as_given_and_says_it_is_a_what_if(
         call_command("check", str(path), "--agreement", "us-rwanda", "--on", "2025-09-01",
                      "--explain")  # fmt: skip
     assert "What-if" in capsys.readouterr().out.splitlines()[1]
-
-
-def _migrated(to):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(to)
-    return executor.loader.project_state(to).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_facts_recorded_in_accords_become_workflow_facts_and_back():
-    before, after = (
-        [("cases", "0005_input_kinds_validated")],
-        [("cases", "0006_facts_record_their_provenance")],
-    )
-    apps = _migrated(before)
-    person = apps.get_model("cases", "Person").objects.create(
-        case_number="M-1", given_name="A", family_name="B", birth_date=date(1990, 1, 1)
-    )
-    stays = apps.get_model("cases", "Stay").objects
-    stays.create(person=person, granted_by="IJ", valid_from=date(2025, 1, 1),
-                 recorded_in_accords=True)  # fmt: skip
-    stays.create(person=person, granted_by="BIA", valid_from=date(2025, 2, 1))
-
-    apps = _migrated(after)
-    migrated = dict(apps.get_model("cases", "Stay").objects.values_list("granted_by", "provenance"))
-    assert migrated == {"IJ": "workflow", "BIA": "import"}
-
-    apps = _migrated(before)
-    back = dict(
-        apps.get_model("cases", "Stay").objects.values_list("granted_by", "recorded_in_accords")
-    )
-    assert back == {"IJ": True, "BIA": False}
-    _migrated(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db
