@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 import accords
 from accords.core.tests.browsing import sign_in
-from accords.demo.accounts import demo_accounts_ensure
+from accords.core.tests.world import world_ensure
 from accords.demo.transfers import demo_transfers_ensure
-from accords.registry.reference import reference_data_load
 from accords.transfers.models import Manifest, Referral
 
 TEMPLATES = sorted(Path(accords.__file__).parent.rglob("templates/**/*.html"))
@@ -58,8 +57,7 @@ def test_the_api_docs_load_swagger_ui_from_the_app_itself(client):
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     demo_transfers_ensure()
     return live_server.url
 

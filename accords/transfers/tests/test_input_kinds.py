@@ -15,17 +15,16 @@ from accords.audit.models import AuditEntry
 from accords.cases.models import FearClaim, Person, Stay
 from accords.cases.services import CaseFileErrors, case_import
 from accords.cases.tests.conftest import case_doc
-from accords.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from accords.core.tests.world import world_ensure
+from accords.demo.accounts import DEMO_PASSWORD
 from accords.registry.models import Agreement
-from accords.registry.reference import reference_data_load
 from accords.transfers import services
 from accords.transfers.models import CounselFeedToken, Referral
 
 
 @pytest.fixture
 def world(db):
-    reference_data_load(actor=None)
-    demo_accounts_ensure()
+    world_ensure()
     return {u.username: u for u in User.objects.all()}
 
 
