@@ -86,7 +86,7 @@ def _answers(answers: pl.Series) -> np.ndarray:
 
 def _keys(cases: pl.DataFrame, columns: list[str]) -> list[np.ndarray]:
     """(row, country) keys of list-of-countries columns, in row order; entries that are not
-    codes drop out. Polars works the columns out side by side."""
+    codes drop out. On many rows polars works the columns out side by side."""
     if cases.height <= FEW_ROWS:
         keyed = []
         for name in columns:
