@@ -28,8 +28,8 @@ _EPOCH = date(1970, 1, 1)
 FEW_ROWS = 32
 
 
-def _few(series: pl.Series) -> bool:
-    return len(series) <= FEW_ROWS
+def _few(values: pl.Series | pl.DataFrame | np.ndarray) -> bool:
+    return len(values) <= FEW_ROWS
 
 
 def _rows(series: pl.Series) -> np.ndarray:
@@ -87,7 +87,7 @@ def _answers(answers: pl.Series) -> np.ndarray:
 def _keys(cases: pl.DataFrame, columns: list[str]) -> list[np.ndarray]:
     """(row, country) keys of list-of-countries columns, in row order; entries that are not
     codes drop out. On many rows polars works the columns out side by side."""
-    if cases.height <= FEW_ROWS:
+    if _few(cases):
         keyed = []
         for name in columns:
             codes = [
@@ -135,7 +135,7 @@ def _per_row_max(rows: np.ndarray, values: np.ndarray, size: int, empty: int) ->
 
 def _dates(days: np.ndarray) -> pl.Series:
     """Days as integers back to dates, _NO_DAY as null."""
-    if len(days) <= FEW_ROWS:
+    if _few(days):
         as_list = [None if d == _NO_DAY else d for d in days.tolist()]
         return pl.Series(as_list, dtype=pl.Int32).cast(pl.Date)
     series = pl.Series(days)
